@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One-way dependencies: CImageCodecs <- ImageIO; CBLAS <- DepthNet; HTTPServer stands alone;
+// DepthService joins them; the depthd executable is a thin command line over DepthService.
+let package = Package(
+    name: "depthd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "depthd", targets: ["depthd"]),
+        .library(name: "ImageIO", targets: ["ImageIO"]),
+        .library(name: "DepthNet", targets: ["DepthNet"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "DepthService", targets: ["DepthService"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Thin C layer: every libjpeg/libpng call that can longjmp lives here, behind its own setjmp.
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+        ),
+        // OpenBLAS through its CBLAS header (Debian: libopenblas-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        .target(name: "DepthNet", dependencies: ["CBLAS"]),
+        .target(name: "HTTPServer"),
+        .target(
+            name: "DepthService",
+            dependencies: [
+                "ImageIO", "DepthNet", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "depthd",
+            dependencies: [
+                "DepthService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
