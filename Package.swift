@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks that print figures (engine vs PyTorch, DCT-scaled decode vs full decode).
+        .executableTarget(name: "depthd-bench", dependencies: ["ImageIO", "DepthNet"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
