@@ -1,0 +1,128 @@
+/// Anti-aliased resizing with a triangle (tent) filter whose support widens with the shrink
+/// factor, so shrinking averages every source pixel it covers; when enlarging the support is one
+/// pixel and the result is exactly bilinear interpolation (pixel centres aligned, edges clamped).
+public enum ImageResizer {
+    /// Taps of one output coordinate: the first source index and its normalised weights.
+    struct Taps {
+        var start: [Int]
+        var count: [Int]
+        var weights: [Float]  // (outputSize, maxCount)
+        var maxCount: Int
+    }
+
+    /// Weight of a source pixel centred at `sourceCentre` for an output sample at `centre`.
+    static func triangle(_ sourceCentre: Double, centre: Double, support: Double) -> Double {
+        max(0, 1 - abs(sourceCentre - centre) / support)
+    }
+
+    static func taps(from inputSize: Int, to outputSize: Int) -> Taps {
+        let scale = Double(inputSize) / Double(outputSize)
+        let support = max(scale, 1)
+        let maxCount = Int((support * 2).rounded(.up)) + 2
+        var taps = Taps(start: [], count: [], weights: [Float](repeating: 0, count: outputSize * maxCount),
+                        maxCount: maxCount)
+        for o in 0..<outputSize {
+            let centre = (Double(o) + 0.5) * scale
+            let first = max(0, Int((centre - support).rounded(.down)))
+            let last = min(inputSize - 1, Int((centre + support).rounded(.up)))
+            var raw: [Double] = []
+            for i in first...last { raw.append(triangle(Double(i) + 0.5, centre: centre, support: support)) }
+            let total = raw.reduce(0, +)
+            taps.start.append(first)
+            taps.count.append(raw.count)
+            for (k, w) in raw.enumerated() { taps.weights[o * maxCount + k] = Float(w / total) }
+        }
+        return taps
+    }
+
+    /// `image` resized to `width` x `height` (each at least 1); aspect ratio is not preserved.
+    public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        let outW = max(width, 1), outH = max(height, 1)
+        if outW == image.width && outH == image.height { return image }
+        let horizontal = taps(from: image.width, to: outW)
+        let vertical = taps(from: image.height, to: outH)
+        // Horizontal pass: (image.height, outW, 3) floats.
+        var rows = [Float](repeating: 0, count: image.height * outW * 3)
+        image.pixels.withUnsafeBufferPointer { source in
+            rows.withUnsafeMutableBufferPointer { target in
+                horizontal.weights.withUnsafeBufferPointer { weights in
+                    for y in 0..<image.height {
+                        let rowBase = y * image.width * 3
+                        for o in 0..<outW {
+                            var r: Float = 0, g: Float = 0, b: Float = 0
+                            var s = rowBase + horizontal.start[o] * 3
+                            let wBase = o * horizontal.maxCount
+                            for k in 0..<horizontal.count[o] {
+                                let w = weights[wBase + k]
+                                r += w * Float(source[s]); g += w * Float(source[s + 1]); b += w * Float(source[s + 2])
+                                s += 3
+                            }
+                            let t = (y * outW + o) * 3
+                            target[t] = r; target[t + 1] = g; target[t + 2] = b
+                        }
+                    }
+                }
+            }
+        }
+        // Vertical pass: (outH, outW, 3) bytes.
+        var out = [UInt8](repeating: 0, count: outW * outH * 3)
+        let stride = outW * 3
+        var accumulator = [Float](repeating: 0, count: stride)
+        rows.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                accumulator.withUnsafeMutableBufferPointer { sum in
+                    for o in 0..<outH {
+                        for i in 0..<stride { sum[i] = 0 }
+                        for k in 0..<vertical.count[o] {
+                            let w = vertical.weights[o * vertical.maxCount + k]
+                            let base = (vertical.start[o] + k) * stride
+                            for i in 0..<stride { sum[i] += w * source[base + i] }
+                        }
+                        for i in 0..<stride { target[o * stride + i] = toByte(sum[i]) }
+                    }
+                }
+            }
+        }
+        return RGBImage(uncheckedWidth: outW, height: outH, pixels: out)
+    }
+
+    /// The same filter evaluated directly in two dimensions, pixel by pixel: slow and plain,
+    /// kept to check `resize` against.
+    public static func resizeReference(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        let outW = max(width, 1), outH = max(height, 1)
+        let sx = Double(image.width) / Double(outW), sy = Double(image.height) / Double(outH)
+        let supportX = max(sx, 1), supportY = max(sy, 1)
+        var out = [UInt8](repeating: 0, count: outW * outH * 3)
+        for oy in 0..<outH {
+            let cy = (Double(oy) + 0.5) * sy
+            for ox in 0..<outW {
+                let cx = (Double(ox) + 0.5) * sx
+                var sum = [0.0, 0.0, 0.0], total = 0.0
+                for y in 0..<image.height {
+                    let wy = triangle(Double(y) + 0.5, centre: cy, support: supportY)
+                    if wy == 0 { continue }
+                    for x in 0..<image.width {
+                        let w = wy * triangle(Double(x) + 0.5, centre: cx, support: supportX)
+                        if w == 0 { continue }
+                        let p = image.pixel(x: x, y: y)
+                        sum[0] += w * Double(p.r); sum[1] += w * Double(p.g); sum[2] += w * Double(p.b)
+                        total += w
+                    }
+                }
+                for c in 0..<3 { out[(oy * outW + ox) * 3 + c] = toByte(Float(sum[c] / total)) }
+            }
+        }
+        return RGBImage(uncheckedWidth: outW, height: outH, pixels: out)
+    }
+
+    @inline(__always) static func toByte(_ value: Float) -> UInt8 {
+        UInt8(min(max(value.rounded(), 0), 255))
+    }
+}
+
+extension RGBImage {
+    /// This image resized with `ImageResizer.resize` (anti-aliased when shrinking).
+    public func resized(width: Int, height: Int) -> RGBImage {
+        ImageResizer.resize(self, width: width, height: height)
+    }
+}
