@@ -46,19 +46,24 @@ public enum ImageResizer {
         image.pixels.withUnsafeBufferPointer { source in
             rows.withUnsafeMutableBufferPointer { target in
                 horizontal.weights.withUnsafeBufferPointer { weights in
-                    for y in 0..<image.height {
-                        let rowBase = y * image.width * 3
-                        for o in 0..<outW {
-                            var r: Float = 0, g: Float = 0, b: Float = 0
-                            var s = rowBase + horizontal.start[o] * 3
-                            let wBase = o * horizontal.maxCount
-                            for k in 0..<horizontal.count[o] {
-                                let w = weights[wBase + k]
-                                r += w * Float(source[s]); g += w * Float(source[s + 1]); b += w * Float(source[s + 2])
-                                s += 3
+                    horizontal.start.withUnsafeBufferPointer { starts in
+                        horizontal.count.withUnsafeBufferPointer { counts in
+                            guard let pixelBase = source.baseAddress, let weightBase = weights.baseAddress else { return }
+                            for y in 0..<image.height {
+                                let row = pixelBase + y * image.width * 3
+                                var t = y * outW * 3
+                                for o in 0..<outW {
+                                    var r: Float = 0, g: Float = 0, b: Float = 0
+                                    var s = row + starts[o] * 3
+                                    let w = weightBase + o * horizontal.maxCount
+                                    for k in 0..<counts[o] {
+                                        r += w[k] * Float(s[0]); g += w[k] * Float(s[1]); b += w[k] * Float(s[2])
+                                        s += 3
+                                    }
+                                    target[t] = r; target[t + 1] = g; target[t + 2] = b
+                                    t += 3
+                                }
                             }
-                            let t = (y * outW + o) * 3
-                            target[t] = r; target[t + 1] = g; target[t + 2] = b
                         }
                     }
                 }
