@@ -27,7 +27,7 @@ public struct ColorMap: Sendable {
             if !value.isFinite {
                 rgb = (128, 128, 128)
             } else {
-                rgb = color(at: span > 0 ? (farValue - value) / span : 1)
+                rgb = color(at: span != 0 ? (farValue - value) / span : 1)
             }
             pixels[3 * i] = rgb.0; pixels[3 * i + 1] = rgb.1; pixels[3 * i + 2] = rgb.2
         }

@@ -29,6 +29,15 @@ public struct ImageHeader: Sendable, Equatable {
 
 /// Decodes JPEG and PNG bytes into upright 8-bit RGB.
 ///
+/// - JPEG: baseline and progressive, gray (replicated to RGB), YCbCr/RGB, and CMYK/YCCK
+///   converted naively without an ICC profile (Adobe-inverted CMYK recognised). libjpeg
+///   warnings (truncation, corrupt entropy data, extraneous bytes) are errors, so a damaged file
+///   never yields a grey-filled partial image. EXIF orientation (APP1) is applied.
+/// - PNG: every colour type and bit depth, interlaced or not. 16-bit samples are rounded to 8
+///   bits; alpha and tRNS transparency are composited over white (depth has no use for alpha,
+///   and white is what a viewer shows behind a transparent photo); gAMA/iCCP are ignored. The
+///   file is read through IEND, so truncation anywhere is an error. PNG eXIf is not read.
+///
 /// Memory is bounded by `DecodeLimits.maxPixels`, not by the size of the input: the header is
 /// read and checked first, then exactly one RGB buffer of the (possibly DCT-scaled) size is
 /// allocated and filled by the C codec.
@@ -59,7 +68,8 @@ public enum ImageDecoder {
         guard width > 0, height > 0, width <= limits.maxDimension, height <= limits.maxDimension else {
             throw ImageError.invalidDimensions(width: width, height: height, maxDimension: limits.maxDimension)
         }
-        guard width * height <= limits.maxPixels else {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= limits.maxPixels else {
             throw ImageError.tooManyPixels(width: width, height: height, limit: limits.maxPixels)
         }
         let orientation = format == .jpeg ? ExifReader.jpegOrientation(bytes) : .up
