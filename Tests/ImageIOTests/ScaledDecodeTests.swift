@@ -40,3 +40,22 @@ import Testing
         #expect(ImageDecoder.jpegScale(header: rotated, minimumSize: need) == 2)  // 650x500 stored
     }
 }
+
+@Suite struct ScaledOrientedDecodeTests {
+    /// A 1600x1200 JPEG tagged orientation 6 (upright 1200x1600) decoded for an upright
+    /// 320x240 need: stored need is 240x320, so scale 3/8 (600x450 stored, 450x600 upright), and
+    /// the result matches the full decode, rotated and resized, within the tolerance above.
+    @Test func rotatedPhotoIsScaledAndTurnedUpright() throws {
+        let encoded = try ImageEncoder.jpeg(syntheticPhoto(width: 1600, height: 1200), quality: 92)
+        let app1 = Array(ExifReaderTests.jpeg(tiff: ExifReaderTests.littleEndian6).dropFirst(2).dropLast(4))
+        let bytes = Array(encoded[0..<2]) + app1 + Array(encoded[2...])
+        let header = try ImageDecoder.probe(bytes)
+        #expect(header.orientation == .rotate90Clockwise && header.size == PixelSize(width: 1200, height: 1600))
+        let scaled = try ImageDecoder.decode(bytes, minimumSize: PixelSize(width: 320, height: 240))
+        #expect(scaled.size == PixelSize(width: 450, height: 600))
+        let full = try ImageDecoder.decode(bytes)
+        #expect(full.size == PixelSize(width: 1200, height: 1600))
+        let diff = differences(scaled.resized(width: 240, height: 320).pixels, full.resized(width: 240, height: 320).pixels)
+        #expect(diff.mean < 1 && diff.max < 40, "mean \(diff.mean), max \(diff.max)")
+    }
+}
