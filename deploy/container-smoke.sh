@@ -52,9 +52,13 @@ mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' deploy
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-smoke.XXXXXX")
 SERVER_PID=""
 cleanup() {
-    # The server runs in its own mount and PID namespace (unshare --kill-child): killing unshare
-    # kills everything inside and drops every mount with the namespace, so nothing leaks.
+    # The server is PID 1 of its own PID namespace: killing it kills everything inside, and the
+    # mounts go with the mount namespace when unshare exits. (--kill-child alone is not enough:
+    # the parent-death signal is cleared when chroot --userspec changes the user.)
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        for child in $(cat "/proc/$SERVER_PID/task/$SERVER_PID/children" 2>/dev/null); do
+            kill -KILL "$child" 2>/dev/null || true
+        done
         kill -KILL "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
@@ -116,8 +120,8 @@ ls "$REPO"/models/* >/dev/null 2>&1 || fail "models/ is empty: the image bundles
 install -m 0755 "$BINARY" "$ROOT/usr/local/bin/depthd"
 mkdir -p "$ROOT$APP_DIR"
 cp -r "$REPO/models" "$ROOT$APP_DIR/models"
-chroot "$ROOT" groupadd --system --gid "$APP_UID" depthd
-chroot "$ROOT" useradd --system --uid "$APP_UID" --gid "$APP_UID" --no-create-home \
+chroot "$ROOT" groupadd --gid "$APP_UID" depthd
+chroot "$ROOT" useradd --uid "$APP_UID" --gid "$APP_UID" --no-create-home \
     --home-dir /nonexistent --shell /usr/sbin/nologin depthd
 missing=$(chroot "$ROOT" ldd /usr/local/bin/depthd | grep 'not found' || true)
 [ -z "$missing" ] || fail "the binary needs libraries the runtime packages do not provide:
@@ -199,7 +203,9 @@ code=$(curl -s -o "$WORK/depth.json" -w '%{http_code}' -F "image=@$IMAGE;type=im
 grep -q '"unit"' "$WORK/depth.json" || fail "JSON answer has no unit"
 say "POST /v1/depth (multipart, format=json) -> 200 ($(wc -c < "$WORK/depth.json") bytes)"
 
-# 5. Drain: SIGTERM to the service must end it with status 0 within the grace period.
+# 5. Drain: SIGTERM to the service must end it with status 0 within the grace period. As in a
+#    container, depthd is PID 1 of its PID namespace, where the kernel ignores SIGTERM unless the
+#    process handles it, so this also proves the handler is installed.
 kill -TERM "$server"
 t0=$SECONDS
 while kill -0 "$SERVER_PID" 2>/dev/null; do
