@@ -1,4 +1,4 @@
-"""Fixtures for the browser test: a real `depthd serve` on loopback, and a real photo."""
+"""Shared fixtures: a real `depthd serve` on loopback (started once per session), and a real photo."""
 from __future__ import annotations
 
 import os
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def pytest_addoption(parser):
