@@ -164,7 +164,7 @@ until curl -sf -o /dev/null "$url/healthz"; do
 done
 say "/healthz answers"
 
-server=$(cat "/proc/$SERVER_PID/task/$SERVER_PID/children" 2>/dev/null | awk '{print $1}')
+server=$(awk '{print $1}' "/proc/$SERVER_PID/task/$SERVER_PID/children" 2>/dev/null)
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$server/status" 2>/dev/null || echo "?")
 [ "$uid" = "$APP_UID" ] || fail "the service runs as uid $uid, expected $APP_UID"
 say "the service process ($server) runs as uid $uid"
@@ -195,7 +195,7 @@ grep -qi '^content-type: image/png' "$WORK/depth.headers" || fail "png16 answer 
 [ "$(head -c 8 "$WORK/depth.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "answer is not a PNG"
 read -r w h <<<"$(od -An -tu1 -j16 -N8 "$WORK/depth.png" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}')"
 read -r depth ctype <<<"$(od -An -tu1 -j24 -N2 "$WORK/depth.png")"
-[ "$depth" = 16 ] && [ "$ctype" = 0 ] || fail "expected a 16-bit grayscale PNG, got bit depth $depth colour type $ctype"
+{ [ "$depth" = 16 ] && [ "$ctype" = 0 ]; } || fail "expected a 16-bit grayscale PNG, got bit depth $depth colour type $ctype"
 say "POST /v1/depth (raw JPEG) -> 200, 16-bit grayscale PNG ${w}x${h}"
 
 code=$(curl -s -o "$WORK/depth.json" -w '%{http_code}' -F "image=@$IMAGE;type=image/jpeg" "$url/v1/depth?format=json")

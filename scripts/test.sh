@@ -7,7 +7,7 @@
 #   DEPTHD_CONTAINER_SMOKE=1|0  force the container smoke test on or off (default: on as root)
 #   DEPTHD_VENV=DIR             the Python environment (default .venv, made by install-deps.sh)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 PY=${DEPTHD_VENV:-.venv}/bin/python
 [ -x "$PY" ] || { echo "test.sh: no $PY; run scripts/install-deps.sh first" >&2; exit 2; }
