@@ -99,8 +99,12 @@ else
     ' "$ROOT" "$ROOT" "${PACKAGES[@]}" > "$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log"; fail "apt-get install"; }
     : > "$ROOT/etc/resolv.conf"
     say "package install took $((SECONDS - t0))s"
-    tar -czf "$TARBALL.tmp" -C "$ROOT" . && mv "$TARBALL.tmp" "$TARBALL"
-    say "cached $TARBALL ($(du -h "$TARBALL" | cut -f1))"
+    if tar -czf "$TARBALL.tmp" -C "$ROOT" . 2>"$WORK/tar.log" && mv "$TARBALL.tmp" "$TARBALL"; then
+        say "cached $TARBALL ($(du -h "$TARBALL" | cut -f1))"
+    else
+        rm -f "$TARBALL.tmp"
+        say "warning: could not cache the root file system in $CACHE ($(tail -1 "$WORK/tar.log")); the next run rebuilds it"
+    fi
 fi
 check_time "root file system"
 for p in "${PACKAGES[@]}"; do
