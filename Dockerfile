@@ -41,7 +41,7 @@ USER 10001:10001
 ENV DEPTHD_HOST=0.0.0.0 \
     DEPTHD_PORT=8080
 EXPOSE 8080
-# The binary checks itself (GET /readyz on DEPTHD_PORT); the image carries no curl.
+# The binary checks the running service itself (on DEPTHD_PORT); the image carries no curl.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["depthd", "health"]
 # SIGTERM starts the drain (stop accepting, /readyz 503, finish in-flight requests);
 # give it time with `docker stop -t 30` / stop_grace_period (docker-compose.yaml).
