@@ -4,7 +4,8 @@
 # smoke test. Every stage runs even if an earlier one failed; the output ends with each runner's
 # summary and the exit status is non-zero if anything failed.
 # Needs what scripts/install-deps.sh installs (run that first on a fresh machine).
-#   DEPTHD_CONTAINER_SMOKE=1|0  force the container smoke test on or off (default: on as root)
+#   DEPTHD_CONTAINER_SMOKE=1|0  force the container smoke test on or off (default: on as root;
+#                               forced on as another user, it runs through sudo -n)
 #   DEPTHD_VENV=DIR             the Python environment (default .venv, made by install-deps.sh)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -42,7 +43,8 @@ smoke=${DEPTHD_CONTAINER_SMOKE:-}
 [ -z "$smoke" ] && { [ "$(id -u)" -eq 0 ] && smoke=1 || smoke=0; }
 if [ "$smoke" = 1 ]; then
     run release-build 'Build of product|error:' swift build -c release --static-swift-stdlib --product depthd
-    run container-smoke 'PASS|FAIL' env DEPTHD_BINARY=.build/release/depthd deploy/container-smoke.sh
+    as_root=(); [ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+    run container-smoke 'PASS|FAIL' "${as_root[@]}" env DEPTHD_BINARY=.build/release/depthd deploy/container-smoke.sh
 else
     results+=("SKIP  container-smoke (needs root: sudo deploy/container-smoke.sh, or DEPTHD_CONTAINER_SMOKE=1)")
 fi

@@ -132,6 +132,21 @@ def test_download_button_saves_the_16_bit_depth_png_of_the_original_photo(browse
     assert (bit_depth, colour_type) == (16, 0)  # 16-bit grayscale, millimetres
 
 
+def test_photo_dropped_on_the_drop_zone_is_analysed(browser, depthd, photo):
+    open_page(browser, depthd)
+    left, top, w, h = browser.evaluate(
+        "(r => [r.left, r.top, r.width, r.height])(document.getElementById('drop').getBoundingClientRect())")
+    x, y = left + w / 2, top + h / 2
+    data = {"items": [], "files": [str(photo)], "dragOperationsMask": 1}
+    for kind in ("dragEnter", "dragOver", "drop"):
+        browser.call("Input.dispatchDragEvent", type=kind, x=x, y=y, data=data)
+    browser.wait_for("document.getElementById('preview').naturalWidth > 0 || !document.getElementById('error').hidden",
+                     timeout=120)
+    assert browser.evaluate("document.getElementById('error').hidden"), \
+        browser.evaluate("document.getElementById('error').textContent")
+    assert browser.evaluate("[preview.naturalWidth, preview.naturalHeight]") == list(Image.open(photo).size)
+
+
 def test_undecodable_photo_shows_the_services_problem_detail(browser, depthd, photo):
     with tempfile.TemporaryDirectory(prefix="depthd-bad-") as folder:
         truncated = Path(folder) / "truncated.jpg"
