@@ -35,16 +35,19 @@ RUN groupadd --gid 10001 depthd \
  && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin depthd
 COPY --from=build /out/depthd /usr/local/bin/depthd
-COPY models /opt/depthd/models
-WORKDIR /opt/depthd
+# /app/models is where depthd looks for its default model in the image (docs/configuration.md).
+COPY models /app/models
+WORKDIR /app
 USER 10001:10001
 ENV DEPTHD_HOST=0.0.0.0 \
-    DEPTHD_PORT=8080
+    DEPTHD_PORT=8080 \
+    DEPTHD_GRACE_PERIOD_S=25
 EXPOSE 8080
 # The binary checks the running service itself (on DEPTHD_PORT); the image carries no curl.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["depthd", "health"]
 # SIGTERM starts the drain (stop accepting, /readyz 503, finish in-flight requests);
-# give it time with `docker stop -t 30` / stop_grace_period (docker-compose.yaml).
+# DEPTHD_GRACE_PERIOD_S bounds it; give it more than that: `docker stop -t 30`, or
+# stop_grace_period in deploy/docker-compose.yaml.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["depthd"]
 CMD ["serve"]

@@ -32,7 +32,7 @@ BINARY=${DEPTHD_BINARY:-$REPO/.build/release/depthd}
 TIMEOUT=${SMOKE_TIMEOUT:-900}
 # Must match the Dockerfile's runtime stage.
 APP_UID=10001
-APP_DIR=/opt/depthd
+APP_DIR=/app
 PORT=${SMOKE_PORT:-18080}
 
 say() { printf 'container-smoke [%4ds]: %s\n' "$SECONDS" "$*"; }
@@ -135,7 +135,7 @@ say "every shared library of the binary resolves inside the root"
 
 # The container's environment, as in the Dockerfile (ENV lines).
 RUN_ENV=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent
-         DEPTHD_HOST=127.0.0.1 DEPTHD_PORT="$PORT")
+         DEPTHD_HOST=127.0.0.1 DEPTHD_PORT="$PORT" DEPTHD_GRACE_PERIOD_S=25)
 
 # 3. Start the service inside: own mount + PID namespace, read-only root, tmpfs /tmp, a minimal
 #    /dev, /proc and read-only /sys, then chroot and drop to the non-root user. The network

@@ -208,8 +208,8 @@ public enum DemoPage {
     return blob ? { body: blob, type: "image/jpeg" } : { body: file, type: file.type };
   }
 
-  // Accepts {width, height, <array>} where the array is flat row-major or a list of rows;
-  // null, NaN and 0 mean "no estimate".
+  // openapi.yaml's DepthMap: {width, height, unit: "m", min, max, depth: [row-major metres]};
+  // a list of rows is accepted too. null, NaN and 0 mean "no estimate".
   function parseDepth(json) {
     const width = json.width, height = json.height;
     let values = json.depth || json.data || json.values;
@@ -354,7 +354,7 @@ public enum DemoPage {
       } else {
         const dt = document.createElement("dt"), dd = document.createElement("dd");
         dt.textContent = name;
-        dd.textContent = Array.isArray(v) ? v.join(" × ") : (typeof v === "object" ? JSON.stringify(v) : String(v));
+        dd.textContent = Array.isArray(v) ? v.join(", ") : (typeof v === "object" ? JSON.stringify(v) : String(v));
         list.append(dt, dd);
       }
     }

@@ -56,11 +56,10 @@ def post_depth(url: str, body: bytes, fmt: str) -> tuple[int, bytes]:
 
 
 def depth_grid(answer: dict) -> tuple[int, int, list]:
-    """(width, height, row-major values) from a format=json answer, flat or as rows."""
-    values = next(v for k, v in answer.items() if isinstance(v, list))
-    if values and isinstance(values[0], list):
-        values = [v for row in values for v in row]
-    return answer["width"], answer["height"], values
+    """(width, height, row-major depths in metres) from a format=json answer (openapi DepthMap)."""
+    assert answer["unit"] == "m"
+    assert len(answer["depth"]) == answer["width"] * answer["height"]
+    return answer["width"], answer["height"], answer["depth"]
 
 
 def png_header(data: bytes) -> tuple[int, int, int, int]:

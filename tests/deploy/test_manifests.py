@@ -112,10 +112,13 @@ def test_grace_period_covers_the_prestop_sleep_and_the_drain():
     pre_stop = container()["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
     sleep = int(pre_stop[1])
-    grace = pod["terminationGracePeriodSeconds"]
-    assert grace >= sleep + 20, "leave depthd at least 20 s to drain after the preStop sleep"
+    drain = float({e["name"]: e["value"] for e in container()["env"]}["DEPTHD_GRACE_PERIOD_S"])
+    # Kubernetes kills the pod terminationGracePeriodSeconds after it starts the preStop hook.
+    assert pod["terminationGracePeriodSeconds"] > sleep + drain
     compose = yaml.safe_load((REPO / "deploy" / "docker-compose.yaml").read_text())["services"]["depthd"]
-    assert compose["stop_signal"] == "SIGTERM" and int(compose["stop_grace_period"].rstrip("s")) >= grace - sleep
+    assert float(compose["environment"]["DEPTHD_GRACE_PERIOD_S"]) == drain
+    assert compose["stop_signal"] == "SIGTERM" and int(compose["stop_grace_period"].rstrip("s")) > drain
+    assert re.search(rf"DEPTHD_GRACE_PERIOD_S={drain:g}\b", dockerfile_runtime_stage())
 
 
 def test_health_check_runs_the_binary_itself():
