@@ -48,7 +48,7 @@ public enum DemoPage {
     background: var(--accent); color: var(--accent-fg); font-weight: 600;
   }
   #file { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
-  #file:focus-visible + .file-label, button:focus-visible { outline: 3px solid var(--accent); outline-offset: 3px; }
+  #file:focus-visible + .file-label, button:focus-visible, .frame img:focus-visible { outline: 3px solid var(--accent); outline-offset: 3px; }
   .status { min-height: 1.5rem; color: var(--muted); }
   .status.busy::before {
     content: ""; display: inline-block; width: .9em; height: .9em; margin-right: .5em;
@@ -71,6 +71,7 @@ public enum DemoPage {
   .frame { position: relative; aspect-ratio: 4 / 3; border-radius: 6px; overflow: hidden;
            background: repeating-conic-gradient(var(--line) 0 25%, transparent 0 50%) 0 0 / 16px 16px; }
   .frame img { display: block; width: 100%; height: 100%; cursor: crosshair; }
+  .frame img:focus-visible { outline-offset: -3px; }
   .frame img:not([src]) { display: none; }
   .marker { position: absolute; width: 14px; height: 14px; margin: -7px 0 0 -7px; pointer-events: none;
             border: 2px solid #fff; border-radius: 50%; box-shadow: 0 0 0 1px #000; display: none; }
@@ -114,7 +115,7 @@ public enum DemoPage {
     </figure>
     <figure>
       <figcaption>Depth preview</figcaption>
-      <div class="frame"><img id="preview" alt="Colour depth preview of the photo"><span class="marker" aria-hidden="true"></span></div>
+      <div class="frame"><img id="preview" tabindex="0" alt="Colour depth preview of the photo; focus it and use the arrow keys to read the depth"><span class="marker" aria-hidden="true"></span></div>
     </figure>
   </div>
 
@@ -283,19 +284,33 @@ public enum DemoPage {
     return "Nearest " + metres(lo, d.unit).toFixed(2) + " m, farthest " + metres(hi, d.unit).toFixed(2) + " m.";
   }
 
-  // Pointer position over either image -> the same fractional point in the depth grid.
-  function onMove(event) {
-    if (!depth) return;
-    const img = event.currentTarget, box = img.getBoundingClientRect();
-    const fx = (event.clientX - box.left) / box.width, fy = (event.clientY - box.top) / box.height;
-    if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return;
+  // Pointer position over either image -> the same fractional point in the depth grid. With the
+  // keyboard, the focused preview's probe moves with the arrow keys (announced politely).
+  let probe = { fx: 0.5, fy: 0.5 };
+  function show(fx, fy, announce) {
+    if (!depth || fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return;
+    probe = { fx, fy };
     const x = Math.min(depth.width - 1, Math.floor(fx * depth.width));
     const y = Math.min(depth.height - 1, Math.floor(fy * depth.height));
     const v = depth.values[y * depth.width + x];
+    readout.setAttribute("aria-live", announce ? "polite" : "off");
     readout.textContent = (v === null || !(v > 0) || !isFinite(v))
       ? "No estimate at this point (outside the region the model sees)."
       : "Depth at (" + x + ", " + y + "): " + metres(v, depth.unit).toFixed(2) + " m";
-    for (const other of [photo, preview]) placeMarker(other, fx, fy);
+    for (const img of [photo, preview]) placeMarker(img, fx, fy);
+  }
+  function onMove(event) {
+    const box = event.currentTarget.getBoundingClientRect();
+    show((event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height, false);
+  }
+  function onKey(event) {
+    const step = event.shiftKey ? 0.1 : 0.02;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const move = moves[event.key];
+    if (!move || !depth) return;
+    event.preventDefault();
+    const clamp = (v) => Math.min(0.999, Math.max(0, v));
+    show(clamp(probe.fx + move[0]), clamp(probe.fy + move[1]), true);
   }
   function placeMarker(img, fx, fy) {
     const marker = img.nextElementSibling;
@@ -308,6 +323,9 @@ public enum DemoPage {
     img.addEventListener("pointermove", onMove);
     img.addEventListener("pointerleave", onLeave);
   }
+  preview.addEventListener("keydown", onKey);
+  preview.addEventListener("focus", () => show(probe.fx, probe.fy, true));
+  preview.addEventListener("blur", onLeave);
 
   download.addEventListener("click", async () => {
     if (!original) return;

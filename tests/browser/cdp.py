@@ -58,6 +58,8 @@ class Browser:
             self.close()
             raise
         self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        # A headless page is never the focused window; without this, focus() fires no focus event.
+        self.call("Emulation.setFocusEmulationEnabled", enabled=True)
 
     def _devtools_port(self, timeout: float) -> int:
         deadline = time.monotonic() + timeout

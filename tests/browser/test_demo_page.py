@@ -131,6 +131,26 @@ def test_download_button_saves_the_16_bit_depth_png_of_the_original_photo(browse
     assert (bit_depth, colour_type) == (16, 0)  # 16-bit grayscale, millimetres
 
 
+def test_arrow_keys_move_the_depth_probe_on_the_focused_preview(browser, depthd, photo):
+    open_page(browser, depthd)
+    choose_file(browser, photo)
+    browser.wait_for("!document.getElementById('download').disabled", timeout=120)
+    browser.evaluate("document.getElementById('preview').focus()")
+    pattern = r"Depth at \((\d+), (\d+)\): \d+\.\d+ m"
+    start = re.fullmatch(pattern, browser.evaluate("document.getElementById('readout').textContent"))
+    assert start, browser.evaluate("document.getElementById('readout').textContent")
+    for _ in range(3):
+        for kind in ("keyDown", "keyUp"):
+            browser.call("Input.dispatchKeyEvent", type=kind, key="ArrowRight", code="ArrowRight",
+                         windowsVirtualKeyCode=39)
+    moved = re.fullmatch(pattern, browser.evaluate("document.getElementById('readout').textContent"))
+    assert moved
+    width = Image.open(photo).size[0]
+    assert int(moved[2]) == int(start[2])
+    assert abs(int(moved[1]) - int(start[1]) - round(0.06 * width)) <= 1
+    assert browser.evaluate("document.getElementById('readout').getAttribute('aria-live')") == "polite"
+
+
 def test_photo_dropped_on_the_drop_zone_is_analysed(browser, depthd, photo):
     open_page(browser, depthd)
     left, top, w, h = browser.evaluate(
