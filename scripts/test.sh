@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: Swift build and tests, the Python tests (training, demo page in
+# headless Chromium against the real server, deployment manifests), and, as root, the container
+# smoke test. Every stage runs even if an earlier one failed; the output ends with each runner's
+# summary and the exit status is non-zero if anything failed.
+# Needs what scripts/install-deps.sh installs (run that first on a fresh machine).
+#   DEPTHD_CONTAINER_SMOKE=1|0  force the container smoke test on or off (default: on as root;
+#                               forced on as another user, it runs through sudo -n)
+#   DEPTHD_VENV=DIR             the Python environment (default .venv, made by install-deps.sh)
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+PY=${DEPTHD_VENV:-.venv}/bin/python
+[ -x "$PY" ] || { echo "test.sh: no $PY; run scripts/install-deps.sh first" >&2; exit 2; }
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/depthd-test.XXXXXX")
+trap 'rm -rf "$LOGS"' EXIT
+results=()
+failed=0
+
+# run NAME SUMMARY-PATTERN COMMAND...: runs one stage with its output shown as it goes, and keeps
+# the runner's own summary line(s) for the end.
+run() {
+    local name=$1 pattern=$2; shift 2
+    echo; echo "==== $name: $*"
+    local start=$SECONDS status
+    "$@" 2>&1 | tee "$LOGS/$name.log"
+    status=${PIPESTATUS[0]}
+    local summary
+    summary=$(grep -E "$pattern" "$LOGS/$name.log" | tail -2 | sed 's/^/      /')
+    if [ "$status" -eq 0 ]; then results+=("PASS  $name ($((SECONDS - start))s)"); else
+        results+=("FAIL  $name ($((SECONDS - start))s, exit $status)"); failed=1; fi
+    [ -n "$summary" ] && results+=("$summary")
+}
+
+run swift-build 'Build complete|error:' swift build
+run swift-test 'Test run with|Executed [0-9]+ tests|error:' swift test
+if [ -d training/tests ]; then
+    run pytest-training '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest training/tests -q
+fi
+run pytest-tests '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest tests -q --depthd .build/debug/depthd
+
+smoke=${DEPTHD_CONTAINER_SMOKE:-}
+[ -z "$smoke" ] && { [ "$(id -u)" -eq 0 ] && smoke=1 || smoke=0; }
+if [ "$smoke" = 1 ]; then
+    run release-build 'Build of product|error:' swift build -c release --static-swift-stdlib --product depthd
+    as_root=(); [ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+    run container-smoke 'PASS|FAIL' "${as_root[@]}" env DEPTHD_BINARY=.build/release/depthd deploy/container-smoke.sh
+else
+    results+=("SKIP  container-smoke (needs root: sudo deploy/container-smoke.sh, or DEPTHD_CONTAINER_SMOKE=1)")
+fi
+
+echo; echo "==== summary"
+printf '%s\n' "${results[@]}"
+exit $failed
