@@ -378,9 +378,10 @@ public struct HTTPRequestParser: Sendable {
         return .contentLength(length)
     }
 
-    /// 1*DIGIT with overflow checking; nil for anything else ("+1", "0x1", "", overflow).
+    /// 1*DIGIT, at most 19 digits, overflow-checked; nil for anything else ("+1", "0x1", "",
+    /// 20 or more digits even with leading zeros: no honest client sends them).
     static func parseDecimal(_ text: String) -> Int? {
-        guard !text.isEmpty else { return nil }
+        guard (1...19).contains(text.utf8.count) else { return nil }
         var value = 0
         for byte in text.utf8 {
             guard ASCII.isDigit(byte) else { return nil }

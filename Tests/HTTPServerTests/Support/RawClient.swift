@@ -13,11 +13,13 @@ struct RawResponse {
 }
 
 /// A blocking TCP client that writes exact bytes and reads responses, for tests. Every read has
-/// a receive timeout, so a test fails instead of hanging. The blocking calls run on Dispatch's
-/// global threads, never on Swift concurrency's small cooperative pool (which the server's
-/// handlers need: blocking it would deadlock a 2-core machine).
+/// a receive timeout, so a test fails instead of hanging. The blocking calls run on a serial
+/// queue of the client's own (an overcommitting Dispatch thread), never on Swift concurrency's
+/// cooperative pool or Dispatch's width-limited global queues: on a 2-core machine, blocking
+/// either starves the servers under test.
 final class RawClient: @unchecked Sendable {
     let fd: Int32
+    private let ioQueue = DispatchQueue(label: "RawClient")
     private var buffer: [UInt8] = []
 
     init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 5) throws {
@@ -58,7 +60,7 @@ final class RawClient: @unchecked Sendable {
 
     private func offload<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+            ioQueue.async { continuation.resume(with: Result { try body() }) }
         }
     }
 
