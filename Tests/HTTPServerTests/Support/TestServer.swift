@@ -27,7 +27,7 @@ let testHandler: HTTPHandler = { request in
         ], body: request.body)
     case "/big":
         let count = Int(request.queryValue("bytes") ?? "") ?? 1_000_000
-        return HTTPResponse(status: 200, body: (0..<count).map { UInt8(truncatingIfNeeded: $0 % 251) })
+        return HTTPResponse(status: 200, body: patternBytes(count))
     case "/slow":
         let milliseconds = Int(request.queryValue("ms") ?? "") ?? 200
         try? await Task.sleep(for: .milliseconds(milliseconds))
@@ -87,4 +87,12 @@ func expectHealthy(_ server: HTTPServer, host: String = "127.0.0.1") async throw
     try await client.send("GET /health-check HTTP/1.1\r\nHost: test\r\n\r\n")
     let response = try await client.readResponse()
     return response?.status == 200 && response?.bodyText == "ok /health-check"
+}
+
+/// `count` bytes of the repeating pattern 0, 1, ..., 250 (built by doubling: debug builds are slow per element).
+func patternBytes(_ count: Int) -> [UInt8] {
+    var bytes = (0..<251).map { UInt8($0) }
+    bytes.reserveCapacity(count + bytes.count)
+    while bytes.count < count { bytes.append(contentsOf: bytes) }
+    return Array(bytes.prefix(count))
 }
