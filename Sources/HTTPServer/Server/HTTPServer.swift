@@ -172,13 +172,11 @@ public final class HTTPServer: @unchecked Sendable {
             nextConnectionID += 1
             let connection = HTTPConnection(id: nextConnectionID, fd: fd, remoteAddress: remote.description, server: self)
             connections[nextConnectionID] = connection
+            // Started under the lock so that its start is queued before any drain that shutdown queues.
+            connection.start()
             return connection
         }
-        guard let connection else {
-            refuse(fd)
-            return
-        }
-        connection.start()
+        if connection == nil { refuse(fd) }
     }
 
     /// Over the connection limit: one best-effort 503, then close without waiting on the peer.
