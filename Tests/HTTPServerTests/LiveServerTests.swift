@@ -195,6 +195,16 @@ import Testing
         }
     }
 
+    @Test func clientThatHalfClosesAfterItsRequestStillGetsTheResponse() async throws {
+        try await withServer { server in
+            let client = try RawClient(port: server.port)
+            try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi")
+            client.shutdownWrite()
+            #expect(try await client.readResponse()?.bodyText == "hi")
+            #expect(try await client.isClosedByServer())
+        }
+    }
+
     @Test func bindingAPortInUseThrowsWithErrno() async throws {
         try await withServer { server in
             var configuration = testConfiguration()
