@@ -1,0 +1,20 @@
+/// A response from a handler. The server adds Content-Length, Date and Connection itself
+/// (replacing any the handler set), and drops fields whose name or value could split the response.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A text/plain response (UTF-8).
+    public init(status: Int, headers: HTTPHeaders = [:], text: String) {
+        var headers = headers
+        if !headers.contains("Content-Type") { headers.add(name: "Content-Type", value: "text/plain; charset=utf-8") }
+        self.init(status: status, headers: headers, body: Array(text.utf8))
+    }
+}

@@ -1,0 +1,345 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client connection: reads and parses requests, runs the handler for one request at a time
+/// (so pipelined requests are answered in order), writes responses, and enforces the timeouts.
+/// All mutable state is touched only on `queue`, a serial queue of its own.
+final class HTTPConnection: @unchecked Sendable {
+    private enum Phase {
+        case awaitingRequest, readingHead, readingBody, handling, writing, lingering, closed
+    }
+
+    private enum WriteWatch { case inactive, watching, paused }
+
+    let id: Int
+    let queue: DispatchQueue
+    private let fd: Int32
+    private let remoteAddress: String
+    private let configuration: HTTPServerConfiguration
+    private let handler: HTTPHandler
+    private let server: HTTPServer
+
+    private var parser: HTTPRequestParser
+    private var readSource: DispatchSourceRead?
+    private var writeSource: DispatchSourceWrite?
+    private var timer: DispatchSourceTimer?
+    private var readPaused = false
+    private var writeWatch = WriteWatch.inactive
+    private var sourcesToCancel = 2
+
+    private var phase = Phase.awaitingRequest
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    private var afterFlush: (() -> Void)?
+    private var requestsServed = 0
+    private var peerClosed = false
+    private var draining = false
+    private var requestStart: ContinuousClock.Instant?
+    private var currentHead: HTTPRequestHead?
+    // 32 KiB per connection: large uploads still take few reads, 1024 idle connections cost 32 MiB.
+    private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
+
+    init(id: Int, fd: Int32, remoteAddress: String, server: HTTPServer) {
+        self.id = id
+        self.fd = fd
+        self.remoteAddress = remoteAddress
+        self.server = server
+        self.configuration = server.configuration
+        self.handler = server.handler
+        self.parser = HTTPRequestParser(limits: server.configuration.limits)
+        self.queue = DispatchQueue(label: "HTTPServer.connection.\(id)")
+    }
+
+    func start() {
+        queue.async { [self] in
+            let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            read.setEventHandler { [self] in readable() }
+            read.setCancelHandler { [self] in sourceCancelled() }
+            let write = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            write.setEventHandler { [self] in flush() }
+            write.setCancelHandler { [self] in sourceCancelled() }
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.setEventHandler { [self] in timerFired() }
+            readSource = read
+            writeSource = write
+            self.timer = timer
+            timer.activate()
+            read.activate()
+            enter(.awaitingRequest)
+        }
+    }
+
+    /// Shutdown has begun: an idle connection closes now, a busy one after its current response.
+    func beginDrain() {
+        draining = true
+        if phase == .awaitingRequest, parser.isIdle { close() }
+    }
+
+    // MARK: - Reading
+
+    private func readable() {
+        guard phase != .closed else { return }
+        let count: Int?
+        do {
+            count = try readBuffer.withUnsafeMutableBytes { buffer throws(SocketError) in try Socket.receive(fd, into: buffer) }
+        } catch {
+            close()
+            return
+        }
+        guard let count else { return }
+        if count == 0 {
+            peerClosed = true
+            // The peer can send nothing more: whatever is half received never completes.
+            close()
+            return
+        }
+        if phase == .lingering { return }
+        parser.append(readBuffer[0..<count])
+        process()
+    }
+
+    /// Drives the parser until it needs more bytes or a request goes to the handler.
+    private func process() {
+        while phase == .awaitingRequest || phase == .readingHead || phase == .readingBody {
+            if requestStart == nil, parser.hasUnconsumedBytes { requestStart = .now }
+            let event: HTTPParserEvent?
+            do {
+                event = try parser.next()
+            } catch {
+                reject(error)
+                return
+            }
+            guard let event else {
+                if phase == .awaitingRequest, !parser.isIdle { enter(.readingHead) }
+                return
+            }
+            switch event {
+            case .head(let head):
+                currentHead = head
+                guard head.hasBody else { continue }
+                enter(.readingBody)
+                if head.expectsContinue {
+                    if let rejection = configuration.continueHandler?(head) {
+                        respond(rejection, to: head, requestBodyBytes: 0, forceClose: true)
+                        return
+                    }
+                    send(ResponseWriter.continueLine)
+                }
+            case .message(let head, let body):
+                runHandler(head: head, body: body)
+                return
+            }
+        }
+    }
+
+    // MARK: - Handling and responding
+
+    private func runHandler(head: HTTPRequestHead, body: [UInt8]) {
+        enter(.handling)
+        pauseReading()
+        let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress)
+        let handler = handler
+        server.requestStarted()
+        Task { [self] in
+            let response = await handler(request)
+            queue.async { [self] in
+                server.requestFinished()
+                guard phase != .closed else { return }
+                respond(response, to: head, requestBodyBytes: body.count, forceClose: false)
+            }
+        }
+    }
+
+    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int, forceClose: Bool) {
+        requestsServed += 1
+        let handlerCloses = response.headers.lowercasedTokens(for: "Connection").contains("close")
+        let keepAlive = !forceClose && head.keepAlive && !draining && !peerClosed && !handlerCloses
+            && requestsServed < configuration.maxRequestsPerConnection
+        let bytes = ResponseWriter.serialize(response, keepAlive: keepAlive, includeBody: head.method != "HEAD",
+                                             serverName: configuration.serverName,
+                                             http10KeepAlive: keepAlive && head.version == .http1_0)
+        observe(method: head.method, path: head.path, status: response.status,
+                requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count)
+        enter(.writing)
+        pauseReading()
+        send(bytes) { [self] in
+            if keepAlive { awaitNextRequest() } else { lingerThenClose() }
+        }
+    }
+
+    /// Answers a request the parser refused (or that timed out), then closes.
+    private func reject(_ error: HTTPParseError) {
+        let response = HTTPResponse(status: error.status, text: error.reason + "\n")
+        let bytes = ResponseWriter.serialize(response, keepAlive: false, includeBody: true, serverName: configuration.serverName)
+        observe(method: currentHead?.method, path: currentHead?.path, status: error.status,
+                requestBodyBytes: 0, responseBodyBytes: response.body.count)
+        enter(.writing)
+        pauseReading()
+        send(bytes) { [self] in lingerThenClose() }
+    }
+
+    private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int) {
+        let start = requestStart ?? .now
+        requestStart = nil
+        currentHead = nil
+        configuration.observer?(HTTPRequestObservation(
+            method: method, path: path, status: status, duration: .now - start,
+            requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes))
+    }
+
+    private func awaitNextRequest() {
+        enter(.awaitingRequest)
+        if draining, parser.isIdle {
+            close()
+            return
+        }
+        resumeReading()
+        process()
+    }
+
+    /// Shuts the write side and drains input briefly, so the peer reads the response instead of
+    /// a reset caused by unread bytes (RFC 9112 9.6).
+    private func lingerThenClose() {
+        guard !peerClosed else {
+            close()
+            return
+        }
+        Socket.shutdownWrite(fd)
+        enter(.lingering)
+        resumeReading()
+    }
+
+    // MARK: - Writing
+
+    private func send(_ bytes: [UInt8], then completion: (() -> Void)? = nil) {
+        output.append(contentsOf: bytes)
+        if let completion { afterFlush = completion }
+        flush()
+    }
+
+    private func flush() {
+        guard phase != .closed else { return }
+        while outputOffset < output.count {
+            let written: Int?
+            do {
+                written = try output.withUnsafeBytes { buffer throws(SocketError) in
+                    try Socket.send(fd, UnsafeRawBufferPointer(rebasing: buffer[outputOffset...]))
+                }
+            } catch {
+                close()
+                return
+            }
+            guard let written else {
+                watchWritable()
+                return
+            }
+            outputOffset += written
+            // Progress restarts the stall clock; a peer that reads nothing for the whole timeout is dropped.
+            if phase == .writing { arm(configuration.writeStallTimeout) }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+        outputOffset = 0
+        pauseWatchingWritable()
+        if let completion = afterFlush {
+            afterFlush = nil
+            completion()
+        }
+    }
+
+    // MARK: - Timeouts
+
+    private func enter(_ next: Phase) {
+        phase = next
+        switch next {
+        case .awaitingRequest: arm(configuration.idleTimeout)
+        case .readingHead: arm(configuration.headTimeout)
+        case .readingBody: arm(configuration.bodyTimeout)
+        case .writing: arm(configuration.writeStallTimeout)
+        case .lingering: arm(configuration.lingerTimeout)
+        case .handling, .closed: timer?.schedule(deadline: .distantFuture)
+        }
+    }
+
+    private func arm(_ duration: Duration) {
+        timer?.schedule(deadline: .now() + duration.dispatchInterval)
+    }
+
+    private func timerFired() {
+        switch phase {
+        case .readingHead, .readingBody:
+            reject(HTTPParseError(status: 408, reason: "request not received within the time limit"))
+        case .awaitingRequest, .writing, .lingering:
+            close()
+        case .handling, .closed:
+            break
+        }
+    }
+
+    // MARK: - Sources and closing
+
+    private func pauseReading() {
+        guard !readPaused, let readSource else { return }
+        readSource.suspend()
+        readPaused = true
+    }
+
+    private func resumeReading() {
+        guard readPaused, let readSource else { return }
+        readSource.resume()
+        readPaused = false
+    }
+
+    private func watchWritable() {
+        switch writeWatch {
+        case .inactive: writeSource?.activate()
+        case .paused: writeSource?.resume()
+        case .watching: return
+        }
+        writeWatch = .watching
+    }
+
+    private func pauseWatchingWritable() {
+        guard writeWatch == .watching else { return }
+        writeSource?.suspend()
+        writeWatch = .paused
+    }
+
+    /// Closes at once. The descriptor itself is closed once both sources have been cancelled,
+    /// so Dispatch never watches a number the kernel may already have reused.
+    func close() {
+        guard phase != .closed else { return }
+        enter(.closed)
+        timer?.cancel()
+        readSource?.cancel()
+        resumeReading()
+        writeSource?.cancel()
+        switch writeWatch {
+        case .inactive: writeSource?.activate()
+        case .paused: writeSource?.resume()
+        case .watching: break
+        }
+        writeWatch = .watching
+        afterFlush = nil
+    }
+
+    private func sourceCancelled() {
+        sourcesToCancel -= 1
+        guard sourcesToCancel == 0 else { return }
+        Socket.close(fd)
+        readSource = nil
+        writeSource = nil
+        timer = nil
+        server.connectionClosed(id)
+    }
+}
+
+extension Duration {
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanoseconds.overflow, nanoseconds.partialValue < Int64(Int.max / 2) else { return .never }
+        return .nanoseconds(Int(nanoseconds.partialValue + attoseconds / 1_000_000_000))
+    }
+}

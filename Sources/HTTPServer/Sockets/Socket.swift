@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, throwing wrappers over the socket calls the server makes; each goes through `syscall`.
+enum Socket {
+    /// A listening, non-blocking, close-on-exec TCP socket bound to `address`, with SO_REUSEADDR.
+    static func listen(on address: SocketAddress, backlog: Int32) throws(SocketError) -> Int32 {
+        #if canImport(Glibc)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        #else
+        let type = SOCK_STREAM
+        #endif
+        let fd = try syscall("socket") { socket(address.family, type, 0) }
+        do {
+            try setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, label: "setsockopt(SO_REUSEADDR)")
+            if address.family == AF_INET6 {
+                // A listener on "::1" or "::" serves IPv6 only; bind "0.0.0.0" as well for IPv4.
+                try setOption(fd, level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: 1, label: "setsockopt(IPV6_V6ONLY)")
+            }
+            _ = try address.withSockaddr { (pointer, length) throws(SocketError) in
+                try syscall("bind") { bind(fd, pointer, length) }
+            }
+            try syscall("listen") { Glibc.listen(fd, backlog) }
+            try setNonBlocking(fd)
+            return fd
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// Accepts one pending connection; nil when none is pending (EAGAIN). The new socket is
+    /// non-blocking, close-on-exec and has TCP_NODELAY.
+    static func accept(_ listener: Int32) throws(SocketError) -> (fd: Int32, remote: SocketAddress)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd: Int32
+        do {
+            fd = try withUnsafeMutablePointer(to: &storage) { pointer throws(SocketError) in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SocketError) in
+                    try syscall("accept") { Glibc.accept(listener, address, &length) }
+                }
+            }
+        } catch where error.wouldBlock {
+            return nil
+        }
+        do {
+            try setNonBlocking(fd)
+            _ = try? syscall("fcntl(F_SETFD)") { fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            try? setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1, label: "setsockopt(TCP_NODELAY)")
+        } catch {
+            close(fd)
+            throw error
+        }
+        return (fd, SocketAddress(storage: storage, length: length))
+    }
+
+    /// The address a socket is bound to (used to read the port the kernel picked for port 0).
+    static func localAddress(_ fd: Int32) throws(SocketError) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try withUnsafeMutablePointer(to: &storage) { pointer throws(SocketError) in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SocketError) in
+                try syscall("getsockname") { getsockname(fd, address, &length) }
+            }
+        }
+        return SocketAddress(storage: storage, length: length)
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 means the peer closed its write side; nil means EAGAIN.
+    static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int? {
+        do {
+            return try syscall("recv") { recv(fd, buffer.baseAddress, buffer.count, 0) }
+        } catch where error.wouldBlock {
+            return nil
+        }
+    }
+
+    /// Writes what the kernel accepts now; nil means EAGAIN. MSG_NOSIGNAL turns SIGPIPE into EPIPE.
+    static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SocketError) -> Int? {
+        do {
+            return try syscall("send") { Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
+        } catch where error.wouldBlock {
+            return nil
+        }
+    }
+
+    static func shutdownWrite(_ fd: Int32) {
+        _ = try? syscall("shutdown") { shutdown(fd, Int32(SHUT_WR)) }
+    }
+
+    static func close(_ fd: Int32) {
+        // close is not retried on EINTR: on Linux the descriptor is released even then.
+        _ = Glibc.close(fd)
+    }
+
+    static func setNonBlocking(_ fd: Int32) throws(SocketError) {
+        let flags = try syscall("fcntl(F_GETFL)") { fcntl(fd, F_GETFL) }
+        try syscall("fcntl(F_SETFL)") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+    }
+
+    static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32, label: String) throws(SocketError) {
+        var value = value
+        try syscall(label) { setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) }
+    }
+}

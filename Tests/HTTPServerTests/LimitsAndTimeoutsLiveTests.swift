@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import HTTPServer
+
+/// Timeouts and connection limits, with short configured timeouts. Each test asserts what the
+/// server did (a 408, a close, a 503), never how fast: the client's receive timeout (5 s) is only
+/// a bound so a broken server fails the test instead of hanging it.
+@Suite struct LimitsAndTimeoutsLiveTests {
+    @Test func idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
+        var configuration = testConfiguration()
+        configuration.idleTimeout = .milliseconds(200)
+        try await withServer(configuration) { server in
+            let client = try RawClient(port: server.port)
+            try await client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.readResponse()?.status == 200)
+            // Silently closed: no response, just the end of the stream.
+            #expect(try await client.isClosedByServer())
+            #expect(await eventually { server.openConnections == 0 })
+        }
+    }
+
+    @Test func incompleteHeadIsAnswered408() async throws {
+        var configuration = testConfiguration()
+        configuration.headTimeout = .milliseconds(300)
+        try await withServer(configuration) { server in
+            let client = try RawClient(port: server.port)
+            try await client.send("GET / HTTP/1.1\r\nHost: t\r\n")
+            let response = try #require(try await client.readResponse())
+            #expect(response.status == 408)
+            #expect(response.headers["Connection"] == "close")
+            #expect(try await client.isClosedByServer())
+            #expect(try await expectHealthy(server))
+        }
+    }
+
+    @Test func slowlorisTricklingHeadersStillTimesOut() async throws {
+        var configuration = testConfiguration()
+        configuration.headTimeout = .milliseconds(400)
+        try await withServer(configuration) { server in
+            let client = try RawClient(port: server.port)
+            try await client.send("GET / HTTP/1.1\r\n")
+            // Each line arrives well inside the timeout; the deadline is for the whole head.
+            for index in 0..<8 {
+                try? await client.send("X-\(index): v\r\n")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await client.readResponse()?.status == 408)
+        }
+    }
+
+    @Test func incompleteBodyIsAnswered408() async throws {
+        var configuration = testConfiguration()
+        configuration.bodyTimeout = .milliseconds(300)
+        try await withServer(configuration) { server in
+            let client = try RawClient(port: server.port)
+            try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+            let response = try #require(try await client.readResponse())
+            #expect(response.status == 408)
+            #expect(try await client.isClosedByServer())
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitAreRefusedWith503() async throws {
+        var configuration = testConfiguration()
+        configuration.maxConnections = 2
+        try await withServer(configuration) { server in
+            var held: [RawClient] = []
+            for _ in 0..<2 {
+                let client = try RawClient(port: server.port)
+                try await client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await client.readResponse()?.status == 200)
+                held.append(client)
+            }
+            #expect(server.openConnections == 2)
+            let refused = try RawClient(port: server.port)
+            let response = try #require(try await refused.readResponse())
+            #expect(response.status == 503)
+            #expect(response.headers["Retry-After"] != nil)
+            #expect(response.headers["Connection"] == "close")
+            #expect(try await refused.isClosedByServer())
+            // The held connections are unaffected, and a freed slot is usable again.
+            try await held[0].send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await held[0].readResponse()?.bodyText == "ok /still")
+            held.removeLast()
+            #expect(await eventually { server.openConnections == 1 })
+            #expect(try await expectHealthy(server))
+        }
+    }
+
+    @Test func slowReaderDoesNotBlockOtherClients() async throws {
+        try await withServer { server in
+            let size = 24 * 1024 * 1024
+            let slow = try RawClient(port: server.port)
+            // Far more than the socket buffers hold: the server must park this write on EAGAIN.
+            try await slow.send("GET /big?bytes=\(size) HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(200))
+            for index in 0..<3 {
+                let other = try RawClient(port: server.port)
+                try await other.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\n\(index)")
+                #expect(try await other.readResponse()?.bodyText == "\(index)")
+            }
+            // The slow reader still gets every byte, intact.
+            let response = try #require(try await slow.readResponse())
+            #expect(response.body.count == size)
+            #expect(response.body == patternBytes(size))
+        }
+    }
+
+    @Test func readerThatStallsIsDroppedAfterTheWriteStallTimeout() async throws {
+        var configuration = testConfiguration()
+        configuration.writeStallTimeout = .milliseconds(300)
+        try await withServer(configuration) { server in
+            let stalled = try RawClient(port: server.port)
+            try await stalled.send("GET /big?bytes=\(32 * 1024 * 1024) HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(await eventually(timeout: .seconds(10)) { server.openConnections == 0 })
+        }
+    }
+
+    @Test func gaugesCountConnectionsAndRequestsInFlight() async throws {
+        try await withServer { server in
+            #expect(server.openConnections == 0)
+            let client = try RawClient(port: server.port)
+            try await client.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(await eventually { server.inFlightRequests == 1 && server.openConnections == 1 })
+            _ = try await client.readResponse()
+            #expect(await eventually { server.inFlightRequests == 0 })
+        }
+    }
+}
