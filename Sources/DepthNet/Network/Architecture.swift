@@ -98,3 +98,9 @@ public struct Architecture: Sendable, Equatable, Codable {
         }
     }
 }
+
+extension Architecture {
+    /// Floating-point operations (2 per multiply-add) of one image's forward pass through the
+    /// convolutions and fully connected layers.
+    public var flopsPerImage: Double { NetworkPlan(self).flopsPerImage }
+}

@@ -1,0 +1,68 @@
+"""PyTorch side of scripts/bench-engine.sh: writes random-weight models and a shared input, times the
+reference model (eval, no_grad) at batch 1 and batch 8, and saves its outputs for the Swift side.
+
+python training/scripts/bench_engine_torch.py OUT_DIR --threads T [--variants paper,half]
+Writes OUT_DIR/VARIANT.safetensors (weights), OUT_DIR/VARIANT.io.safetensors (`input` (8, 3, H, W)
+and `output` (8, 1, oh, ow) from PyTorch) and OUT_DIR/torch-timings.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+from depth_training.export import save_model, write_safetensors
+from depth_training.golden import init_golden
+from depth_training.model import VARIANTS, DepthNet, Normalization
+
+BATCH = 8
+
+
+def median_seconds(fn, repeats: int) -> float:
+    fn()  # warm-up: first-call allocations and kernel selection
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--variants", default="paper,half")
+    p.add_argument("--repeats", type=int, default=5)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    timings = {"threads": torch.get_num_threads(), "torch": torch.__version__, "variants": {}}
+    for variant in args.variants.split(","):
+        g = torch.Generator().manual_seed(2014)
+        model = DepthNet(VARIANTS[variant])
+        # He-scaled weights keep activations non-trivial, so the output comparison means something.
+        init_golden(model, g)
+        model.eval()
+        save_model(model, args.out_dir / f"{variant}.safetensors", name=f"bench-{variant}",
+                   description=f"random weights for the engine benchmark ({variant})",
+                   trained_on="random weights (benchmark)")
+        a = model.arch
+        x = torch.randn(BATCH, 3, a.input_height, a.input_width, generator=g)  # (8, 3, H, W)
+        with torch.no_grad():
+            output = model(x)                                                   # (8, 1, oh, ow)
+            one = x[:1].contiguous()
+            batch1 = median_seconds(lambda: model(one), args.repeats * 2)
+            batch8 = median_seconds(lambda: model(x), args.repeats)
+        write_safetensors(args.out_dir / f"{variant}.io.safetensors", {"input": x, "output": output})
+        timings["variants"][variant] = {"batch1_seconds": batch1, "batch8_seconds": batch8}
+        print(f"torch {variant}: batch 1 {batch1 * 1e3:.1f} ms, batch 8 {batch8 * 1e3 / BATCH:.1f} ms/image", flush=True)
+    (args.out_dir / "torch-timings.json").write_text(json.dumps(timings, indent=1))
+
+
+if __name__ == "__main__":
+    main()
