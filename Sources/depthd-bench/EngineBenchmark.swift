@@ -1,15 +1,23 @@
-// depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R]
-// Reads what training/scripts/bench_engine_torch.py wrote into DIR (weights, shared input, PyTorch's
-// outputs and timings), runs the Swift engine on the same weights, input and thread count, and
-// prints both side by side. scripts/bench-engine.sh runs the two halves in one go.
+// depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report]
+// Reads what training/scripts/bench_engine_torch.py wrote into DIR (weights, a shared input and
+// PyTorch's outputs), times the Swift engine on the same weights, input and thread count, appends
+// the round to DIR/swift-timings.jsonl and, with --report, prints both sides: for each side the
+// best (lowest) of its rounds' medians, so that alternating rounds on a shared machine compare
+// like with like. scripts/bench-engine.sh runs the rounds.
 import DepthNet
 import Dispatch
 import Foundation
 
-private struct TorchTimings: Decodable {
-    struct Variant: Decodable { let batch1_seconds: Double; let batch8_seconds: Double }
+private struct Round: Codable {
+    struct Variant: Codable {
+        let batch1_seconds: Double
+        let batch8_seconds: Double
+        var largest_difference: Double?
+        var gflop_per_image: Double?
+    }
     let threads: Int
-    let torch: String
+    var torch: String?
+    var sgemm_peak_gflops: Double?
     let variants: [String: Variant]
 }
 
@@ -30,46 +38,81 @@ private func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> 
     return times.sorted()[times.count / 2]
 }
 
+private func readRounds(_ url: URL) throws -> [Round] {
+    try String(decoding: Data(contentsOf: url), as: UTF8.self).split(separator: "\n")
+        .map { try JSONDecoder().decode(Round.self, from: Data($0.utf8)) }
+}
+
+private func appendRound(_ round: Round, to url: URL) throws {
+    let line = try JSONEncoder().encode(round) + Data("\n".utf8)
+    if let handle = try? FileHandle(forWritingTo: url) {
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: line)
+    } else {
+        try line.write(to: url)
+    }
+}
+
+/// One timing round of the Swift engine over the variants.
+private func measure(directory: URL, variants: [String], threads: Int, repeats: Int) throws -> Round {
+    let batch = 8
+    var results: [String: Round.Variant] = [:]
+    for variant in variants {
+        let model = try DepthModel(contentsOfFile: directory.appendingPathComponent("\(variant).safetensors").path)
+        let io = try SafetensorsFile(bytes: try Data(contentsOf: directory.appendingPathComponent("\(variant).io.safetensors")))
+        guard let input = io.tensors["input"], let expected = io.tensors["output"], input.shape.first == batch else {
+            throw ModelError.missingTensor("\(variant).io.safetensors: input (8, 3, H, W) or output")
+        }
+        let predictor = try Predictor(model: model, maximumBatchSize: batch)
+        let single = Array(input.values.prefix(predictor.inputLength))          // (1, 3, H, W)
+        var output = [Float](repeating: 0, count: batch * predictor.outputLength) // (8, oh, ow)
+        let one = try medianSeconds(repeats: 2 * repeats) { _ = try predictor.predictLogDepth(single, count: 1) }
+        let eight = try medianSeconds(repeats: repeats) { output = try predictor.predictLogDepth(input.values, count: batch) }
+        let difference = zip(output, expected.values).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        results[variant] = Round.Variant(batch1_seconds: one, batch8_seconds: eight,
+                                         largest_difference: Double(difference), gflop_per_image: model.architecture.flopsPerImage / 1e9)
+        print(String(format: "swift %@: batch 1 %.1f ms, batch 8 %.1f ms/image", variant, one * 1e3, eight * 1e3 / Double(batch)))
+    }
+    return Round(threads: OpenBLAS.threadCount, torch: nil, sgemm_peak_gflops: OpenBLAS.measureSgemmGFLOPS(size: 1024), variants: results)
+}
+
+private func report(swift: [Round], torch: [Round], variants: [String]) {
+    let batch = 8.0
+    let peak = swift.compactMap(\.sgemm_peak_gflops).max() ?? .nan
+    print("")
+    print("engine benchmark: \(swift.first?.threads ?? 0) OpenBLAS thread(s), \(torch.first?.threads ?? 0) PyTorch thread(s) (torch \(torch.first?.torch ?? "?")); \(swift.count) alternating rounds, each side's best round median")
+    print(String(format: "sgemm peak (1024^3, best of the rounds): %.1f GFLOP/s", peak))
+    print("variant  batch  swift ms/img  torch ms/img  swift/torch  swift GFLOP/s  % of sgemm peak")
+    for variant in variants {
+        let mine = swift.compactMap { $0.variants[variant] }, theirs = torch.compactMap { $0.variants[variant] }
+        guard let gflop = mine.first?.gflop_per_image, !theirs.isEmpty else { continue }
+        let rows = [("1", mine.map(\.batch1_seconds).min() ?? .nan, theirs.map(\.batch1_seconds).min() ?? .nan),
+                    ("8", (mine.map(\.batch8_seconds).min() ?? .nan) / batch, (theirs.map(\.batch8_seconds).min() ?? .nan) / batch)]
+        for (label, seconds, torchSeconds) in rows {
+            let gflops = gflop / seconds
+            print(variant.padding(toLength: 7, withPad: " ", startingAt: 0) + "      " + label
+                + String(format: "  %12.1f  %12.1f  %11.2f  %13.1f  %15.0f", seconds * 1e3, torchSeconds * 1e3, seconds / torchSeconds, gflops, 100 * gflops / peak))
+        }
+        let difference = mine.compactMap(\.largest_difference).max() ?? .nan
+        print(String(format: "%@: %.2f GFLOP per image; largest |swift - torch| in the batch-8 log-depth output: %.3g", variant, gflop, difference))
+    }
+}
+
 func runEngineBenchmark(_ arguments: [String]) -> Int32 {
-    guard let directory = option("--dir", in: arguments), let threads = option("--threads", in: arguments).flatMap(Int.init) else {
-        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R]\n".utf8))
+    guard let path = option("--dir", in: arguments), let threads = option("--threads", in: arguments).flatMap(Int.init) else {
+        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report]\n".utf8))
         return 2
     }
+    let directory = URL(fileURLWithPath: path)
     let variants = (option("--variants", in: arguments) ?? "paper,half").split(separator: ",").map(String.init)
     let repeats = option("--repeats", in: arguments).flatMap(Int.init) ?? 5
-    let batch = 8
     OpenBLAS.setThreadCount(threads)
     do {
-        let timingData = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent("torch-timings.json"))
-        let torch = try JSONDecoder().decode(TorchTimings.self, from: timingData)
-        let peak = OpenBLAS.measureSgemmGFLOPS(size: 1024)
-        print("engine benchmark: \(threads) thread(s) (OpenBLAS \(OpenBLAS.threadCount), PyTorch \(torch.threads), torch \(torch.torch)); median of \(repeats) runs, batch 1 of \(2 * repeats)")
-        print(String(format: "sgemm peak (1024^3, same run): %.1f GFLOP/s", peak))
-        print("variant  batch  swift ms/img  torch ms/img  swift/torch  swift GFLOP/s  % of sgemm peak")
-        for variant in variants {
-            guard let reference = torch.variants[variant] else {
-                FileHandle.standardError.write(Data("no PyTorch timings for variant \(variant)\n".utf8))
-                return 1
-            }
-            let base = URL(fileURLWithPath: directory)
-            let model = try DepthModel(contentsOfFile: base.appendingPathComponent("\(variant).safetensors").path)
-            let io = try SafetensorsFile(bytes: try Data(contentsOf: base.appendingPathComponent("\(variant).io.safetensors")))
-            guard let input = io.tensors["input"], let expected = io.tensors["output"], input.shape.first == batch else {
-                FileHandle.standardError.write(Data("\(variant).io.safetensors lacks input (8, 3, H, W) or output\n".utf8))
-                return 1
-            }
-            let predictor = try Predictor(model: model, maximumBatchSize: batch)
-            let single = Array(input.values.prefix(predictor.inputLength))          // (1, 3, H, W)
-            var output = [Float](repeating: 0, count: batch * predictor.outputLength) // (8, oh, ow)
-            let one = try medianSeconds(repeats: 2 * repeats) { _ = try predictor.predictLogDepth(single, count: 1) }
-            let eight = try medianSeconds(repeats: repeats) { output = try predictor.predictLogDepth(input.values, count: batch) }
-            let difference = zip(output, expected.values).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-            let flops = model.architecture.flopsPerImage
-            for (label, swift, torchSeconds) in [("1", one, reference.batch1_seconds), ("8", eight / Double(batch), reference.batch8_seconds / Double(batch))] {
-                let gflops = flops / swift / 1e9
-                print(variant.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: 5 - label.count) + label + String(format: "  %12.1f  %12.1f  %11.2f  %13.1f  %15.0f", swift * 1e3, torchSeconds * 1e3, swift / torchSeconds, gflops, 100 * gflops / peak))
-            }
-            print(String(format: "%@: %.2f GFLOP per image; largest |swift - torch| over the batch-8 log-depth output: %.3g", variant, flops / 1e9, Double(difference)))
+        let swiftLog = directory.appendingPathComponent("swift-timings.jsonl")
+        try appendRound(try measure(directory: directory, variants: variants, threads: threads, repeats: repeats), to: swiftLog)
+        if arguments.contains("--report") {
+            report(swift: try readRounds(swiftLog), torch: try readRounds(directory.appendingPathComponent("torch-timings.jsonl")), variants: variants)
         }
         return 0
     } catch {

@@ -81,3 +81,18 @@ import Testing
         #expect(largestAbsoluteDifference(output, expected.values) <= 1e-5)
     }
 }
+
+extension KernelTests {
+    @Test(arguments: 0..<8)
+    func singleOutputChannelConvolutionMatchesDirectLoops(seed: UInt64) {
+        var rng = SplitMix64(state: 500 + seed)
+        let kernel = Int.random(in: 1...5, using: &rng), padding = Int.random(in: 0...3, using: &rng)
+        let (h, w) = (Int.random(in: kernel...(kernel + 9), using: &rng), Int.random(in: kernel...(kernel + 9), using: &rng))
+        let input = randomTensor([3, 4, h, w], using: &rng)          // (N, C, H, W)
+        let weight = randomTensor([1, 4, kernel, kernel], using: &rng) // (1, C, k, k)
+        let bias = randomTensor([1], using: &rng)
+        let expected = ReferenceKernels.convolution(input, weight: weight, bias: bias, stride: 1, padding: padding, relu: seed % 2 == 1)
+        let actual = fastConvolution(input, weight: weight, bias: bias, stride: 1, padding: padding, relu: seed % 2 == 1, groupSize: 3)
+        #expect(largestAbsoluteDifference(actual.values, expected.values) <= 1e-5, "k\(kernel) p\(padding) \(h)x\(w)")
+    }
+}

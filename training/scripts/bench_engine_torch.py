@@ -1,9 +1,10 @@
-"""PyTorch side of scripts/bench-engine.sh: writes random-weight models and a shared input, times the
-reference model (eval, no_grad) at batch 1 and batch 8, and saves its outputs for the Swift side.
+"""PyTorch side of scripts/bench-engine.sh: writes random-weight models and a shared input (first
+call), times the reference model (eval, no_grad) at batch 1 and batch 8, and saves its outputs.
 
 python training/scripts/bench_engine_torch.py OUT_DIR --threads T [--variants paper,half]
 Writes OUT_DIR/VARIANT.safetensors (weights), OUT_DIR/VARIANT.io.safetensors (`input` (8, 3, H, W)
-and `output` (8, 1, oh, ow) from PyTorch) and OUT_DIR/torch-timings.json.
+and `output` (8, 1, oh, ow) from PyTorch) once, and appends one line of timings per call to
+OUT_DIR/torch-timings.jsonl, so that the script can alternate rounds with the Swift side.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import torch
 
-from depth_training.export import save_model, write_safetensors
+from safetensors.torch import load_file
+
+from depth_training.export import load_model, save_model, write_safetensors
 from depth_training.golden import init_golden
 from depth_training.model import VARIANTS, DepthNet, Normalization
 
@@ -43,25 +46,31 @@ def main() -> None:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     timings = {"threads": torch.get_num_threads(), "torch": torch.__version__, "variants": {}}
     for variant in args.variants.split(","):
-        g = torch.Generator().manual_seed(2014)
-        model = DepthNet(VARIANTS[variant])
-        # He-scaled weights keep activations non-trivial, so the output comparison means something.
-        init_golden(model, g)
+        weights, io = args.out_dir / f"{variant}.safetensors", args.out_dir / f"{variant}.io.safetensors"
+        if weights.exists() and io.exists():
+            model, _, _ = load_model(weights)
+            x = load_file(str(io))["input"]                                      # (8, 3, H, W)
+        else:
+            g = torch.Generator().manual_seed(2014)
+            model = DepthNet(VARIANTS[variant])
+            # He-scaled weights keep activations non-trivial, so the output comparison means something.
+            init_golden(model, g)
+            save_model(model, weights, name=f"bench-{variant}",
+                       description=f"random weights for the engine benchmark ({variant})",
+                       trained_on="random weights (benchmark)")
+            a = model.arch
+            x = torch.randn(BATCH, 3, a.input_height, a.input_width, generator=g)  # (8, 3, H, W)
         model.eval()
-        save_model(model, args.out_dir / f"{variant}.safetensors", name=f"bench-{variant}",
-                   description=f"random weights for the engine benchmark ({variant})",
-                   trained_on="random weights (benchmark)")
-        a = model.arch
-        x = torch.randn(BATCH, 3, a.input_height, a.input_width, generator=g)  # (8, 3, H, W)
         with torch.no_grad():
             output = model(x)                                                   # (8, 1, oh, ow)
             one = x[:1].contiguous()
             batch1 = median_seconds(lambda: model(one), args.repeats * 2)
             batch8 = median_seconds(lambda: model(x), args.repeats)
-        write_safetensors(args.out_dir / f"{variant}.io.safetensors", {"input": x, "output": output})
+        write_safetensors(io, {"input": x, "output": output})
         timings["variants"][variant] = {"batch1_seconds": batch1, "batch8_seconds": batch8}
         print(f"torch {variant}: batch 1 {batch1 * 1e3:.1f} ms, batch 8 {batch8 * 1e3 / BATCH:.1f} ms/image", flush=True)
-    (args.out_dir / "torch-timings.json").write_text(json.dumps(timings, indent=1))
+    with open(args.out_dir / "torch-timings.jsonl", "a") as f:
+        f.write(json.dumps(timings) + "\n")
 
 
 if __name__ == "__main__":
