@@ -12,6 +12,8 @@ private struct Round: Codable {
     struct Variant: Codable {
         let batch1_seconds: Double
         let batch8_seconds: Double
+        let batch1_cpu_seconds: Double
+        let batch8_cpu_seconds: Double
         var largest_difference: Double?
         var gflop_per_image: Double?
     }
@@ -26,16 +28,24 @@ private func option(_ name: String, in arguments: [String]) -> String? {
     return arguments[index + 1]
 }
 
-/// Median wall time of `body` in seconds over `repeats` runs after one warm-up run.
-private func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+private func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Median wall seconds and median process CPU seconds (all threads) of `body` over `repeats`
+/// runs after one warm-up run.
+private func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
     try body()
-    var times: [Double] = []
+    var wall: [Double] = [], cpu: [Double] = []
     for _ in 0..<max(repeats, 1) {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = DispatchTime.now().uptimeNanoseconds, startCPU = processCPUSeconds()
         try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        cpu.append(processCPUSeconds() - startCPU)
     }
-    return times.sorted()[times.count / 2]
+    return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
 }
 
 private func readRounds(_ url: URL) throws -> [Round] {
@@ -70,9 +80,10 @@ private func measure(directory: URL, variants: [String], threads: Int, repeats: 
         let one = try medianSeconds(repeats: 2 * repeats) { _ = try predictor.predictLogDepth(single, count: 1) }
         let eight = try medianSeconds(repeats: repeats) { output = try predictor.predictLogDepth(input.values, count: batch) }
         let difference = zip(output, expected.values).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-        results[variant] = Round.Variant(batch1_seconds: one, batch8_seconds: eight,
+        results[variant] = Round.Variant(batch1_seconds: one.wall, batch8_seconds: eight.wall,
+                                         batch1_cpu_seconds: one.cpu, batch8_cpu_seconds: eight.cpu,
                                          largest_difference: Double(difference), gflop_per_image: model.architecture.flopsPerImage / 1e9)
-        print(String(format: "swift %@: batch 1 %.1f ms, batch 8 %.1f ms/image", variant, one * 1e3, eight * 1e3 / Double(batch)))
+        print(String(format: "swift %@: batch 1 %.1f ms, batch 8 %.1f ms/image", variant, one.wall * 1e3, eight.wall * 1e3 / Double(batch)))
     }
     return Round(threads: OpenBLAS.threadCount, torch: nil, sgemm_peak_gflops: OpenBLAS.measureSgemmGFLOPS(size: 1024), variants: results)
 }
@@ -83,16 +94,22 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
     print("")
     print("engine benchmark: \(swift.first?.threads ?? 0) OpenBLAS thread(s), \(torch.first?.threads ?? 0) PyTorch thread(s) (torch \(torch.first?.torch ?? "?")); \(swift.count) alternating rounds, each side's best round median")
     print(String(format: "sgemm peak (1024^3, best of the rounds): %.1f GFLOP/s", peak))
-    print("variant  batch  swift ms/img  torch ms/img  swift/torch  swift GFLOP/s  % of sgemm peak")
+    print("wall: elapsed time per image; cpu: process CPU time per image (all threads), less sensitive to other load")
+    print("variant  batch  swift wall ms  torch wall ms  ratio  swift cpu ms  torch cpu ms  ratio  swift GFLOP/s (wall)  % of sgemm peak")
     for variant in variants {
         let mine = swift.compactMap { $0.variants[variant] }, theirs = torch.compactMap { $0.variants[variant] }
         guard let gflop = mine.first?.gflop_per_image, !theirs.isEmpty else { continue }
-        let rows = [("1", mine.map(\.batch1_seconds).min() ?? .nan, theirs.map(\.batch1_seconds).min() ?? .nan),
-                    ("8", (mine.map(\.batch8_seconds).min() ?? .nan) / batch, (theirs.map(\.batch8_seconds).min() ?? .nan) / batch)]
-        for (label, seconds, torchSeconds) in rows {
-            let gflops = gflop / seconds
+        func best(_ rounds: [Round.Variant], _ key: KeyPath<Round.Variant, Double>, per images: Double) -> Double {
+            (rounds.map { $0[keyPath: key] }.min() ?? .nan) / images
+        }
+        for (label, images, wall, cpu) in [("1", 1.0, \Round.Variant.batch1_seconds, \Round.Variant.batch1_cpu_seconds),
+                                           ("8", batch, \Round.Variant.batch8_seconds, \Round.Variant.batch8_cpu_seconds)] {
+            let (swiftWall, torchWall) = (best(mine, wall, per: images), best(theirs, wall, per: images))
+            let (swiftCPU, torchCPU) = (best(mine, cpu, per: images), best(theirs, cpu, per: images))
+            let gflops = gflop / swiftWall
             print(variant.padding(toLength: 7, withPad: " ", startingAt: 0) + "      " + label
-                + String(format: "  %12.1f  %12.1f  %11.2f  %13.1f  %15.0f", seconds * 1e3, torchSeconds * 1e3, seconds / torchSeconds, gflops, 100 * gflops / peak))
+                + String(format: "  %13.1f  %13.1f  %5.2f  %12.1f  %12.1f  %5.2f  %20.1f  %15.0f", swiftWall * 1e3, torchWall * 1e3,
+                         swiftWall / torchWall, swiftCPU * 1e3, torchCPU * 1e3, swiftCPU / torchCPU, gflops, 100 * gflops / peak))
         }
         let difference = mine.compactMap(\.largest_difference).max() ?? .nan
         print(String(format: "%@: %.2f GFLOP per image; largest |swift - torch| in the batch-8 log-depth output: %.3g", variant, gflop, difference))

@@ -70,14 +70,15 @@ import Testing
         #expect([55, 110, 74, 148].map { MaxPool.outputLength($0, window: 3, stride: 2) } == [27, 55, 37, 74])
     }
 
-    @Test func batchedFullyConnectedMatchesDirectLoops() {
+    @Test(arguments: [1, 5])
+    func batchedFullyConnectedMatchesDirectLoops(batch: Int) {
         var rng = SplitMix64(state: 5)
-        let input = randomTensor([5, 37], using: &rng)   // (N, in)
+        let input = randomTensor([batch, 37], using: &rng)   // (N, in)
         let weight = randomTensor([11, 37], using: &rng) // (out, in)
         let bias = randomTensor([11], using: &rng)       // (out)
         let expected = ReferenceKernels.fullyConnected(input, weight: weight, bias: bias, relu: true)
-        var output = [Float](repeating: .nan, count: 55)
-        FullyConnected.forward(input.values, batch: 5, inputs: 37, outputs: 11, weight: weight.values, bias: bias.values, relu: true, output: &output)
+        var output = [Float](repeating: .nan, count: batch * 11)
+        FullyConnected.forward(input.values, batch: batch, inputs: 37, outputs: 11, weight: weight.values, bias: bias.values, relu: true, output: &output)
         #expect(largestAbsoluteDifference(output, expected.values) <= 1e-5)
     }
 }

@@ -25,14 +25,16 @@ from depth_training.model import VARIANTS, DepthNet, Normalization
 BATCH = 8
 
 
-def median_seconds(fn, repeats: int) -> float:
+def median_seconds(fn, repeats: int) -> tuple[float, float]:
+    """Median wall seconds and median process CPU seconds (all threads) of one call."""
     fn()  # warm-up: first-call allocations and kernel selection
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -67,8 +69,9 @@ def main() -> None:
             batch1 = median_seconds(lambda: model(one), args.repeats * 2)
             batch8 = median_seconds(lambda: model(x), args.repeats)
         write_safetensors(io, {"input": x, "output": output})
-        timings["variants"][variant] = {"batch1_seconds": batch1, "batch8_seconds": batch8}
-        print(f"torch {variant}: batch 1 {batch1 * 1e3:.1f} ms, batch 8 {batch8 * 1e3 / BATCH:.1f} ms/image", flush=True)
+        timings["variants"][variant] = {"batch1_seconds": batch1[0], "batch8_seconds": batch8[0],
+                                        "batch1_cpu_seconds": batch1[1], "batch8_cpu_seconds": batch8[1]}
+        print(f"torch {variant}: batch 1 {batch1[0] * 1e3:.1f} ms, batch 8 {batch8[0] * 1e3 / BATCH:.1f} ms/image", flush=True)
     with open(args.out_dir / "torch-timings.jsonl", "a") as f:
         f.write(json.dumps(timings) + "\n")
 

@@ -133,8 +133,14 @@ enum FullyConnected {
     static func forward(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
                         output: UnsafeMutablePointer<Float>) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(outputs), Int32(inputs),
-                    1, input, Int32(inputs), weight, Int32(inputs), 0, output, Int32(outputs))
+        if batch == 1 {
+            // sgemm would first pack the whole weight matrix (fc6 holds tens of millions of values);
+            // a matrix-vector product streams it once.
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs), Int32(inputs), 1, weight, Int32(inputs), input, 1, 0, output, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(outputs), Int32(inputs),
+                        1, input, Int32(inputs), weight, Int32(inputs), 0, output, Int32(outputs))
+        }
         for image in 0..<batch {
             let row = output + image * outputs // (out)
             if relu {
