@@ -151,3 +151,7 @@ public final class Predictor {
         record("act.output", s.fineConv3, channels: 1, p.outputSize)
     }
 }
+
+// Each worker owns its predictor; its workspaces must never be used from two threads at once.
+@available(*, unavailable)
+extension Predictor: Sendable {}
