@@ -29,7 +29,7 @@ final class Workspace {
         fineConv2 = buffer(p.fine2.outChannels * n * p.outputArea)             // (g2, N, oh, ow)
         fineConv3 = buffer(n * p.outputArea)                                   // (1, N, oh, ow)
         // columns: (C * k * k, group * oh * ow), the largest any layer needs
-        columns = buffer(p.convolutions.map { $0.columnRows * $0.groupSize(batch: n) * $0.outArea }.max() ?? 1)
+        columns = buffer(p.convolutions.map { $0.columnCount(batch: n) }.max() ?? 1)
         rowScratch = buffer(max(p.inputArea, 1))                               // (W) of any pooled plane
         self.all = all
     }
