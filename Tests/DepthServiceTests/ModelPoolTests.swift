@@ -207,6 +207,38 @@ struct ModelPoolTests {
         #expect(pool.statistics.completed == 1)
     }
 
+    @Test func mixedDeadlinesAndCancellationsResolveEveryRequestExactlyOnce() async throws {
+        // Races between the deadline timers, cancellation and the workers must never lose or
+        // double-resume a continuation (a double resume traps; a lost one hangs this test).
+        let pool = makePool(workers: 2, queueCapacity: 1000, maxBatch: 4, maxBatchWait: .microseconds(200))
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for seed in 0..<300 {
+                group.addTask {
+                    let task = Task { try await pool.submit(.matrix(matrix(seed)), queueTimeout: .milliseconds(seed % 7)) }
+                    if seed % 5 == 0 { task.cancel() }
+                    do {
+                        let result = try await task.value
+                        return result.output.product == referenceProduct(matrix(seed), weights) ? "ok" : "wrong"
+                    } catch ModelPoolError.deadlineExceeded {
+                        return "expired"
+                    } catch is CancellationError {
+                        return "cancelled"
+                    } catch {
+                        return "unexpected \(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(outcomes.keys.allSatisfy { ["ok", "expired", "cancelled"].contains($0) }, "\(outcomes)")
+        #expect(outcomes.values.reduce(0, +) == 300)
+        let stats = pool.statistics
+        #expect(stats.completed == outcomes["ok", default: 0])
+        #expect(stats.expiredInQueue == outcomes["expired", default: 0])
+        #expect(stats.queueDepth == 0 && stats.inFlight == 0)
+        await pool.drain()
+    }
+
     @Test func cancelledQueuedRequestLeavesTheQueue() async throws {
         let pool = makePool()
         let gate = DispatchSemaphore(value: 0)
