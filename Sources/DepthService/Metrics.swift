@@ -27,7 +27,19 @@ public final class MetricsRegistry: @unchecked Sendable {
 
     /// A gauge read when the registry is scraped (queue depth, in-flight requests, readiness).
     public func gauge(_ name: String, help: String, read: @escaping @Sendable () -> Double) {
-        _ = register(CallbackGauge(name: name, help: help, read: read))
+        _ = register(CallbackMetric(name: name, help: help, type: "gauge", read: read))
+    }
+
+    /// A counter kept elsewhere (for example by the model pool) and read when scraped.
+    public func counter(_ name: String, help: String, read: @escaping @Sendable () -> Double) {
+        _ = register(CallbackMetric(name: name, help: help, type: "counter", read: read))
+    }
+
+    /// A histogram kept elsewhere and read when scraped: `read` returns the count per bucket (not
+    /// cumulative, `buckets.count + 1` entries, the last for values above every bound) and the sum.
+    public func histogram(_ name: String, help: String, buckets: [Double],
+                          read: @escaping @Sendable () -> (counts: [UInt64], sum: Double)) {
+        _ = register(CallbackHistogram(name: name, help: help, buckets: validatedBuckets(buckets, name), read: read))
     }
 
     /// A histogram with the given upper bounds (ascending, finite; `+Inf` is implied).
@@ -195,15 +207,16 @@ public final class Gauge: MetricFamily, @unchecked Sendable {
     }
 }
 
-final class CallbackGauge: MetricFamily, Sendable {
+final class CallbackMetric: MetricFamily, Sendable {
     let name: String
     let help: String
-    let type = "gauge"
+    let type: String
     let read: @Sendable () -> Double
 
-    init(name: String, help: String, read: @escaping @Sendable () -> Double) {
+    init(name: String, help: String, type: String, read: @escaping @Sendable () -> Double) {
         self.name = name
         self.help = help
+        self.type = type
         self.read = read
     }
 
@@ -233,12 +246,10 @@ public final class Histogram: MetricFamily, @unchecked Sendable {
     public static let latencySeconds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
     init(name: String, help: String, labelNames: [String], buckets: [Double]) {
-        precondition(!buckets.isEmpty && buckets.allSatisfy(\.isFinite), "histogram \(name) needs finite buckets")
-        precondition(zip(buckets, buckets.dropFirst()).allSatisfy { $0 < $1 }, "histogram \(name) buckets must ascend")
         self.name = name
         self.help = help
         self.labelNames = validatedLabelNames(labelNames, reserved: ["le"])
-        self.buckets = buckets
+        self.buckets = validatedBuckets(buckets, name)
     }
 
     /// Records one observation; it falls in the first bucket whose bound is >= `value`.
@@ -269,18 +280,55 @@ public final class Histogram: MetricFamily, @unchecked Sendable {
             snapshot[[]] = Series(counts: Array(repeating: 0, count: buckets.count + 1))
         }
         for (labels, entry) in snapshot.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            var cumulative: UInt64 = 0
-            let bounds = buckets.map(MetricsRegistry.format) + ["+Inf"]
-            for (bound, count) in zip(bounds, entry.counts) {
-                cumulative += count
-                let labelSet = MetricsRegistry.labelSet(labelNames + ["le"], labels + [bound])
-                out += "\(name)_bucket\(labelSet) \(cumulative)\n"
-            }
-            let plain = MetricsRegistry.labelSet(labelNames, labels)
-            out += "\(name)_sum\(plain) \(MetricsRegistry.format(entry.sum))\n"
-            out += "\(name)_count\(plain) \(cumulative)\n"
+            renderHistogram(name: name, labelNames: labelNames, labels: labels, buckets: buckets,
+                            counts: entry.counts, sum: entry.sum, into: &out)
         }
     }
+}
+
+final class CallbackHistogram: MetricFamily, Sendable {
+    let name: String
+    let help: String
+    let type = "histogram"
+    let buckets: [Double]
+    let read: @Sendable () -> (counts: [UInt64], sum: Double)
+
+    init(name: String, help: String, buckets: [Double], read: @escaping @Sendable () -> (counts: [UInt64], sum: Double)) {
+        self.name = name
+        self.help = help
+        self.buckets = buckets
+        self.read = read
+    }
+
+    func render(into out: inout String) {
+        var (counts, sum) = read()
+        // A source with a different bucket count is a programming error; render what fits, never trap.
+        counts = Array(counts.prefix(buckets.count + 1))
+        counts += Array(repeating: 0, count: buckets.count + 1 - counts.count)
+        renderHistogram(name: name, labelNames: [], labels: [], buckets: buckets, counts: counts, sum: sum, into: &out)
+    }
+}
+
+private func validatedBuckets(_ buckets: [Double], _ name: String) -> [Double] {
+    precondition(!buckets.isEmpty && buckets.allSatisfy(\.isFinite), "histogram \(name) needs finite buckets")
+    precondition(zip(buckets, buckets.dropFirst()).allSatisfy { $0 < $1 }, "histogram \(name) buckets must ascend")
+    return buckets
+}
+
+/// Cumulative `_bucket` lines (with `le="+Inf"`), then `_sum` and `_count`.
+/// `counts` has one entry per bucket plus one for +Inf, not cumulative.
+private func renderHistogram(name: String, labelNames: [String], labels: [String], buckets: [Double],
+                             counts: [UInt64], sum: Double, into out: inout String) {
+    var cumulative: UInt64 = 0
+    let bounds = buckets.map(MetricsRegistry.format) + ["+Inf"]
+    for (bound, count) in zip(bounds, counts) {
+        cumulative += count
+        let labelSet = MetricsRegistry.labelSet(labelNames + ["le"], labels + [bound])
+        out += "\(name)_bucket\(labelSet) \(cumulative)\n"
+    }
+    let plain = MetricsRegistry.labelSet(labelNames, labels)
+    out += "\(name)_sum\(plain) \(MetricsRegistry.format(sum))\n"
+    out += "\(name)_count\(plain) \(cumulative)\n"
 }
 
 private extension Unicode.Scalar {
