@@ -17,6 +17,25 @@ struct OpenAPIDocumentTests {
         #expect(String(decoding: document.bytes, as: UTF8.self).hasPrefix("openapi: 3.1."))
     }
 
+    @Test func problemSchemaNamesEveryExtensionMemberTheServiceSends() throws {
+        let text = String(decoding: try OpenAPIDocument.load().bytes, as: UTF8.self)
+        let start = try #require(text.range(of: "\n    Problem:\n"))
+        let end = try #require(text.range(of: "\n    DepthMap:\n"))
+        let schema = text[start.upperBound..<end.lowerBound]
+        let problems: [ProblemDetails] = [
+            .undecodableImage("x"), .badRequest("x"), .notFound(path: "/x"),
+            .methodNotAllowed(method: "GET", path: "/v1/depth", allowed: ["POST"]),
+            .bodyTooLarge(limit: 1, received: 2), .imageTooLarge(width: 1, height: 1, limit: 1),
+            .unsupportedMediaType(received: "text/plain", supported: ["image/png"]),
+            .overloaded(retryAfterSeconds: 1), .notReady("x"), .queueTimeout(seconds: 1), .internalError(),
+        ]
+        for problem in problems {
+            for (member, _) in problem.extensions {
+                #expect(schema.contains("\n        \(member):\n"), "Problem schema lacks \(member)")
+            }
+        }
+    }
+
     @Test func missingDocumentFailsWithEveryPathTried() throws {
         let error = try #require(throws: OpenAPIDocumentNotFound.self) {
             try OpenAPIDocument.load(executablePath: "/nonexistent/bin/depthd")
