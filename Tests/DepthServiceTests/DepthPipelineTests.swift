@@ -56,6 +56,25 @@ import Testing
         }
     }
 
+    @Test func modelPoolRunsTheSamePipelineAsTheDirectCall() async throws {
+        let model = pipeline.model
+        let pool = ModelPool<PreparedImage, DepthMap>(
+            workers: 1, queueCapacity: 8, maxBatch: 2, maxBatchWait: .milliseconds(50),
+            makeState: { _ in try Predictor(model: model, maximumBatchSize: 2) },
+            runBatch: { predictor, images in try DepthPipeline.predict(images: images, predictor: predictor) })
+        let images = try [(640, 480), (300, 500)].map { try pipeline.prepare(PipelineFixtures.jpeg(width: $0.0, height: $0.1)) }
+        async let first = pool.submit(images[0])
+        async let second = pool.submit(images[1])
+        let pooled = try await [first.output, second.output]
+        await pool.drain()
+        let direct = try DepthPipeline.predict(images: images, predictor: Predictor(model: model, maximumBatchSize: 2))
+        for index in 0..<2 {
+            let largest = zip(pooled[index].native.values, direct[index].native.values).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(largest < 1e-4, "image \(index): largest difference \(largest) m")
+            #expect(pooled[index].originalSize == images[index].originalSize)
+        }
+    }
+
     @Test func batchLargerThanThePredictorIsRefused() throws {
         let image = try pipeline.prepare(try PipelineFixtures.jpeg(width: 64, height: 48))
         let predictor = try Predictor(model: pipeline.model, maximumBatchSize: 1)

@@ -22,8 +22,8 @@ struct PredictCommand: AsyncParsableCommand {
             Photos above DEPTHD_MAX_PIXELS (default 40 MP) are refused.
 
             Exit status: 0 when every map was written; 1 when any photo failed (the others are \
-            still written); 2 when the model is missing or invalid (nothing is written); 64 for \
-            bad arguments.
+            still written); 2 when the model is missing or invalid, or DEPTHD_MODEL or \
+            DEPTHD_MAX_PIXELS is malformed (nothing is written); 64 for bad arguments.
             """
     )
 
