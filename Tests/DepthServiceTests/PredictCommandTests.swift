@@ -173,7 +173,14 @@ import Testing
 
     @Test func defaultModelIsSearchedAndReportedWhenAbsent() throws {
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
+        let candidates = ServiceConfiguration().modelCandidates(executablePath: try DepthdProcess.binary()).dropFirst()
+        let installed = candidates.filter { FileManager.default.fileExists(atPath: $0) }
         let result = try predict(["photo.jpg"])
+        guard installed.isEmpty else {
+            // A machine with the model installed (e.g. the container image) finds it instead.
+            #expect(result.status == 0, "found \(installed): \(result.stderr)")
+            return
+        }
         #expect(result.status == 2)
         #expect(result.stderr.contains("models/eigen2014-synthetic.safetensors"), "\(result.stderr)")
         #expect(try DepthdProcess.contents(folder) == ["photo.jpg"])

@@ -101,16 +101,28 @@ public enum DepthEncoder {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    // Writes a finite value with exactly 3 decimals, without Foundation's formatter
-    // (a full-size map has millions of values).
+    // Writes a finite value with exactly 3 decimals, digit by digit (a full-size map has millions
+    // of values; String formatting per value would dominate the encoding time).
     private static func appendFixed(_ value: Float, to out: inout [UInt8]) {
         let clamped = Double(value.isFinite ? min(max(value, -1e12), 1e12) : 0)
         var thousandths = Int64((clamped * 1000).rounded())
         if thousandths < 0 { out.append(UInt8(ascii: "-")); thousandths = -thousandths }
-        out += Array(String(thousandths / 1000).utf8)
-        out.append(UInt8(ascii: "."))
-        let fraction = Int(thousandths % 1000)
-        out += [UInt8(48 + fraction / 100), UInt8(48 + fraction / 10 % 10), UInt8(48 + fraction % 10)]
+        // Digits of `thousandths`, least significant first, with at least 4 (so "0.xyz").
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(48 + thousandths % 10)
+                thousandths /= 10
+                count += 1
+            } while thousandths > 0 || count < 4
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                if index == 2 { out.append(UInt8(ascii: ".")) }
+                out.append(buffer[index])
+            }
+        }
     }
 
     private static func latin1(_ text: String) -> String {
