@@ -364,6 +364,9 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                     expired.forEach { $0.continuation.resume(throwing: ModelPoolError.deadlineExceeded) }
                 }
                 if !jobs.isEmpty { return .batch(jobs) }
+                // Only expired jobs were taken: if that emptied a draining pool, nothing else will
+                // wake its drain() callers.
+                takeDrainWaitersIfDrained().forEach { $0.resume() }
                 continue
             }
             if !accepting && queue.isEmpty && gatheringWorker == nil {
