@@ -13,7 +13,8 @@ struct DepthEndpoint: Sendable {
     let cpu: CPUWorkPool
     let metrics: ServiceMetrics
     let logger: Logger
-    let isReady: @Sendable () -> Bool
+    /// True once every worker has run its warm-up batch.
+    let isWarm: @Sendable () -> Bool
 
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         do {
@@ -30,8 +31,8 @@ struct DepthEndpoint: Sendable {
     }
 
     private func estimate(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard isReady() else {
-            throw ProblemDetails.notReady("The model is still warming up or the service is draining; retry shortly.")
+        guard isWarm() else {
+            throw ProblemDetails.notReady("The model is still warming up; retry shortly.")
         }
         let options = try DepthRequestOptions.parse(format: request.queryValue("format"), size: request.queryValue("size"),
                                                     accept: request.headers["Accept"])

@@ -27,7 +27,11 @@ struct ServiceRoutes: Sendable {
         self.draining = draining
         self.pool = pool
         let depth = DepthEndpoint(configuration: configuration, pipeline: pipeline, pool: pool, cpu: cpu, metrics: metrics,
-                                  logger: logger, isReady: { [draining] in !draining.isSet && pool.isReady })
+                                  logger: logger, isWarm: {
+                                      // Not `isReady`: requests already received during a drain are still served.
+                                      let statistics = pool.statistics
+                                      return statistics.warmedWorkers == statistics.workers
+                                  })
         let modelJSON = Array(ModelDescription.json(of: pipeline.model).serialized.utf8)
         let page = Array(DemoPage.html.utf8)
 
