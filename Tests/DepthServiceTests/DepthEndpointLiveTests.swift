@@ -122,4 +122,30 @@ struct DepthEndpointLiveTests {
             #expect(PNGHeader(color.body) == PNGHeader(width: 160, height: 120, bitDepth: 8, colorType: 2))
         }
     }
+
+    @Test func serviceAndDepthdPredictGiveTheSameDepthForTheSameFile() async throws {
+        let photo = try ServiceFixtures.jpeg(width: 256, height: 192)
+        let folder = try DepthdProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(photo).write(to: folder.appendingPathComponent("photo.jpg"))
+        // The subprocess is awaited on a thread of its own, not on a cooperative one.
+        let result = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try DepthdProcess.run(["predict", "photo.jpg", "--model", ServiceFixtures.tinyModelPath, "-o", "cli.png"], in: folder)
+                })
+            }.start()
+        }
+        #expect(result.status == 0, "depthd predict: \(result.stderr)")
+        let cli = try Gray16Image.decodePNG(Array(try Data(contentsOf: folder.appendingPathComponent("cli.png"))))
+
+        try await withService { app in
+            let response = try await RawClient(port: app.port).request("POST", "/v1/depth", headers: [("Content-Type", "image/jpeg")], body: photo)
+            #expect(response.status == 200)
+            let served = try Gray16Image.decodePNG(response.body)
+            #expect(served.width == cli.width && served.height == cli.height && served.width == 256)
+            let largest = zip(served.values, cli.values).map { abs(Int($0) - Int($1)) }.max() ?? .max
+            #expect(largest <= 1, "service and depthd predict agree within 1 mm (largest difference \(largest) mm)")
+        }
+    }
 }

@@ -5,19 +5,9 @@ import Testing
 /// listener, lets that request finish, and exits 0.
 @Suite("depthd serve drain (subprocess)", .timeLimit(.minutes(2)))
 struct ServeCommandDrainTests {
-    /// The depthd binary built beside the test bundle (`swift build` builds both into .build/<config>).
-    static func depthdBinary() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("depthd").path,
-            ServiceFixtures.repositoryRoot.appendingPathComponent(".build/debug/depthd").path,
-        ]
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
-                            "no depthd binary in \(candidates); run swift build")
-    }
-
     @Test func sigtermDrainsAnInFlightRequestThenExitsZero() async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.depthdBinary())
+        process.executableURL = URL(fileURLWithPath: try DepthdProcess.binary())
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--model", ServiceFixtures.tinyModelPath,
                              "--workers", "1", "--grace-period", "20", "--log-format", "json"]
         let log = LogCollector()
