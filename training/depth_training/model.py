@@ -87,6 +87,8 @@ VARIANTS: dict[str, Architecture] = {
     "half": Architecture.sized(304, 228, (48, 128, 192, 192, 128), 1024, (63, 64)),
     # A quarter of the conv widths: the budget variant for CPU training.
     "quarter": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 512, (32, 32)),
+    # Paper input and output size with tiny widths: for fast tests of the training pipeline.
+    "tiny": Architecture.sized(304, 228, (4, 8, 8, 8, 8), 16, (4, 4)),
     # Tiny golden-file variants (non-paper input sizes; even sizes exercise partial pool windows).
     "golden-a": Architecture.sized(96, 72, (8, 12, 16, 16, 12), 64, (7, 8)),
     "golden-b": Architecture.sized(140, 108, (10, 20, 24, 20, 16), 96, (11, 6)),
