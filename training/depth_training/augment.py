@@ -43,10 +43,11 @@ def targets(depth: np.ndarray, mask: np.ndarray):
 
 
 def centre_crop(rgb: np.ndarray, depth: np.ndarray, mask: np.ndarray):
-    """The test-time crop: centre 304 x 228 of a 320 x 240 sample."""
+    """The test-time crop: centre 304 x 228 of a 320 x 240 sample (depth 0 where masked)."""
     y0, x0 = (FULL_H - CROP_H) // 2, (FULL_W - CROP_W) // 2
     sl = (slice(y0, y0 + CROP_H), slice(x0, x0 + CROP_W))
-    return rgb[sl].astype(np.float32), depth[sl], mask[sl]
+    m = mask[sl].astype(bool)
+    return rgb[sl].astype(np.float32), np.where(m, depth[sl], 0).astype(np.float32), m
 
 
 @dataclass(frozen=True)

@@ -31,16 +31,17 @@ class SyntheticArrays:
     """Pre-generated synthetic scenes: DIR/rgb.npy (N, 240, 320, 3) uint8, DIR/depth.npy
     (N, 240, 320) float32, DIR/mask.npy (N, 240, 320) bool (memory-mapped)."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, limit: int | None = None):
         root = Path(root)
         self.rgb = np.load(root / "rgb.npy", mmap_mode="r")
         self.depth = np.load(root / "depth.npy", mmap_mode="r")
         self.mask = np.load(root / "mask.npy", mmap_mode="r")
         if not (len(self.rgb) == len(self.depth) == len(self.mask)):
             raise ValueError(f"{root}: rgb, depth and mask hold different numbers of scenes")
+        self.count = len(self.rgb) if limit is None else min(limit, len(self.rgb))
 
     def __len__(self) -> int:
-        return len(self.rgb)
+        return self.count
 
     def __getitem__(self, i: int) -> Sample:
         return Sample(*aug.subsample(np.asarray(self.rgb[i]), np.asarray(self.depth[i]),
@@ -91,11 +92,12 @@ class DepthDataset(Dataset):
 
 
 def open_source(spec: str) -> DepthSource:
-    """`synthetic:DIR` (pre-generated arrays), `synthetic-seeds:A-B` (rendered on the fly),
+    """`synthetic:DIR[:N]` (pre-generated arrays, the first N), `synthetic-seeds:A-B` (rendered on the fly),
     `folder:DIR`, `nyu:MAT:SPLITS:train|test` -> a DepthSource."""
     kind, _, rest = spec.partition(":")
     if kind == "synthetic":
-        return SyntheticArrays(rest)
+        root, _, limit = rest.partition(":")
+        return SyntheticArrays(root, int(limit) if limit else None)
     if kind == "synthetic-seeds":
         a, _, b = rest.partition("-")
         return SyntheticScenes(range(int(a), int(b)))

@@ -85,7 +85,9 @@ VARIANTS: dict[str, Architecture] = {
     "paper": Architecture(),
     # Half the conv widths, a quarter of fc6: about 4x cheaper to run.
     "half": Architecture.sized(304, 228, (48, 128, 192, 192, 128), 1024, (63, 64)),
-    # A quarter of the conv widths: the budget variant for CPU training.
+    # The bundled model: quarter-width coarse convs, fc6 1024, fine 32/32 (8 M parameters).
+    "small": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 1024, (32, 32)),
+    # A quarter of the conv widths.
     "quarter": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 512, (32, 32)),
     # Paper input and output size with tiny widths: for fast tests of the training pipeline.
     "tiny": Architecture.sized(304, 228, (4, 8, 8, 8, 8), 16, (4, 4)),

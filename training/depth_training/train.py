@@ -20,7 +20,7 @@ from .loss import scale_invariant_loss
 from .model import VARIANTS, DepthNet
 
 # ----------------------------------------------------------------------------- settings
-variant = "half"            # named architecture (model.VARIANTS); "paper" is the full size
+variant = "small"           # named architecture (model.VARIANTS); "paper" is the full size
 train_data = "synthetic:training/data/synthetic/train"  # datasets.open_source spec
 val_data = "synthetic:training/data/synthetic/val"      # held out, only for the val curve
 out_dir = "training/runs/default"  # checkpoints, losses.csv, loss.png
@@ -30,8 +30,9 @@ workers = 1                 # data loader processes (augmentation runs there)
 seed = 1                    # init, shuffling and augmentation
 batch_size = 16
 init = "paper"              # paper: N(0, 0.01) weights (fine.conv1 N(0, 0.001)), zero biases
-coarse_lr = 2e-4            # Adam; see models/MODEL_CARD.md for the reasoning
-fine_lr = 2e-4
+coarse_lr = 3e-4            # Adam; see models/MODEL_CARD.md for the reasoning
+fine_lr = 3e-4
+final_lr_fraction = 0.05    # cosine decay of each stage's rate to this fraction of it
 coarse_weight_decay = 5e-4  # eigen2014.md: 0.0005 for the coarse network
 fine_weight_decay = 1e-4    # eigen2014.md: 0.0001 for the fine network
 coarse_epochs = 1000        # stop a stage at whichever comes first: epochs or minutes
@@ -73,6 +74,12 @@ def predict(model: DepthNet, x: torch.Tensor, stage: str) -> torch.Tensor:
     with torch.no_grad():
         coarse = model.coarse(x)
     return model.fine(x, coarse)
+
+
+def lr_factor(progress: float, final: float) -> float:
+    """Cosine decay from 1 to `final` as the stage's progress (0..1) advances."""
+    p = min(max(progress, 0.0), 1.0)
+    return final + (1 - final) * 0.5 * (1 + math.cos(math.pi * p))
 
 
 def train_step(model: DepthNet, opt: torch.optim.Optimizer, batch, stage: str) -> float:
@@ -146,8 +153,7 @@ def run(cfg: dict) -> DepthNet:
     elif csv_path.exists():
         csv_path.unlink()
     stages = ["coarse", "fine"]
-    todo = stages[stages.index(state["stage"]):] if state["stage"] in stages else []
-    for stage in todo:
+    for stage in stages[stages.index(state["stage"]):]:
         if state["stage"] != stage:  # a fresh stage
             state.update(stage=stage, epoch=0, step=0, stage_images=0, elapsed=0.0)
             opt_state = None
@@ -165,9 +171,9 @@ def run(cfg: dict) -> DepthNet:
             with open(csv_path, "a", newline="") as f:
                 w = csv.writer(f)
                 if new:
-                    w.writerow(["stage", "epoch", "step", "images_seen", "elapsed_s", "train_loss", "val_loss"])
+                    w.writerow(["stage", "epoch", "step", "images_seen", "elapsed_s", "lr", "train_loss", "val_loss"])
                 w.writerow([stage, state["epoch"], state["step"], state["images_seen"],
-                            f"{state['elapsed']:.1f}", f"{running:.5f}", f"{val:.5f}"])
+                            f"{state['elapsed']:.1f}", f"{opt.param_groups[0]['lr']:.3g}", f"{running:.5f}", f"{val:.5f}"])
             plot_losses(csv_path, out / "loss.png")
             torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "state": dict(state),
                         "config": cfg}, ckpt_path.with_suffix(".tmp"))
@@ -183,7 +189,15 @@ def run(cfg: dict) -> DepthNet:
                                 persistent_workers=False)
             bar = tqdm(loader, desc=f"{stage} epoch {state['epoch']}", dynamic_ncols=True, mininterval=5)
             for batch in bar:
+                if time.time() - t0 > budget:
+                    done = True
+                    break
                 batch = [t.to(dev) for t in batch]
+                # Progress of the stage: time or epochs, whichever budget binds first.
+                progress = max((time.time() - t0) / budget,
+                               (state["epoch"] + bar.n / max(len(loader), 1)) / cfg[f"{stage}_epochs"])
+                for group in opt.param_groups:
+                    group["lr"] = cfg[f"{stage}_lr"] * lr_factor(progress, cfg["final_lr_fraction"])
                 loss = train_step(model, opt, batch, stage)
                 running = loss if running is None else 0.98 * running + 0.02 * loss
                 state["step"] += 1
@@ -195,16 +209,11 @@ def run(cfg: dict) -> DepthNet:
                     bar.write(f"{stage} step {state['step']} train {running:.4f} val {val:.4f} "
                               f"({state['stage_images'] / max(time.time() - t0, 1e-9):.1f} img/s this stage)")
                     last_eval = time.time()
-                if time.time() - t0 > budget:
-                    done = True
-                    break
             if not done:
                 state["epoch"] += 1
         if running is not None:
-            checkpoint()
+            checkpoint()  # also when resumed into a finished stage: the state records it
         opt_state = None
-    state["stage"] = "done"
-    torch.save({"model": model.state_dict(), "optimizer": None, "state": state, "config": cfg}, ckpt_path)
     return model
 
 
