@@ -30,6 +30,8 @@ workers = 1                 # data loader processes (augmentation runs there)
 seed = 1                    # init, shuffling and augmentation
 batch_size = 16
 init = "paper"              # paper: N(0, 0.01) weights (fine.conv1 N(0, 0.001)), zero biases
+output_bias_from_data = True  # start coarse.fc7 / fine.conv3 biases at the mean training log depth
+fine_passthrough = True     # start stage two with the fine output equal to the coarse output
 coarse_lr = 3e-4            # Adam; see models/MODEL_CARD.md for the reasoning
 fine_lr = 3e-4
 final_lr_fraction = 0.05    # cosine decay of each stage's rate to this fraction of it
@@ -80,6 +82,31 @@ def lr_factor(progress: float, final: float) -> float:
     """Cosine decay from 1 to `final` as the stage's progress (0..1) advances."""
     p = min(max(progress, 0.0), 1.0)
     return final + (1 - final) * 0.5 * (1 + math.cos(math.pi * p))
+
+
+def mean_log_depth(dataset, count: int = 200) -> float:
+    """Mean log depth over the valid targets of the first `count` (centre-cropped) samples."""
+    total, n = 0.0, 0
+    for i in range(min(count, len(dataset))):
+        _, d, m = dataset[i]
+        total += d[m].log().sum().item()
+        n += int(m.sum())
+    return total / max(n, 1)
+
+
+def init_fine_passthrough(model: DepthNet, shift: float = 3.0) -> None:
+    """Route the coarse channel through one fine.conv2 filter (centre tap 1, bias +shift so the
+    ReLU passes log depths above -shift) and back out of fine.conv3 (centre tap 1, bias -shift):
+    stage two starts from the coarse prediction and learns the local correction on top."""
+    with torch.no_grad():
+        c2, c3 = model.fine.conv2, model.fine.conv3
+        k2, k3 = c2.kernel_size[0] // 2, c3.kernel_size[0] // 2
+        c2.weight[0].zero_()
+        c2.weight[0, -1, k2, k2] = 1.0   # the last input channel is the coarse output
+        c2.bias[0] = shift
+        c3.weight[0, 0].zero_()
+        c3.weight[0, 0, k3, k3] = 1.0
+        c3.bias.fill_(-shift)
 
 
 def train_step(model: DepthNet, opt: torch.optim.Optimizer, batch, stage: str) -> float:
@@ -137,10 +164,17 @@ def run(cfg: dict) -> DepthNet:
     out.mkdir(parents=True, exist_ok=True)
     ckpt_path, csv_path = out / "ckpt.pt", out / "losses.csv"
     model = DepthNet(VARIANTS[cfg["variant"]])
+    train_set = DepthDataset(open_source(cfg["train_data"]), train=True, seed=cfg["seed"])
     if cfg["init"] == "paper":
         model.init_paper(torch.Generator().manual_seed(cfg["seed"]))
+    if cfg["output_bias_from_data"]:
+        # Adam moves a bias by about lr per step: from 0 the output would need thousands of
+        # steps just to reach the mean log depth (about 1.1 for rooms).
+        mu = mean_log_depth(DepthDataset(train_set.source, train=False))
+        with torch.no_grad():
+            model.coarse.fc7.bias.fill_(mu)
+            model.fine.conv3.bias.fill_(mu)
     model.to(dev)
-    train_set = DepthDataset(open_source(cfg["train_data"]), train=True, seed=cfg["seed"])
     val_set = DepthDataset(open_source(cfg["val_data"]), train=False)
     val_loader = DataLoader(val_set, batch_size=cfg["batch_size"], shuffle=False)
     state = {"stage": "coarse", "epoch": 0, "step": 0, "images_seen": 0, "stage_images": 0, "elapsed": 0.0}
@@ -157,6 +191,8 @@ def run(cfg: dict) -> DepthNet:
         if state["stage"] != stage:  # a fresh stage
             state.update(stage=stage, epoch=0, step=0, stage_images=0, elapsed=0.0)
             opt_state = None
+            if stage == "fine" and cfg["fine_passthrough"]:
+                init_fine_passthrough(model)
         set_stage(model, stage)
         opt = make_optimizer(model, stage, cfg)
         if opt_state is not None:

@@ -89,3 +89,31 @@ def test_a_run_writes_checkpoint_csv_and_plot_and_resumes_where_it_stopped(tmp_p
     assert ck2["state"]["epoch"] == 2 and ck2["state"]["step"] == 4 and ck2["state"]["images_seen"] == 12
     assert all(torch.equal(model.state_dict()[k], v) for k, v in coarse_before.items())
     assert len(list(csv.DictReader(open(tmp_path / "run" / "losses.csv")))) == 3
+
+
+def test_fine_passthrough_starts_stage_two_at_the_coarse_prediction():
+    model = DepthNet("golden-a")
+    model.init_paper(torch.Generator().manual_seed(0))
+    train.init_fine_passthrough(model)
+    x = torch.randn(2, 3, 72, 96)
+    with torch.no_grad():
+        coarse = model.coarse(x) + torch.linspace(-1, 2.5, 16 * 22).view(1, 1, 16, 22)  # room-like log depths
+        fine = model.fine(x, coarse)
+    assert (fine - coarse).abs().max() < 0.01  # only the other, N(0, 0.01) filters add anything
+
+
+def test_mean_log_depth_averages_valid_targets_only():
+    class Items:
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            d = torch.full((1, 55, 74), [1.0, 4.0][i])
+            m = torch.ones((1, 55, 74), dtype=torch.bool)
+            if i == 1:
+                m[:, :, 37:] = False
+                d[:, :, 37:] = 0
+            return None, d, m
+    # image 0: 4070 pixels at log 1 = 0; image 1: 2035 pixels at log 4
+    want = (2035 * np.log(4.0)) / (4070 + 2035)
+    assert abs(train.mean_log_depth(Items()) - want) < 1e-6
