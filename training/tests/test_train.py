@@ -99,7 +99,11 @@ def test_fine_passthrough_starts_stage_two_at_the_coarse_prediction():
     with torch.no_grad():
         coarse = model.coarse(x) + torch.linspace(-1, 2.5, 16 * 22).view(1, 1, 16, 22)  # room-like log depths
         fine = model.fine(x, coarse)
-    assert (fine - coarse).abs().max() < 0.01  # only the other, N(0, 0.01) filters add anything
+    assert (fine - coarse).abs().max() < 0.03  # only the other, N(0, 0.01) filters add anything
+    plain = DepthNet("golden-a")
+    plain.init_paper(torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert (plain.fine(x, coarse) - coarse).abs().max() > 0.5
 
 
 def test_mean_log_depth_averages_valid_targets_only():
