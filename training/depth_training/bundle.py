@@ -28,6 +28,26 @@ def load_checkpoint(path: str | Path) -> tuple[DepthNet, dict]:
     return model.eval(), ck
 
 
+def write_preview(path: Path, model: DepthNet, norm: Normalization, test, count: int = 4) -> None:
+    """Rows of held-out test scenes: input crop | true depth | predicted depth (same colour
+    scale, 0-8 m; black = no reading), at the 74 x 55 output grid scaled up."""
+    from PIL import Image
+    from .augment import targets
+    from .synthetic import depth_colors
+    rows = []
+    for i in range(count):
+        s = test[i]
+        rgb, depth, mask = centre_crop(s.rgb, s.depth, s.mask)
+        x = norm.apply(torch.from_numpy(rgb).permute(2, 0, 1)[None])
+        with torch.no_grad():
+            pred = model(x).exp()[0, 0].numpy()                       # (55, 74) metres
+        d, m = targets(depth, mask)
+        big = lambda a: np.asarray(Image.fromarray(a).resize((304, 228), Image.Resampling.NEAREST))
+        rows.append(np.concatenate([rgb.astype(np.uint8), big(depth_colors(d, m, 8.0)),
+                                    big(depth_colors(pred, np.ones_like(m), 8.0))], axis=1))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(path, optimize=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", default="training/runs/bundled/ckpt.pt")
@@ -36,6 +56,7 @@ def main() -> None:
     p.add_argument("--out", default="models/eigen2014-synthetic.safetensors")
     p.add_argument("--expected", default="Tests/DepthNetTests/Golden/bundled.expected.safetensors")
     p.add_argument("--report", default="models/metrics.json")
+    p.add_argument("--preview", default="models/preview-synthetic.png")
     p.add_argument("--check_images", type=int, default=4)
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
@@ -76,6 +97,8 @@ def main() -> None:
     write_expected(Path(a.expected), shipped, norm, torch.from_numpy(rgb), only_output=True,
                    metadata={"model": a.out})
     print(f"wrote {a.expected}")
+    write_preview(Path(a.preview), shipped, norm, test)
+    print(f"wrote {a.preview}")
 
     Path(a.report).parent.mkdir(parents=True, exist_ok=True)
     with open(a.report, "w") as f:

@@ -215,6 +215,17 @@ class DepthNet(nn.Module):
                     std = 0.001 if name == "fine.conv1.weight" else 0.01
                     p.normal_(0.0, std, generator=generator)
 
+    def init_scratch(self, generator: torch.Generator | None = None) -> None:
+        """The paper's initialisation for training without ImageNet weights: the paper started
+        the coarse conv layers from AlexNet, which is not at hand, so they get He-normal weights
+        (std sqrt(2 / fan_in), which keeps the signal alive through five ReLU layers) in its
+        place; fully connected layers and the fine network as init_paper."""
+        self.init_paper(generator)
+        with torch.no_grad():
+            for name in ("conv1", "conv2", "conv3", "conv4", "conv5"):
+                w = getattr(self.coarse, name).weight
+                w.normal_(0.0, math.sqrt(2.0 / w[0].numel()), generator=generator)
+
     def expected_shapes(self) -> dict[str, tuple]:
         """Tensor name -> shape, as the contract lists them."""
         return {k: tuple(v.shape) for k, v in self.state_dict().items()}

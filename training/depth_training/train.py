@@ -29,7 +29,8 @@ threads = 2                 # torch CPU threads
 workers = 1                 # data loader processes (augmentation runs there)
 seed = 1                    # init, shuffling and augmentation
 batch_size = 16
-init = "paper"              # paper: N(0, 0.01) weights (fine.conv1 N(0, 0.001)), zero biases
+init = "scratch"            # paper: N(0, 0.01) weights (fine.conv1 N(0, 0.001)), zero biases;
+                            # scratch: the same, but He-normal coarse convs (the paper had AlexNet's)
 output_bias_from_data = True  # start coarse.fc7 / fine.conv3 biases at the mean training log depth
 fine_passthrough = True     # start stage two with the fine output equal to the coarse output
 coarse_lr = 3e-4            # Adam; see models/MODEL_CARD.md for the reasoning
@@ -165,8 +166,10 @@ def run(cfg: dict) -> DepthNet:
     ckpt_path, csv_path = out / "ckpt.pt", out / "losses.csv"
     model = DepthNet(VARIANTS[cfg["variant"]])
     train_set = DepthDataset(open_source(cfg["train_data"]), train=True, seed=cfg["seed"])
-    if cfg["init"] == "paper":
-        model.init_paper(torch.Generator().manual_seed(cfg["seed"]))
+    if cfg["init"] not in ("paper", "scratch"):
+        raise ValueError("init must be 'paper' or 'scratch'")
+    g = torch.Generator().manual_seed(cfg["seed"])
+    model.init_paper(g) if cfg["init"] == "paper" else model.init_scratch(g)
     if cfg["output_bias_from_data"]:
         # Adam moves a bias by about lr per step: from 0 the output would need thousands of
         # steps just to reach the mean log depth (about 1.1 for rooms).

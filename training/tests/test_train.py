@@ -121,3 +121,14 @@ def test_mean_log_depth_averages_valid_targets_only():
     # image 0: 4070 pixels at log 1 = 0; image 1: 2035 pixels at log 4
     want = (2035 * np.log(4.0)) / (4070 + 2035)
     assert abs(train.mean_log_depth(Items()) - want) < 1e-6
+
+
+def test_scratch_initialisation_replaces_only_the_coarse_convs_with_he_normal():
+    model = DepthNet("half")
+    model.init_scratch(torch.Generator().manual_seed(0))
+    sd = model.state_dict()
+    fan_in = 48 * 5 * 5
+    assert abs(sd["coarse.conv2.weight"].std().item() - (2 / fan_in) ** 0.5) < 2e-3
+    assert abs(sd["coarse.fc6.weight"].std().item() - 0.01) < 5e-4
+    assert abs(sd["fine.conv2.weight"].std().item() - 0.01) < 5e-4
+    assert abs(sd["fine.conv1.weight"].std().item() - 0.001) < 1e-4
