@@ -19,12 +19,16 @@ from .export import load_model, save_model
 from .golden import write_expected
 from .model import DepthNet, Normalization
 from .augment import centre_crop
+from .train import init_fine_passthrough
 
 
 def load_checkpoint(path: str | Path) -> tuple[DepthNet, dict]:
     ck = torch.load(path, map_location="cpu", weights_only=False)
     model = DepthNet(ck["config"]["variant"])
     model.load_state_dict(ck["model"])
+    if ck["state"]["stage"] == "coarse":
+        # Stopped before stage two: the untrained fine network passes the coarse output through.
+        init_fine_passthrough(model)
     return model.eval(), ck
 
 

@@ -145,8 +145,8 @@ def plot_losses(csv_path: Path, png_path: Path) -> None:
         r = [row for row in rows if row["stage"] == stage]
         if r:
             x = [float(row["images_seen"]) for row in r]
-            ax.plot(x, [float(row["train_loss"]) for row in r], color=colour, label=f"{stage} train")
-            ax.plot(x, [float(row["val_loss"]) for row in r], "--", color=colour, label=f"{stage} val")
+            ax.plot(x, [float(row["train_loss"]) for row in r], "o-", color=colour, label=f"{stage} train")
+            ax.plot(x, [float(row["val_loss"]) for row in r], "s--", color=colour, label=f"{stage} val")
     ax.set_xlabel("training images seen (both stages)")
     ax.set_ylabel("scale-invariant loss (lambda 0.5)")
     ax.set_yscale("log")
