@@ -87,8 +87,9 @@ def main() -> None:
     save_model(model, a.out, Normalization(), dtype=torch.float16,
                name="eigen2014-synthetic",
                description=(f"Eigen, Puhrsch & Fergus (2014) coarse+fine depth network, variant "
-                            f"'{cfg['variant']}' (coarse {arch.coarse}, fine {arch.fine}), "
-                            f"{arch.input_width}x{arch.input_height} -> {arch.output_width}x{arch.output_height} log depth"),
+                            f"'{cfg['variant']}' (coarse {'-'.join(str(v) for v in arch.coarse.values())}, "
+                            f"fine {'-'.join(str(v) for v in arch.fine.values())}), {arch.input_width}x"
+                            f"{arch.input_height} RGB -> {arch.output_width}x{arch.output_height} log depth (m)"),
                trained_on=(f"procedural synthetic indoor scenes ({train_spec}; training seeds from 0), "
                            f"two stages on CPU, {state['images_seen']} augmented images seen; "
                            f"metrics on {len(test)} held-out scenes (seeds from 2000000)"),
