@@ -83,11 +83,11 @@ class Architecture:
 #: Named variants. `paper` is the full size of the paper; the others keep its topology.
 VARIANTS: dict[str, Architecture] = {
     "paper": Architecture(),
-    # Half the conv widths, a quarter of fc6: about 4x cheaper to run.
+    # Half the coarse conv widths, a quarter of fc6, the paper's fine network (12.3 M parameters).
     "half": Architecture.sized(304, 228, (48, 128, 192, 192, 128), 1024, (63, 64)),
-    # The bundled model: quarter-width coarse convs, fc6 1024, fine 32/32 (8 M parameters).
+    # The bundled model: quarter-width coarse convs, fc6 1024, fine 32/32 (8.0 M parameters).
     "small": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 1024, (32, 32)),
-    # A quarter of the conv widths.
+    # A quarter of the coarse conv widths, fc6 512, fine 32/32 (4.1 M parameters).
     "quarter": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 512, (32, 32)),
     # Paper input and output size with tiny widths: for fast tests of the training pipeline.
     "tiny": Architecture.sized(304, 228, (4, 8, 8, 8, 8), 16, (4, 4)),
@@ -146,7 +146,7 @@ class Coarse(nn.Module):
                 acts["act.coarse." + name] = t
             return t
         x = keep("conv1", F.relu(self.conv1(x)))   # (N, c1, h1, w1)
-        x = keep("pool1", _pool(x))                # (N, c1, ceil)
+        x = keep("pool1", _pool(x))                # (N, c1, ., .) ceil mode
         x = keep("conv2", F.relu(self.conv2(x)))   # (N, c2, ., .)
         x = keep("pool2", _pool(x))
         x = keep("conv3", F.relu(self.conv3(x)))   # (N, c3, ., .)
