@@ -41,16 +41,16 @@ def golden_images(n: int, h: int, w: int, g: torch.Generator) -> torch.Tensor:
 
 def write_expected(path: Path, model: DepthNet, norm: Normalization, rgb: torch.Tensor,
                    only_output: bool = False, metadata: dict | None = None) -> torch.Tensor:
-    """Write `input`, every activation (or only `act.output`) and `rgb`; returns the output."""
+    """Write `input`, every activation and `rgb` (or `input` and `act.output` only); returns
+    the output."""
     x = norm.apply(rgb.permute(0, 3, 1, 2).contiguous())  # (N, 3, H, W) normalised
     model.eval()
     with torch.no_grad():
         acts = model.forward_with_activations(x)
-    tensors = {"input": x, "rgb": rgb}
-    if only_output:
-        tensors["act.output"] = acts["act.output"]
+    if only_output:  # the bundled model's check: `input` and `act.output` only (the contract)
+        tensors = {"input": x, "act.output": acts["act.output"]}
     else:
-        tensors.update(acts)
+        tensors = {"input": x, "rgb": rgb, **acts}
     write_safetensors(path, {k: v.to(torch.float32) for k, v in tensors.items()}, metadata)
     return acts["act.output"]
 

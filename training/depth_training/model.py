@@ -83,10 +83,14 @@ class Architecture:
 #: Named variants. `paper` is the full size of the paper; the others keep its topology.
 VARIANTS: dict[str, Architecture] = {
     "paper": Architecture(),
-    # Half the conv widths, a quarter of fc6: about 4x cheaper to run.
+    # Half the coarse conv widths, a quarter of fc6, the paper's fine network (12.3 M parameters).
     "half": Architecture.sized(304, 228, (48, 128, 192, 192, 128), 1024, (63, 64)),
-    # A quarter of the conv widths: the budget variant for CPU training.
+    # The bundled model: quarter-width coarse convs, fc6 1024, fine 32/32 (8.0 M parameters).
+    "small": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 1024, (32, 32)),
+    # A quarter of the coarse conv widths, fc6 512, fine 32/32 (4.1 M parameters).
     "quarter": Architecture.sized(304, 228, (24, 64, 96, 96, 64), 512, (32, 32)),
+    # Paper input and output size with tiny widths: for fast tests of the training pipeline.
+    "tiny": Architecture.sized(304, 228, (4, 8, 8, 8, 8), 16, (4, 4)),
     # Tiny golden-file variants (non-paper input sizes; even sizes exercise partial pool windows).
     "golden-a": Architecture.sized(96, 72, (8, 12, 16, 16, 12), 64, (7, 8)),
     "golden-b": Architecture.sized(140, 108, (10, 20, 24, 20, 16), 96, (11, 6)),
@@ -142,7 +146,7 @@ class Coarse(nn.Module):
                 acts["act.coarse." + name] = t
             return t
         x = keep("conv1", F.relu(self.conv1(x)))   # (N, c1, h1, w1)
-        x = keep("pool1", _pool(x))                # (N, c1, ceil)
+        x = keep("pool1", _pool(x))                # (N, c1, ., .) ceil mode
         x = keep("conv2", F.relu(self.conv2(x)))   # (N, c2, ., .)
         x = keep("pool2", _pool(x))
         x = keep("conv3", F.relu(self.conv3(x)))   # (N, c3, ., .)
@@ -210,6 +214,17 @@ class DepthNet(nn.Module):
                 else:
                     std = 0.001 if name == "fine.conv1.weight" else 0.01
                     p.normal_(0.0, std, generator=generator)
+
+    def init_scratch(self, generator: torch.Generator | None = None) -> None:
+        """The paper's initialisation for training without ImageNet weights: the paper started
+        the coarse conv layers from AlexNet, which is not at hand, so they get He-normal weights
+        (std sqrt(2 / fan_in), which keeps the signal alive through five ReLU layers) in its
+        place; fully connected layers and the fine network as init_paper."""
+        self.init_paper(generator)
+        with torch.no_grad():
+            for name in ("conv1", "conv2", "conv3", "conv4", "conv5"):
+                w = getattr(self.coarse, name).weight
+                w.normal_(0.0, math.sqrt(2.0 / w[0].numel()), generator=generator)
 
     def expected_shapes(self) -> dict[str, tuple]:
         """Tensor name -> shape, as the contract lists them."""

@@ -1,0 +1,283 @@
+"""Random indoor scene descriptions for the synthetic renderer (no pixels here).
+
+A Scene is a plain description: a room (an axis-aligned box from the origin), the
+furniture as boxes and vertical cylinders, materials, one point light and a camera.
+``sample_scene`` draws one from a NumPy Generator, so a seed fixes the whole scene.
+World frame: x and y horizontal, z up, the floor at z = 0, lengths in metres.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Texture kinds understood by synthetic_texture.
+PLAIN, CHECKER, STRIPES, WOOD, NOISE = range(5)
+
+
+@dataclass
+class Material:
+    """Surface appearance: a procedural texture of two colours plus sensor-relevant flags."""
+
+    kind: int  # PLAIN, CHECKER, STRIPES, WOOD or NOISE
+    color_a: tuple[float, float, float]  # linear RGB albedo in [0, 1]
+    color_b: tuple[float, float, float]
+    scale: float = 0.3  # metres per texture period
+    angle: float = 0.0  # texture rotation in radians
+    specular: float = 0.0  # Blinn-Phong strength, 0 = matte
+    shininess: float = 32.0
+    ir_absorbing: bool = False  # Kinect gets patchy or no returns from this surface
+
+
+@dataclass
+class Primitive:
+    """A box (half extents) or a vertical cylinder (half = (radius, radius, half height))."""
+
+    kind: str  # "box" or "cylinder"
+    center: tuple[float, float, float]
+    half: tuple[float, float, float]
+    yaw: float  # rotation about the vertical axis, radians (ignored by cylinders)
+    material: int  # index into Scene.materials
+    group: int  # which piece of furniture it belongs to (for shadow culling)
+
+
+@dataclass
+class Camera:
+    position: tuple[float, float, float]
+    yaw: float  # heading of the optical axis in the floor plane, radians
+    pitch: float  # downward tilt, radians (positive looks down)
+    roll: float  # radians
+
+
+@dataclass
+class Light:
+    position: tuple[float, float, float]
+    power: float  # diffuse irradiance scale at 1 m
+    ambient: float  # uniform ambient irradiance
+    color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+
+@dataclass
+class Scene:
+    room: tuple[float, float, float]  # width (x), depth (y), height (z)
+    room_materials: tuple[int, int, int, int, int, int]  # walls x=0, x=W, y=0, y=D, floor, ceiling
+    materials: list[Material]
+    primitives: list[Primitive]
+    camera: Camera
+    light: Light
+    max_range: float = 10.0  # Kinect gives no reading beyond this depth (metres)
+    extras: dict = field(default_factory=dict)
+
+
+def _color(rng: np.random.Generator, sat: tuple[float, float], val: tuple[float, float]):
+    h = rng.uniform(0, 1)
+    s = rng.uniform(*sat)
+    v = rng.uniform(*val)
+    # HSV values are perceptual; square them into roughly linear albedo.
+    return tuple(float(c) ** 2.2 for c in colorsys.hsv_to_rgb(h, s, v))
+
+
+def _material(rng: np.random.Generator, kinds, sat=(0.0, 0.6), val=(0.25, 0.95)) -> Material:
+    kind = int(rng.choice(kinds))
+    a = _color(rng, sat, val)
+    # The second colour stays near the first for wood and noise, free for patterns.
+    if kind in (WOOD, NOISE):
+        f = rng.uniform(0.45, 0.8)
+        b = tuple(c * f for c in a)
+    else:
+        b = _color(rng, sat, val)
+    glossy = rng.uniform() < 0.2
+    return Material(
+        kind=kind,
+        color_a=a,
+        color_b=b,
+        scale=float(rng.uniform(0.08, 0.6)),
+        angle=float(rng.choice([0.0, math.pi / 2]) + rng.normal(0, 0.05)),
+        specular=float(rng.uniform(0.3, 0.8)) if glossy else 0.0,
+        shininess=float(rng.uniform(16, 96)),
+        ir_absorbing=False,
+    )
+
+
+def _wood(rng: np.random.Generator) -> Material:
+    m = _material(rng, [WOOD], sat=(0.35, 0.7), val=(0.35, 0.85))
+    # Wood hues: orange to brown.
+    h = rng.uniform(0.05, 0.11)
+    m.color_a = tuple(float(c) ** 2.2 for c in colorsys.hsv_to_rgb(h, rng.uniform(0.4, 0.75), rng.uniform(0.4, 0.85)))
+    m.color_b = tuple(c * rng.uniform(0.45, 0.7) for c in m.color_a)
+    m.scale = float(rng.uniform(0.05, 0.15))
+    return m
+
+
+def _sample_camera(rng: np.random.Generator, room) -> Camera:
+    w, d, _ = room
+    wall = int(rng.integers(4))  # the wall the camera stands in front of
+    back = rng.uniform(0.3, 1.2)
+    if wall == 0:
+        pos, heading = (back, rng.uniform(0.4, d - 0.4)), 0.0
+    elif wall == 1:
+        pos, heading = (w - back, rng.uniform(0.4, d - 0.4)), math.pi
+    elif wall == 2:
+        pos, heading = (rng.uniform(0.4, w - 0.4), back), math.pi / 2
+    else:
+        pos, heading = (rng.uniform(0.4, w - 0.4), d - back), -math.pi / 2
+    x = float(np.clip(pos[0], 0.3, w - 0.3))
+    y = float(np.clip(pos[1], 0.3, d - 0.3))
+    return Camera(
+        position=(x, y, float(rng.uniform(1.2, 1.8))),
+        yaw=float(heading + rng.uniform(-0.6, 0.6)),
+        pitch=float(np.radians(rng.uniform(0, 20))),
+        roll=float(np.radians(np.clip(rng.normal(0, 1.5), -4, 4))),
+    )
+
+
+def _furniture(rng, kind: str, mats: list[Material], group: int, ceiling: float):
+    """Parts of one piece of furniture in its own frame (centred at the origin, on the floor)
+    and its footprint half extents (hx, hy)."""
+    parts = []
+
+    def box(cx, cy, cz, hx, hy, hz, m):
+        parts.append(Primitive("box", (cx, cy, cz), (hx, hy, hz), 0.0, m, group))
+
+    def new_mat(wood_p=0.5):
+        m = _wood(rng) if rng.uniform() < wood_p else _material(rng, [PLAIN, NOISE, STRIPES, CHECKER])
+        # Black or glossy furniture (screens, leather, lacquer) often returns no IR reading.
+        m.ir_absorbing = bool(max(m.color_a) < 0.03 or rng.uniform() < (0.3 if m.specular > 0 else 0.05))
+        mats.append(m)
+        return len(mats) - 1
+
+    if kind == "table":
+        hx, hy = rng.uniform(0.4, 0.9), rng.uniform(0.3, 0.5)
+        top, th, leg = rng.uniform(0.68, 0.78), rng.uniform(0.015, 0.03), rng.uniform(0.02, 0.04)
+        m_top, m_leg = new_mat(0.7), new_mat(0.5)
+        box(0, 0, top - th, hx, hy, th, m_top)
+        for sx in (-1, 1):
+            for sy in (-1, 1):
+                box(sx * (hx - 2 * leg), sy * (hy - 2 * leg), (top - 2 * th) / 2, leg, leg, (top - 2 * th) / 2, m_leg)
+        if rng.uniform() < 0.6:  # something on the table
+            r, h = rng.uniform(0.04, 0.12), rng.uniform(0.08, 0.35)
+            x, y = rng.uniform(-hx + r, hx - r), rng.uniform(-hy + r, hy - r)
+            parts.append(Primitive("cylinder", (x, y, top + h / 2), (r, r, h / 2), 0.0, new_mat(0.1), group))
+        return parts, (hx, hy)
+    if kind == "chair":
+        hx = hy = rng.uniform(0.2, 0.26)
+        seat, th, leg = rng.uniform(0.42, 0.48), 0.02, 0.018
+        m = new_mat(0.6)
+        box(0, 0, seat - th, hx, hy, th, m)
+        for sx in (-1, 1):
+            for sy in (-1, 1):
+                box(sx * (hx - leg), sy * (hy - leg), (seat - 2 * th) / 2, leg, leg, (seat - 2 * th) / 2, m)
+        back_h = rng.uniform(0.35, 0.5)
+        box(0, -hy + th, seat + back_h / 2, hx, th, back_h / 2, m)
+        return parts, (hx, hy)
+    if kind == "shelf":
+        hx, hy = rng.uniform(0.3, 0.7), rng.uniform(0.15, 0.22)
+        h = min(rng.uniform(0.9, 2.1), ceiling - 0.35)
+        th = rng.uniform(0.01, 0.02)
+        m = new_mat(0.6)
+        for sx in (-1, 1):  # sides
+            box(sx * (hx - th), 0, h / 2, th, hy, h / 2, m)
+        box(0, hy - th, h / 2, hx - 2 * th, th, h / 2, m)  # back panel (+y is the back)
+        n = int(rng.integers(2, 6))
+        for i in range(n + 1):  # boards, bottom to top
+            z = th + i * (h - 2 * th) / n
+            box(0, 0, z, hx - 2 * th, hy - th, th, m)
+        if rng.uniform() < 0.7:  # a row of books on one board
+            i = int(rng.integers(0, n))
+            z0 = th + i * (h - 2 * th) / n + th
+            room_h = (h - 2 * th) / n - 2 * th
+            bh = min(rng.uniform(0.15, 0.3), room_h * 0.9)
+            x = -hx + 2 * th + rng.uniform(0, 0.1)
+            while x < hx - 2 * th - 0.12 and bh > 0.04:
+                bw = rng.uniform(0.03, 0.12)
+                box(x + bw / 2, 0.0, z0 + bh / 2, bw / 2, hy * 0.7, bh / 2, new_mat(0.0))
+                x += bw + 0.005
+                if len(parts) > 22:
+                    break
+        return parts, (hx, hy)
+    if kind == "cylinder":
+        r, h = rng.uniform(0.12, 0.35), rng.uniform(0.3, 1.1)
+        parts.append(Primitive("cylinder", (0, 0, h / 2), (r, r, h / 2), 0.0, new_mat(0.3), group))
+        return parts, (r, r)
+    # A plain box: cabinet, bed, sofa block, crate, desk pedestal.
+    hx, hy = rng.uniform(0.2, 1.0), rng.uniform(0.2, 0.5)
+    h = rng.uniform(0.3, 1.3)
+    box(0, 0, h / 2, hx, hy, h / 2, new_mat(0.5))
+    return parts, (hx, hy)
+
+
+def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Scene:
+    """Draw a random room with ``num_objects`` pieces of furniture (4-12 when None)."""
+    room = (float(rng.uniform(2.5, 8.0)), float(rng.uniform(2.5, 8.0)), float(rng.uniform(2.4, 3.2)))
+    w, d, h = room
+    mats: list[Material] = []
+    floor = _wood(rng) if rng.uniform() < 0.45 else _material(rng, [CHECKER, NOISE, PLAIN], val=(0.2, 0.8))
+    if floor.kind == CHECKER:
+        floor.scale = float(rng.uniform(0.3, 0.8))  # floor tiles
+    wall_m = _material(rng, [PLAIN, PLAIN, NOISE, STRIPES], sat=(0.0, 0.35), val=(0.55, 0.98))
+    ceil_m = _material(rng, [PLAIN, NOISE], sat=(0.0, 0.1), val=(0.8, 1.0))
+    ceil_m.specular = 0.0
+    mats += [wall_m, floor, ceil_m]
+    walls = [0, 0, 0, 0]
+    if rng.uniform() < 0.35:  # an accent wall
+        mats.append(_material(rng, [PLAIN, STRIPES, NOISE], sat=(0.0, 0.6), val=(0.4, 0.95)))
+        walls[int(rng.integers(4))] = len(mats) - 1
+    camera = _sample_camera(rng, room)
+
+    count = int(rng.integers(4, 13)) if num_objects is None else num_objects
+    kinds = ["box", "table", "shelf", "cylinder", "chair"]
+    prims: list[Primitive] = []
+    placed: list[tuple[float, float, float]] = []  # footprint circles (x, y, r)
+    cam_xy = camera.position[:2]
+    for group in range(count):
+        kind = str(rng.choice(kinds, p=[0.3, 0.2, 0.2, 0.15, 0.15]))
+        for _attempt in range(12):
+            n_mats = len(mats)
+            parts, (hx, hy) = _furniture(rng, kind, mats, group, h)
+            radius = math.hypot(hx, hy)
+            if 2 * hx > w - 0.2 or 2 * hy > d - 0.2:
+                del mats[n_mats:]
+                continue
+            if kind in ("shelf", "box") and rng.uniform() < 0.7:
+                # Against a wall, its back (+y side) to the wall.
+                wall = int(rng.integers(4))
+                yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall] + rng.normal(0, 0.02)
+                along = rng.uniform(hx + 0.05, (d if wall < 2 else w) - hx - 0.05)
+                off = hy + 0.02
+                x, y = [(off, along), (w - off, along), (along, off), (along, d - off)][wall]
+            else:
+                yaw = rng.uniform(-math.pi, math.pi)
+                x, y = rng.uniform(radius, w - radius), rng.uniform(radius, d - radius)
+            if math.hypot(x - cam_xy[0], y - cam_xy[1]) < radius + 0.6:
+                del mats[n_mats:]
+                continue
+            if any(math.hypot(x - px, y - py) < radius + pr for px, py, pr in placed):
+                del mats[n_mats:]
+                continue
+            c, s = math.cos(yaw), math.sin(yaw)
+            for p in parts:
+                lx, ly, lz = p.center
+                p.center = (x + c * lx - s * ly, y + s * lx + c * ly, lz)
+                p.yaw = yaw
+                prims.append(p)
+            placed.append((x, y, radius))
+            break
+
+    light = Light(
+        position=(float(rng.uniform(0.25, 0.75) * w), float(rng.uniform(0.25, 0.75) * d), h - float(rng.uniform(0.05, 0.3))),
+        power=float(rng.uniform(1.5, 4.0)),
+        ambient=float(rng.uniform(0.12, 0.35)),
+        color=tuple(float(v) for v in (1.0, rng.uniform(0.85, 1.0), rng.uniform(0.7, 1.0))),
+    )
+    return Scene(
+        room=room,
+        room_materials=(walls[0], walls[1], walls[2], walls[3], 1, 2),
+        materials=mats,
+        primitives=prims,
+        camera=camera,
+        light=light,
+        max_range=float(rng.uniform(9.5, 10.0)),
+    )

@@ -1,0 +1,109 @@
+"""Tests of the procedural synthetic indoor scenes (depth_training.synthetic)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from depth_training.synthetic import SyntheticSample, render_scene
+from depth_training.synthetic_render import GRAZING_COS, MIN_RANGE, render_buffers
+from depth_training.synthetic_scene import PLAIN, Camera, Light, Material, Primitive, Scene, sample_scene
+
+W, H = 160, 120  # small renders keep the tests to seconds
+
+
+def _plain(gray: float) -> Material:
+    return Material(kind=PLAIN, color_a=(gray, gray, gray), color_b=(gray, gray, gray))
+
+
+def _box_scene(light_xy=(1.6, 2.7), room=(5.0, 4.0, 3.0), camera=None) -> Scene:
+    """A plain grey room with one box in the middle and a lamp under the ceiling."""
+    return Scene(
+        room=room,
+        room_materials=(0, 0, 0, 0, 1, 0),
+        materials=[_plain(0.6), _plain(0.5), _plain(0.4)],
+        primitives=[Primitive("box", (2.4, 2.0, 0.4), (0.3, 0.3, 0.4), 0.3, 2, 0)],
+        camera=camera or Camera(position=(0.4, 2.0, 1.5), yaw=0.0, pitch=math.radians(25), roll=0.0),
+        light=Light(position=(light_xy[0], light_xy[1], room[2] - 0.1), power=3.0, ambient=0.15),
+        max_range=10.0,
+    )
+
+
+def test_render_scene_returns_rgb_uint8_depth_float32_mask_bool_of_the_requested_size():
+    s = render_scene(3, W, H)
+    assert isinstance(s, SyntheticSample)
+    assert s.rgb.shape == (H, W, 3) and s.rgb.dtype == np.uint8
+    assert s.depth.shape == (H, W) and s.depth.dtype == np.float32
+    assert s.mask.shape == (H, W) and s.mask.dtype == np.bool_
+    full = render_scene(3)
+    assert full.rgb.shape == (240, 320, 3) and full.depth.shape == (240, 320)
+
+
+def test_same_seed_gives_identical_sample_and_different_seeds_differ():
+    a, b, c = render_scene(11, W, H), render_scene(11, W, H), render_scene(12, W, H)
+    assert np.array_equal(a.rgb, b.rgb) and np.array_equal(a.depth, b.depth) and np.array_equal(a.mask, b.mask)
+    assert not np.array_equal(a.depth, c.depth)
+    assert not np.array_equal(a.rgb, c.rgb)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_valid_depth_is_finite_and_within_kinect_range_and_most_pixels_are_valid(seed):
+    s = render_scene(seed, W, H)
+    assert np.all(np.isfinite(s.depth)) and np.all(s.depth > 0)
+    valid = s.depth[s.mask]
+    assert valid.min() >= MIN_RANGE and valid.max() <= 10.0
+    assert 0.5 < s.mask.mean() < 1.0  # holes, but mostly readings
+
+
+def test_rgb_is_rendered_everywhere_not_blanked_in_holes():
+    s = render_scene(5, W, H)
+    holes = ~s.mask
+    assert holes.any()
+    assert s.rgb[holes].mean() > 10  # masked pixels still carry the scene's colour
+
+
+def test_beyond_range_and_grazing_pixels_are_masked():
+    # An 8 m x 8 m room seen from one corner along the diagonal: the far corner is > 10 m away.
+    room = (8.0, 8.0, 3.0)
+    cam = Camera(position=(0.3, 0.3, 1.5), yaw=math.pi / 4, pitch=math.radians(2), roll=0.0)
+    scene = _box_scene(room=room, camera=cam)
+    b = render_buffers(scene, W, H, np.random.default_rng(0))
+    far = b.depth > scene.max_range
+    grazing = b.cos_incidence < GRAZING_COS
+    assert far.sum() > 20 and grazing.sum() > 20
+    assert not b.mask[far].any()
+    assert not b.mask[grazing].any()
+    assert b.mask.mean() > 0.5
+
+
+def test_floor_at_bottom_of_an_empty_room_is_nearer_than_the_centre_row():
+    for seed in range(6):
+        s = render_scene(seed, W, H, num_objects=0)
+        bottom, centre = s.depth[-1, W // 2], s.depth[H // 2, W // 2]
+        assert bottom < centre, seed
+
+
+def test_empty_room_has_no_furniture_and_default_scenes_have_some():
+    assert sample_scene(np.random.default_rng(1), 0).primitives == []
+    assert len(sample_scene(np.random.default_rng(1)).primitives) >= 4
+
+
+def test_lit_floor_is_brighter_than_floor_in_the_box_shadow():
+    scene = _box_scene()
+    b = render_buffers(scene, W, H, np.random.default_rng(0))
+    floor = (b.primitive == 0) & (b.face == 4)
+    lit = floor & ~b.shadowed & (b.n_dot_l > 0)
+    dark = floor & b.shadowed
+    assert dark.sum() > 50 and lit.sum() > 50
+    luminance = b.rgb.astype(np.float32).mean(axis=2)
+    assert luminance[lit].mean() > luminance[dark].mean() + 20
+    # The shadow is cast by the box: moving the lamp moves the shadow.
+    moved = render_buffers(_box_scene(light_xy=(3.5, 1.0)), W, H, np.random.default_rng(0))
+    assert not np.array_equal(moved.shadowed, b.shadowed)
+
+
+def test_render_scene_rejects_bad_sizes_and_object_counts():
+    with pytest.raises(ValueError):
+        render_scene(0, 4, 4)
+    with pytest.raises(ValueError):
+        render_scene(0, W, H, num_objects=-1)

@@ -1,0 +1,134 @@
+import csv
+
+import numpy as np
+import torch
+
+from depth_training import train
+from depth_training.model import DepthNet
+
+
+def random_batch(model, n=2, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    a = model.arch
+    x = torch.randn(n, 3, a.input_height, a.input_width, generator=g)
+    depth = torch.rand(n, 1, a.output_height, a.output_width, generator=g) * 5 + 0.5
+    mask = torch.rand(n, 1, a.output_height, a.output_width, generator=g) > 0.2
+    return x, depth, mask
+
+
+def snapshot(module):
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def moved(before, module):
+    return {k for k, v in module.state_dict().items() if not torch.equal(before[k], v)}
+
+
+CFG = {"coarse_lr": 1e-3, "fine_lr": 1e-3, "coarse_weight_decay": 5e-4, "fine_weight_decay": 1e-4}
+
+
+def test_stage_two_trains_fine_and_leaves_every_coarse_weight_in_place():
+    model = DepthNet("golden-a")
+    train.set_stage(model, "fine")
+    opt = train.make_optimizer(model, "fine", CFG)
+    coarse, fine = snapshot(model.coarse), snapshot(model.fine)
+    for i in range(3):
+        train.train_step(model, opt, random_batch(model, seed=i), "fine")
+    assert moved(coarse, model.coarse) == set()
+    assert moved(fine, model.fine) == set(fine)  # weight decay included, nothing else moved
+    assert not model.coarse.training and model.fine.training  # no dropout in the frozen coarse
+
+
+def test_stage_one_trains_only_the_coarse_network():
+    model = DepthNet("golden-a")
+    train.set_stage(model, "coarse")
+    opt = train.make_optimizer(model, "coarse", CFG)
+    coarse, fine = snapshot(model.coarse), snapshot(model.fine)
+    train.train_step(model, opt, random_batch(model), "coarse")
+    assert moved(fine, model.fine) == set() and moved(coarse, model.coarse) == set(coarse)
+
+
+def test_paper_initialisation_follows_eigen2014():
+    model = DepthNet("half")
+    model.init_paper(torch.Generator().manual_seed(0))
+    sd = model.state_dict()
+    assert abs(sd["coarse.conv2.weight"].std().item() - 0.01) < 5e-4
+    assert abs(sd["fine.conv1.weight"].std().item() - 0.001) < 1e-4
+    assert all(torch.all(v == 0) for k, v in sd.items() if k.endswith(".bias"))
+
+
+def test_learning_rate_decays_from_full_to_the_final_fraction():
+    assert train.lr_factor(0.0, 0.05) == 1.0
+    assert abs(train.lr_factor(1.0, 0.05) - 0.05) < 1e-12
+    assert 0.05 < train.lr_factor(0.5, 0.05) < 1.0
+
+
+def fake_arrays(root, n, seed):
+    rng = np.random.default_rng(seed)
+    root.mkdir(parents=True)
+    np.save(root / "rgb.npy", rng.integers(0, 255, (n, 240, 320, 3), dtype=np.uint8))
+    np.save(root / "depth.npy", rng.uniform(1, 5, (n, 240, 320)).astype(np.float32))
+    np.save(root / "mask.npy", rng.random((n, 240, 320)) > 0.1)
+
+
+def test_a_run_writes_checkpoint_csv_and_plot_and_resumes_where_it_stopped(tmp_path):
+    fake_arrays(tmp_path / "train", 4, 0)
+    fake_arrays(tmp_path / "val", 2, 1)
+    cfg = train.parse_args([f"--train_data=synthetic:{tmp_path / 'train'}", f"--val_data=synthetic:{tmp_path / 'val'}",
+                            f"--out_dir={tmp_path / 'run'}", "--variant=tiny", "--batch_size=2", "--workers=0",
+                            "--coarse_epochs=1", "--fine_epochs=1", "--val_batches=1", "--threads=1"])
+    train.run(cfg)
+    ck = torch.load(tmp_path / "run" / "ckpt.pt", weights_only=False)
+    assert ck["state"]["stage"] == "fine" and ck["state"]["epoch"] == 1 and ck["state"]["step"] == 2
+    rows = list(csv.DictReader(open(tmp_path / "run" / "losses.csv")))
+    assert [r["stage"] for r in rows] == ["coarse", "fine"]
+    assert (tmp_path / "run" / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    coarse_before = {k: v for k, v in ck["model"].items() if k.startswith("coarse.")}
+    model = train.run({**cfg, "fine_epochs": 2})  # resume: one more fine epoch
+    ck2 = torch.load(tmp_path / "run" / "ckpt.pt", weights_only=False)
+    assert ck2["state"]["epoch"] == 2 and ck2["state"]["step"] == 4 and ck2["state"]["images_seen"] == 12
+    assert all(torch.equal(model.state_dict()[k], v) for k, v in coarse_before.items())
+    assert len(list(csv.DictReader(open(tmp_path / "run" / "losses.csv")))) == 3
+
+
+def test_fine_passthrough_starts_stage_two_at_the_coarse_prediction():
+    model = DepthNet("golden-a")
+    model.init_paper(torch.Generator().manual_seed(0))
+    train.init_fine_passthrough(model)
+    x = torch.randn(2, 3, 72, 96)
+    with torch.no_grad():
+        coarse = model.coarse(x) + torch.linspace(-1, 2.5, 16 * 22).view(1, 1, 16, 22)  # room-like log depths
+        fine = model.fine(x, coarse)
+    assert (fine - coarse).abs().max() < 0.03  # only the other, N(0, 0.01) filters add anything
+    plain = DepthNet("golden-a")
+    plain.init_paper(torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert (plain.fine(x, coarse) - coarse).abs().max() > 0.5
+
+
+def test_mean_log_depth_averages_valid_targets_only():
+    class Items:
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            d = torch.full((1, 55, 74), [1.0, 4.0][i])
+            m = torch.ones((1, 55, 74), dtype=torch.bool)
+            if i == 1:
+                m[:, :, 37:] = False
+                d[:, :, 37:] = 0
+            return None, d, m
+    # image 0: 4070 pixels at log 1 = 0; image 1: 2035 pixels at log 4
+    want = (2035 * np.log(4.0)) / (4070 + 2035)
+    assert abs(train.mean_log_depth(Items()) - want) < 1e-6
+
+
+def test_scratch_initialisation_replaces_only_the_coarse_convs_with_he_normal():
+    model = DepthNet("half")
+    model.init_scratch(torch.Generator().manual_seed(0))
+    sd = model.state_dict()
+    fan_in = 48 * 5 * 5
+    assert abs(sd["coarse.conv2.weight"].std().item() - (2 / fan_in) ** 0.5) < 2e-3
+    assert abs(sd["coarse.fc6.weight"].std().item() - 0.01) < 5e-4
+    assert abs(sd["fine.conv2.weight"].std().item() - 0.01) < 5e-4
+    assert abs(sd["fine.conv1.weight"].std().item() - 0.001) < 1e-4
