@@ -30,6 +30,7 @@ class Material:
     specular: float = 0.0  # Blinn-Phong strength, 0 = matte
     shininess: float = 32.0
     ir_absorbing: bool = False  # Kinect gets patchy or no returns from this surface
+    noise_offset: tuple[float, float] = (0.0, 0.0)  # where in the noise field this surface starts
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _color(rng: np.random.Generator, sat: tuple[float, float], val: tuple[float,
 
 
 def _material(rng: np.random.Generator, kinds, sat=(0.0, 0.6), val=(0.25, 0.95)) -> Material:
-    kind = int(rng.choice(kinds))
+    kind = int(kinds[int(rng.integers(len(kinds)))])
     a = _color(rng, sat, val)
     # The second colour stays near the first for wood and noise, free for patterns.
     if kind in (WOOD, NOISE):
@@ -95,10 +96,11 @@ def _material(rng: np.random.Generator, kinds, sat=(0.0, 0.6), val=(0.25, 0.95))
         color_a=a,
         color_b=b,
         scale=float(rng.uniform(0.08, 0.6)),
-        angle=float(rng.choice([0.0, math.pi / 2]) + rng.normal(0, 0.05)),
+        angle=float(math.pi / 2 * rng.integers(2) + rng.normal(0, 0.05)),
         specular=float(rng.uniform(0.3, 0.8)) if glossy else 0.0,
         shininess=float(rng.uniform(16, 96)),
         ir_absorbing=False,
+        noise_offset=(float(rng.uniform(0, 32)), float(rng.uniform(0, 32))),
     )
 
 
@@ -185,7 +187,8 @@ def _furniture(rng, kind: str, mats: list[Material], group: int, ceiling: float)
         for i in range(n + 1):  # boards, bottom to top
             z = th + i * (h - 2 * th) / n
             box(0, 0, z, hx - 2 * th, hy - th, th, m)
-        if rng.uniform() < 0.7:  # a row of books on one board
+        if rng.uniform() < 0.7:  # a row of books on one board, in a few covers
+            covers = [new_mat(0.0) for _ in range(3)]
             i = int(rng.integers(0, n))
             z0 = th + i * (h - 2 * th) / n + th
             room_h = (h - 2 * th) / n - 2 * th
@@ -193,7 +196,7 @@ def _furniture(rng, kind: str, mats: list[Material], group: int, ceiling: float)
             x = -hx + 2 * th + rng.uniform(0, 0.1)
             while x < hx - 2 * th - 0.12 and bh > 0.04:
                 bw = rng.uniform(0.03, 0.12)
-                box(x + bw / 2, 0.0, z0 + bh / 2, bw / 2, hy * 0.7, bh / 2, new_mat(0.0))
+                box(x + bw / 2, 0.0, z0 + bh / 2, bw / 2, hy * 0.7, bh / 2, covers[int(rng.integers(3))])
                 x += bw + 0.005
                 if len(parts) > 22:
                     break
@@ -229,33 +232,34 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
 
     count = int(rng.integers(4, 13)) if num_objects is None else num_objects
     kinds = ["box", "table", "shelf", "cylinder", "chair"]
+    kind_cdf = np.cumsum([0.3, 0.2, 0.2, 0.15, 0.15])
     prims: list[Primitive] = []
     placed: list[tuple[float, float, float]] = []  # footprint circles (x, y, r)
     cam_xy = camera.position[:2]
     for group in range(count):
-        kind = str(rng.choice(kinds, p=[0.3, 0.2, 0.2, 0.15, 0.15]))
+        kind = kinds[int(np.searchsorted(kind_cdf, rng.uniform()))]
+        n_mats = len(mats)
+        parts, (hx, hy) = _furniture(rng, kind, mats, group, h)
+        radius = math.hypot(hx, hy)
         for _attempt in range(12):
-            n_mats = len(mats)
-            parts, (hx, hy) = _furniture(rng, kind, mats, group, h)
-            radius = math.hypot(hx, hy)
-            if 2 * hx > w - 0.2 or 2 * hy > d - 0.2:
-                del mats[n_mats:]
-                continue
             if kind in ("shelf", "box") and rng.uniform() < 0.7:
                 # Against a wall, its back (+y side) to the wall.
                 wall = int(rng.integers(4))
                 yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall] + rng.normal(0, 0.02)
-                along = rng.uniform(hx + 0.05, (d if wall < 2 else w) - hx - 0.05)
+                length = d if wall < 2 else w
+                if 2 * hx > length - 0.1:
+                    continue
+                along = rng.uniform(hx + 0.05, length - hx - 0.05)
                 off = hy + 0.02
                 x, y = [(off, along), (w - off, along), (along, off), (along, d - off)][wall]
             else:
+                if 2 * radius > min(w, d) - 0.1:
+                    continue
                 yaw = rng.uniform(-math.pi, math.pi)
                 x, y = rng.uniform(radius, w - radius), rng.uniform(radius, d - radius)
             if math.hypot(x - cam_xy[0], y - cam_xy[1]) < radius + 0.6:
-                del mats[n_mats:]
                 continue
             if any(math.hypot(x - px, y - py) < radius + pr for px, py, pr in placed):
-                del mats[n_mats:]
                 continue
             c, s = math.cos(yaw), math.sin(yaw)
             for p in parts:
@@ -265,6 +269,8 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
                 prims.append(p)
             placed.append((x, y, radius))
             break
+        else:
+            del mats[n_mats:]  # no room for this piece
 
     light = Light(
         position=(float(rng.uniform(0.25, 0.75) * w), float(rng.uniform(0.25, 0.75) * d), h - float(rng.uniform(0.05, 0.3))),
