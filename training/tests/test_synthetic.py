@@ -6,7 +6,18 @@ import numpy as np
 import pytest
 
 from depth_training.synthetic import SyntheticSample, render_scene
-from depth_training.synthetic_render import GRAZING_COS, MIN_RANGE, render_buffers
+from depth_training.synthetic_reference import first_hit, light_blocked
+from depth_training.synthetic_render import (
+    GRAZING_COS,
+    MIN_RANGE,
+    PROJECTOR_BASELINE,
+    SHADOW_BIAS,
+    camera_ray,
+    edge_dropout,
+    projector_shadow,
+    render_buffers,
+)
+from depth_training.synthetic_texture import value_noise, value_noise_reference
 from depth_training.synthetic_scene import PLAIN, Camera, Light, Material, Primitive, Scene, sample_scene
 
 W, H = 160, 120  # small renders keep the tests to seconds
@@ -110,3 +121,56 @@ def test_render_scene_rejects_bad_sizes_and_object_counts():
         render_scene(0, 4, 4)
     with pytest.raises(ValueError):
         render_scene(0, W, H, num_objects=-1)
+
+
+def test_vectorised_depth_and_shadows_match_the_scalar_reference_ray_caster():
+    rng = np.random.default_rng(99)
+    checked = shadow_checked = in_shadow = 0
+    for seed in (0, 1, 4, 7):
+        scene = sample_scene(np.random.default_rng(seed))
+        b = render_buffers(scene, W, H, np.random.default_rng(seed))
+        origin = scene.camera.position
+        rows, cols = rng.integers(0, H, 150), rng.integers(0, W, 150)
+        for r, c in zip(rows, cols):
+            d = camera_ray(scene.camera, W, H, r, c)
+            t, which = first_hit(scene, origin, d)
+            assert b.depth[r, c] == pytest.approx(t, rel=1e-3), (seed, r, c)
+            checked += which > 0
+            if b.primitive[r, c] == which and b.n_dot_l[r, c] > 0.05:
+                point = [origin[i] + t * d[i] for i in range(3)]
+                assert b.shadowed[r, c] == light_blocked(scene, point, SHADOW_BIAS), (seed, r, c)
+                shadow_checked += 1
+                in_shadow += bool(b.shadowed[r, c])
+    # The samples did hit furniture, lit surfaces and shadows.
+    assert checked > 50 and shadow_checked > 300 and in_shadow > 10
+
+
+def test_projector_shadow_masks_a_band_left_of_a_near_object_only():
+    depth = np.full((4, 120), 4.0, dtype=np.float32)
+    depth[:, 60:80] = 1.0  # a near object in front of a wall 4 m away
+    fx = 259.4
+    band = fx * PROJECTOR_BASELINE * (1 / 1.0 - 1 / 4.0)  # about 14.6 pixels
+    shadow = projector_shadow(depth, fx)
+    row = shadow[0]
+    assert row[60 - int(band) + 1 : 60].all()  # the wall just left of the object is hidden
+    assert not row[: 60 - int(band) - 1].any()
+    assert not row[60:].any()  # the object itself and the wall on its right are lit
+
+
+def test_edge_dropout_loses_the_farther_pixel_of_a_depth_step():
+    depth = np.full((3, 6), 2.0, dtype=np.float32)
+    depth[:, 3:] = 3.0
+    out = edge_dropout(depth)
+    assert out[:, 3].all() and not out[:, 2].any()
+    assert out.sum() == 3
+    assert not edge_dropout(np.full((3, 6), 2.0, dtype=np.float32)).any()
+
+
+def test_table_value_noise_matches_its_scalar_reference_and_stays_in_unit_range():
+    rng = np.random.default_rng(5)
+    u = rng.uniform(-50, 50, 200).astype(np.float32)
+    v = rng.uniform(-50, 50, 200).astype(np.float32)
+    fast = value_noise(u, v)
+    assert fast.min() >= 0 and fast.max() <= 1 and fast.std() > 0.05
+    for a, b, f in zip(u, v, fast):
+        assert f == value_noise_reference(float(a), float(b))
