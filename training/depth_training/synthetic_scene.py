@@ -212,6 +212,35 @@ def _furniture(rng, kind: str, mats: list[Material], group: int, ceiling: float)
     return parts, (hx, hy)
 
 
+def _decorations(rng: np.random.Generator, room, mats: list[Material], first_group: int) -> list[Primitive]:
+    """Flat things that add texture but little relief: pictures on walls, a rug on the floor."""
+    w, d, _ = room
+    out = []
+    group = first_group
+    for _ in range(int(rng.integers(0, 4))):  # pictures
+        wall = int(rng.integers(4))
+        length = d if wall < 2 else w
+        hx, hz, hy = rng.uniform(0.15, 0.5), rng.uniform(0.12, 0.4), rng.uniform(0.008, 0.02)
+        if 2 * hx > length - 0.4:
+            continue
+        along, z = rng.uniform(hx + 0.2, length - hx - 0.2), rng.uniform(1.1, 1.9)
+        off = hy + 0.003
+        x, y = [(off, along), (w - off, along), (along, off), (along, d - off)][wall]
+        yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall]
+        mats.append(_material(rng, [PLAIN, NOISE, STRIPES, CHECKER], sat=(0.1, 0.9), val=(0.1, 0.95)))
+        out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group))
+        group += 1
+    if rng.uniform() < 0.4:  # a rug
+        hx, hy = rng.uniform(0.4, 1.2), rng.uniform(0.3, 0.8)
+        r = math.hypot(hx, hy)
+        if 2 * r < min(w, d) - 0.2:
+            mats.append(_material(rng, [NOISE, STRIPES, CHECKER, PLAIN], sat=(0.1, 0.8), val=(0.15, 0.8)))
+            mats[-1].specular = 0.0
+            x, y = rng.uniform(r, w - r), rng.uniform(r, d - r)
+            out.append(Primitive("box", (x, y, 0.005), (hx, hy, 0.005), float(rng.uniform(-math.pi, math.pi)), len(mats) - 1, group))
+    return out
+
+
 def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Scene:
     """Draw a random room with ``num_objects`` pieces of furniture (4-12 when None)."""
     room = (float(rng.uniform(2.5, 8.0)), float(rng.uniform(2.5, 8.0)), float(rng.uniform(2.4, 3.2)))
@@ -221,6 +250,7 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
     if floor.kind == CHECKER:
         floor.scale = float(rng.uniform(0.3, 0.8))  # floor tiles
     wall_m = _material(rng, [PLAIN, PLAIN, NOISE, STRIPES], sat=(0.0, 0.35), val=(0.55, 0.98))
+    wall_m.scale = float(rng.uniform(0.15, 0.6))  # finer wallpaper only aliases at 320x240
     ceil_m = _material(rng, [PLAIN, NOISE], sat=(0.0, 0.1), val=(0.8, 1.0))
     ceil_m.specular = 0.0
     mats += [wall_m, floor, ceil_m]
@@ -256,7 +286,14 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
                 if 2 * radius > min(w, d) - 0.1:
                     continue
                 yaw = rng.uniform(-math.pi, math.pi)
-                x, y = rng.uniform(radius, w - radius), rng.uniform(radius, d - radius)
+                if rng.uniform() < 0.6:
+                    # In front of the camera, so that more of the furniture is in view.
+                    dist, bearing = rng.uniform(1.0, 5.0), camera.yaw + rng.uniform(-0.5, 0.5)
+                    x, y = cam_xy[0] + dist * math.cos(bearing), cam_xy[1] + dist * math.sin(bearing)
+                    if not (radius <= x <= w - radius and radius <= y <= d - radius):
+                        continue
+                else:
+                    x, y = rng.uniform(radius, w - radius), rng.uniform(radius, d - radius)
             if math.hypot(x - cam_xy[0], y - cam_xy[1]) < radius + 0.6:
                 continue
             if any(math.hypot(x - px, y - py) < radius + pr for px, py, pr in placed):
@@ -271,6 +308,9 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
             break
         else:
             del mats[n_mats:]  # no room for this piece
+
+    if count > 0:
+        prims += _decorations(rng, room, mats, count)
 
     light = Light(
         position=(float(rng.uniform(0.25, 0.75) * w), float(rng.uniform(0.25, 0.75) * d), h - float(rng.uniform(0.05, 0.3))),
