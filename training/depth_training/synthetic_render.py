@@ -32,6 +32,7 @@ GRAZING_COS = 0.15  # |cos| between ray and normal below this (~81 deg) gives no
 PROJECTOR_BASELINE = 0.075  # metres, IR projector to the right of the IR camera
 SHADOW_BIAS = 0.01  # metres: a shadow ray ignores occluders this close to its surface
 EDGE_JUMP = 0.05  # relative depth step between neighbours that loses the farther pixel
+SPECULAR_SATURATION = 0.6  # exposed highlight level that saturates the IR camera: no reading
 TOP_TOLERANCE = 1e-3  # metres: cylinder hits this close to the top height are on the cap
 
 # 12-bit linear to 8-bit (gamma 2.2) lookup.
@@ -54,6 +55,7 @@ class RenderBuffers:
     n_dot_l: np.ndarray  # (H, W) float32, cosine between normal and direction to light
     shadowed: np.ndarray  # (H, W) bool, the light is blocked by furniture
     irradiance: np.ndarray  # (H, W) float32, light reaching the surface (ambient included)
+    holes: dict[str, np.ndarray]  # cause -> (H, W) bool; mask is True where none applies
 
 
 def intrinsics(width: int, height: int) -> tuple[float, float, float, float]:
@@ -286,6 +288,9 @@ def render_buffers(scene: Scene, width: int, height: int, rng: np.random.Generat
     direct = np.maximum(n_dot_l, 0.0) * falloff
     direct[shadowed] = 0.0
     irradiance = np.float32(light.ambient) * (0.85 + 0.15 * nz) + direct
+    if light.fill > 0:
+        fx_, fy_, fz_ = (np.float32(c) for c in light.fill_direction)
+        irradiance += np.float32(light.fill) * np.maximum(nx * fx_ + ny * fy_ + nz * fz_, 0)
 
     albedo = np.empty((t.size, 3), dtype=np.float32)
     specular = np.zeros(t.size, dtype=np.float32)
@@ -326,10 +331,16 @@ def render_buffers(scene: Scene, width: int, height: int, rng: np.random.Generat
     np.clip(linear, 0, 4095, out=linear)
     rgb = _GAMMA_LUT[linear.astype(np.int16)]
 
-    shiny = specular * exposure > 0.6
-    valid = (t >= MIN_RANGE) & (t <= scene.max_range) & (cos_inc > GRAZING_COS) & ~ir_hole & ~shiny
-    mask = valid.reshape(height, width) & ~projector_shadow(t2, intrinsics(width, height)[0]) & ~edge_dropout(t2)
     shape = (height, width)
+    holes = {
+        "out_of_range": ((t < MIN_RANGE) | (t > scene.max_range)).reshape(shape),
+        "grazing": (cos_inc <= GRAZING_COS).reshape(shape),
+        "dark_material": ir_hole.reshape(shape),
+        "specular": (specular * exposure > SPECULAR_SATURATION).reshape(shape),
+        "projector_shadow": projector_shadow(t2, intrinsics(width, height)[0]),
+        "edge": edge_dropout(t2),
+    }
+    mask = ~np.logical_or.reduce(list(holes.values()))
     return RenderBuffers(
         rgb=rgb,
         depth=t2,
@@ -340,6 +351,7 @@ def render_buffers(scene: Scene, width: int, height: int, rng: np.random.Generat
         n_dot_l=n_dot_l.reshape(shape),
         shadowed=shadowed.reshape(shape),
         irradiance=irradiance.reshape(shape),
+        holes=holes,
     )
 
 

@@ -59,6 +59,9 @@ class Light:
     power: float  # diffuse irradiance scale at 1 m
     ambient: float  # uniform ambient irradiance
     color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    # Unshadowed fill from a window or a bright wall: irradiance fill * max(0, n . fill_direction).
+    fill: float = 0.0
+    fill_direction: tuple[float, float, float] = (0.0, 0.0, 1.0)
 
 
 @dataclass
@@ -216,6 +219,13 @@ def _furniture(rng, kind: str, mats: list[Material], group: int, ceiling: float)
     return parts, (hx, hy)
 
 
+def _fill_direction(rng: np.random.Generator) -> tuple[float, float, float]:
+    """A unit vector towards a window: mostly horizontal, a little from above."""
+    a, up = rng.uniform(-math.pi, math.pi), rng.uniform(0.1, 0.6)
+    n = math.sqrt(1 + up * up)
+    return (math.cos(a) / n, math.sin(a) / n, up / n)
+
+
 def _decorations(rng: np.random.Generator, room, mats: list[Material], first_group: int) -> list[Primitive]:
     """Flat things that add texture but little relief: pictures on walls, a rug on the floor."""
     w, d, _ = room
@@ -248,6 +258,10 @@ def _decorations(rng: np.random.Generator, room, mats: list[Material], first_gro
 def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Scene:
     """Draw a random room with ``num_objects`` pieces of furniture (4-12 when None)."""
     room = (float(rng.uniform(2.5, 8.0)), float(rng.uniform(2.5, 8.0)), float(rng.uniform(2.4, 3.2)))
+    if rng.uniform() < 0.08:
+        # Now and then a long open-plan room or corridor whose far end lies beyond Kinect range.
+        long_side = float(rng.uniform(8.0, 12.0))
+        room = (long_side, room[1], room[2]) if room[0] >= room[1] else (room[0], long_side, room[2])
     w, d, h = room
     mats: list[Material] = []
     floor = _wood(rng) if rng.uniform() < 0.45 else _material(rng, [CHECKER, NOISE, PLAIN], val=(0.2, 0.8))
@@ -321,6 +335,8 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
         power=float(rng.uniform(1.5, 4.0)),
         ambient=float(rng.uniform(0.12, 0.35)),
         color=tuple(float(v) for v in (1.0, rng.uniform(0.85, 1.0), rng.uniform(0.7, 1.0))),
+        fill=float(rng.uniform(0.0, 0.4)),
+        fill_direction=_fill_direction(rng),
     )
     return Scene(
         room=room,

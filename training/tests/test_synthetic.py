@@ -99,11 +99,12 @@ def test_floor_at_bottom_of_an_empty_room_is_nearer_than_the_centre_row():
     assert b.depth[-1, W // 2] < b.depth[H // 2, W // 2]
     assert np.all(np.diff(b.depth[H // 2 :, W // 2]) <= 0)  # and nearer row by row down to it
     # Random empty rooms: it holds unless the camera faces a wall nearer than the floor it sees.
+    # (In about 12% of random rooms the camera faces a wall nearer than the floor at the bottom.)
     holds = 0
-    for seed in range(20):
-        s = render_scene(seed, W, H, num_objects=0)
-        holds += s.depth[-1, W // 2] < s.depth[H // 2, W // 2]
-    assert holds >= 17
+    for seed in range(40):
+        s = render_scene(seed, W // 2, H // 2, num_objects=0)
+        holds += s.depth[-1, W // 4] < s.depth[H // 4, W // 4]
+    assert holds >= 30
 
 
 def test_empty_room_has_no_furniture_and_default_scenes_have_some():
@@ -183,3 +184,20 @@ def test_table_value_noise_matches_its_scalar_reference_and_stays_in_unit_range(
     assert fast.min() >= 0 and fast.max() <= 1 and fast.std() > 0.05
     for a, b, f in zip(u, v, fast):
         assert f == value_noise_reference(float(a), float(b))
+
+
+def test_glossy_highlights_and_ir_absorbing_surfaces_lose_readings_but_matte_ones_do_not():
+    # A polished floor mirrors the lamp just in front of the camera; a black box beside it.
+    scene = _box_scene(light_xy=(4.0, 2.0))
+    scene.materials.append(Material(kind=PLAIN, color_a=(0.4, 0.4, 0.4), color_b=(0.4, 0.4, 0.4), specular=3.0, shininess=40.0))
+    scene.materials.append(Material(kind=PLAIN, color_a=(0.02, 0.02, 0.02), color_b=(0.02, 0.02, 0.02), ir_absorbing=True))
+    scene.room_materials = (0, 0, 0, 0, 3, 0)
+    scene.primitives = [Primitive("box", (2.4, 2.9, 0.4), (0.3, 0.3, 0.4), 0.0, 4, 0)]
+    b = render_buffers(scene, W, H, np.random.default_rng(0))
+    floor = (b.primitive == 0) & (b.face == 4)
+    black = b.primitive == 1
+    assert black.sum() > 100
+    assert b.holes["specular"][floor].sum() > 10 and not b.holes["specular"][~floor].any()
+    assert 0.2 < b.holes["dark_material"][black].mean() < 1.0  # patchy, not all gone
+    assert not b.holes["dark_material"][~black].any()
+    assert np.array_equal(b.mask, ~np.logical_or.reduce(list(b.holes.values())))
