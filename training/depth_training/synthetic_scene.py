@@ -212,7 +212,23 @@ def _furniture(rng, kind: str, mats: list[Material], group: int, ceiling: float)
         r, h = rng.uniform(0.12, 0.35), rng.uniform(0.3, 1.1)
         parts.append(Primitive("cylinder", (0, 0, h / 2), (r, r, h / 2), 0.0, new_mat(0.3), group))
         return parts, (r, r)
-    # A plain box: cabinet, bed, sofa block, crate, desk pedestal.
+    if kind == "sofa":
+        hx, hy = rng.uniform(0.45, 1.1), rng.uniform(0.4, 0.5)
+        seat, back, arm = rng.uniform(0.38, 0.48), rng.uniform(0.75, 0.95), rng.uniform(0.08, 0.14)
+        m = new_mat(0.1)
+        box(0, -0.05, seat / 2, hx - arm, hy - 0.05, seat / 2, m)  # seat block
+        box(0, hy - 0.1, back / 2, hx, 0.1, back / 2, m)  # back (+y)
+        for sx in (-1, 1):
+            box(sx * (hx - arm / 2), -0.05, 0.3, arm / 2, hy - 0.05, 0.3, m)  # arms, 0.6 high
+        return parts, (hx, hy)
+    if kind == "bed":
+        hx, hy = rng.uniform(0.45, 0.9), rng.uniform(0.95, 1.05)
+        top = rng.uniform(0.4, 0.6)
+        box(0, 0, top / 2, hx, hy, top / 2, new_mat(0.0))  # mattress and frame
+        head = rng.uniform(0.8, 1.2)
+        box(0, hy + 0.03, head / 2, hx, 0.03, head / 2, new_mat(0.8))  # headboard against the wall
+        return parts, (hx, hy + 0.06)
+    # A plain box: cabinet, chest of drawers, crate, desk pedestal.
     hx, hy = rng.uniform(0.2, 1.0), rng.uniform(0.2, 0.5)
     h = rng.uniform(0.3, 1.3)
     box(0, 0, h / 2, hx, hy, h / 2, new_mat(0.5))
@@ -242,6 +258,26 @@ def _decorations(rng: np.random.Generator, room, mats: list[Material], first_gro
         x, y = [(off, along), (w - off, along), (along, off), (along, d - off)][wall]
         yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall]
         mats.append(_material(rng, [PLAIN, NOISE, STRIPES, CHECKER], sat=(0.1, 0.9), val=(0.1, 0.95)))
+        out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group))
+        group += 1
+    for _ in range(int(rng.integers(0, 3))):  # doors (from the floor) and windows (bright, IR-lossy)
+        window = rng.uniform() < 0.5
+        wall = int(rng.integers(4))
+        length = d if wall < 2 else w
+        hx, hy = (rng.uniform(0.4, 0.9), 0.01) if window else (rng.uniform(0.4, 0.5), 0.02)
+        hz = rng.uniform(0.4, 0.7) if window else rng.uniform(0.98, 1.05)
+        z = rng.uniform(0.9, 1.2) + hz if window else hz
+        if 2 * hx > length - 0.4 or z + hz > room[2] - 0.05:
+            continue
+        along = rng.uniform(hx + 0.2, length - hx - 0.2)
+        x, y = [(hy, along), (w - hy, along), (along, hy), (along, d - hy)][wall]
+        yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall]
+        if window:
+            m = _material(rng, [PLAIN, NOISE], sat=(0.0, 0.3), val=(0.9, 1.0))
+            m.ir_absorbing = True  # sunlight and glass: Kinect readings drop out
+        else:
+            m = _wood(rng) if rng.uniform() < 0.5 else _material(rng, [PLAIN], val=(0.4, 0.95))
+        mats.append(m)
         out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group))
         group += 1
     if rng.uniform() < 0.4:  # a rug
@@ -279,8 +315,8 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
     camera = _sample_camera(rng, room)
 
     count = int(rng.integers(4, 13)) if num_objects is None else num_objects
-    kinds = ["box", "table", "shelf", "cylinder", "chair"]
-    kind_cdf = np.cumsum([0.3, 0.2, 0.2, 0.15, 0.15])
+    kinds = ["box", "table", "shelf", "cylinder", "chair", "sofa", "bed"]
+    kind_cdf = np.cumsum([0.26, 0.18, 0.18, 0.12, 0.14, 0.07, 0.05])
     prims: list[Primitive] = []
     placed: list[tuple[float, float, float]] = []  # footprint circles (x, y, r)
     cam_xy = camera.position[:2]
@@ -290,7 +326,7 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
         parts, (hx, hy) = _furniture(rng, kind, mats, group, h)
         radius = math.hypot(hx, hy)
         for _attempt in range(12):
-            if kind in ("shelf", "box") and rng.uniform() < 0.7:
+            if kind in ("shelf", "box", "sofa", "bed") and rng.uniform() < 0.7:
                 # Against a wall, its back (+y side) to the wall.
                 wall = int(rng.integers(4))
                 yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall] + rng.normal(0, 0.02)
