@@ -33,6 +33,7 @@ PROJECTOR_BASELINE = 0.075  # metres, IR projector to the right of the IR camera
 SHADOW_BIAS = 0.01  # metres: a shadow ray ignores occluders this close to its surface
 EDGE_JUMP = 0.05  # relative depth step between neighbours that loses the farther pixel
 SPECULAR_SATURATION = 0.6  # exposed highlight level that saturates the IR camera: no reading
+PENUMBRA_PIXELS = 7  # soft shadows are re-tested this far from a hard shadow edge
 TOP_TOLERANCE = 1e-3  # metres: cylinder hits this close to the top height are on the cap
 
 # 12-bit linear to 8-bit (gamma 2.2) lookup.
@@ -53,7 +54,8 @@ class RenderBuffers:
     face: np.ndarray  # (H, W) int8, face id (room and boxes: 0 -x .. 5 +z; cylinder: 0 side, 1 top)
     cos_incidence: np.ndarray  # (H, W) float32, |cos| between camera ray and surface normal
     n_dot_l: np.ndarray  # (H, W) float32, cosine between normal and direction to light
-    shadowed: np.ndarray  # (H, W) bool, the light is blocked by furniture
+    shadowed: np.ndarray  # (H, W) bool, the light's centre is blocked by furniture
+    visibility: np.ndarray  # (H, W) float32 in [0, 1], the lit fraction of the area light
     irradiance: np.ndarray  # (H, W) float32, light reaching the surface (ambient included)
     holes: dict[str, np.ndarray]  # cause -> (H, W) bool; mask is True where none applies
 
@@ -164,24 +166,28 @@ def cast_primary(scene: Scene, width: int, height: int, groups=None):
     return t, prim, (dx, dy, dz)
 
 
-def _shadow(scene: Scene, groups, px, py, pz, light_dist, candidates):
-    """Which candidate surface points (flat indices) the furniture hides from the light."""
-    lx, ly, lz = scene.light.position
-    shadowed = np.zeros(px.shape, dtype=bool)
-    if candidates.size == 0 or not scene.primitives:
-        return shadowed
-    # Shadow rays run from the light to the point, so t = 1 is the surface itself.
-    sx, sy, sz = px[candidates] - lx, py[candidates] - ly, pz[candidates] - lz
-    dist = light_dist[candidates]
+def _occlusion(groups, centre, offsets, px, py, pz) -> np.ndarray:
+    """Whether furniture hides points (n,) from lights at centre + each horizontal offset.
+
+    Returns (len(offsets), n) bool. Each piece of furniture is first culled with one cone
+    from the centre around its bounding sphere, widened by the largest offset: a segment
+    from an offset light to P stays within that offset of the segment from the centre to P.
+    """
+    blocked = np.zeros((len(offsets), px.size), dtype=bool)
+    if px.size == 0 or not groups:
+        return blocked
+    lx, ly, lz = centre
+    sx, sy, sz = px - lx, py - ly, pz - lz
+    dist = np.sqrt(sx * sx + sy * sy + sz * sz)
     inv = 1.0 / np.maximum(dist, 1e-3)
-    limit = 1.0 - SHADOW_BIAS * inv
     ux, uy, uz = sx * inv, sy * inv, sz * inv
+    spread = max(math.hypot(ox, oy) for ox, oy in offsets)
     light = np.array([lx, ly, lz])
     for yaw, parts in groups:
         corners = np.concatenate([c for _, _, c in parts])
         lo, hi = corners.min(0), corners.max(0)
-        centre, radius = (lo + hi) / 2, float(np.linalg.norm(hi - lo) / 2)
-        w = centre - light
+        centre_g, radius = (lo + hi) / 2, float(np.linalg.norm(hi - lo) / 2) + spread
+        w = centre_g - light
         wl = float(np.linalg.norm(w))
         if wl > radius:
             # Only rays inside the cone from the light around the bounding sphere can hit it.
@@ -189,21 +195,55 @@ def _shadow(scene: Scene, groups, px, py, pz, light_dist, candidates):
             w = (w / wl).astype(np.float32)
             sub = np.flatnonzero((ux * w[0] + uy * w[1] + uz * w[2] > cos_max) & (dist > wl - radius))
         else:
-            sub = np.arange(candidates.size)
+            sub = np.arange(px.size)
         if sub.size == 0:
             continue
-        bx, by, bz, lim = sx[sub], sy[sub], sz[sub], limit[sub]
-        ix, iy, iz = inverse_local_directions(bx, by, bz, yaw)
-        blocked = np.zeros(sub.size, dtype=bool)
-        for _, p, _ in parts:
-            if p.kind == "box":
-                near, far = box_slab(to_local((lx, ly, lz), p.center, p.yaw), ix, iy, iz, p.half)
-                blocked |= (near <= far) & (near > T_EPSILON) & (near < lim)
-            else:
-                z0, z1 = p.center[2] - p.half[2], p.center[2] + p.half[2]
-                blocked |= cylinder_hit((lx, ly, lz), bx, by, bz, p.center[:2], p.half[0], z0, z1) < lim
-        shadowed[candidates[sub[blocked]]] = True
-    return shadowed
+        qx, qy, qz = px[sub], py[sub], pz[sub]
+        for j, (ox, oy) in enumerate(offsets):
+            pos = (lx + ox, ly + oy, lz)
+            # Shadow rays run from the light to the point, so t = 1 is the surface itself.
+            bx, by, bz = qx - pos[0], qy - pos[1], qz - pos[2]
+            limit = 1.0 - SHADOW_BIAS / np.maximum(np.sqrt(bx * bx + by * by + bz * bz), 1e-3)
+            ix, iy, iz = inverse_local_directions(bx, by, bz, yaw)
+            hit = np.zeros(sub.size, dtype=bool)
+            for _, p, _ in parts:
+                if p.kind == "box":
+                    near, far = box_slab(to_local(pos, p.center, p.yaw), ix, iy, iz, p.half)
+                    hit |= (near <= far) & (near > T_EPSILON) & (near < limit)
+                else:
+                    z0, z1 = p.center[2] - p.half[2], p.center[2] + p.half[2]
+                    hit |= cylinder_hit(pos, bx, by, bz, p.center[:2], p.half[0], z0, z1) < limit
+            blocked[j, sub] |= hit
+    return blocked
+
+
+def _soft_visibility(groups, light, hard, facing, px, py, pz) -> np.ndarray:
+    """Lit fraction of a square area light, (N,) float32.
+
+    Penumbrae only occur near the edges of the hard shadow cast from the light's centre, so
+    only pixels within PENUMBRA_PIXELS of such an edge are re-tested, against a 2x2 grid
+    of points on the light; everywhere else the centre's answer stands.
+    """
+    visibility = (~hard).ravel().astype(np.float32)
+    if light.size <= 0 or not hard.any():
+        return visibility
+    edge = np.zeros_like(hard)
+    edge[:, 1:] |= hard[:, 1:] != hard[:, :-1]
+    edge[1:] |= hard[1:] != hard[:-1]
+    step = 1
+    while step <= PENUMBRA_PIXELS:  # dilate by 1, 2, 4, ... pixels
+        edge[step:] |= edge[:-step].copy()
+        edge[:-step] |= edge[step:].copy()
+        edge[:, step:] |= edge[:, :-step].copy()
+        edge[:, :-step] |= edge[:, step:].copy()
+        step *= 2
+    near = np.flatnonzero(edge.ravel() & facing)
+    if near.size == 0:
+        return visibility
+    q = light.size / 4  # centres of a 2x2 grid of cells on the light
+    blocked = _occlusion(groups, light.position, [(-q, -q), (q, -q), (-q, q), (q, q)], px[near], py[near], pz[near])
+    visibility[near] = 1.0 - blocked.mean(axis=0, dtype=np.float32)
+    return visibility
 
 
 def _tables(scene: Scene):
@@ -283,10 +323,13 @@ def render_buffers(scene: Scene, width: int, height: int, rng: np.random.Generat
     light_dist = np.sqrt(tlx * tlx + tly * tly + tlz * tlz)
     inv_ld = 1.0 / np.maximum(light_dist, 1e-3)
     n_dot_l = (nx * tlx + ny * tly + nz * tlz) * inv_ld
-    shadowed = _shadow(scene, groups, px, py, pz, light_dist, np.flatnonzero(n_dot_l > 0))
+    facing = n_dot_l > 0
+    lit_side = np.flatnonzero(facing)
+    shadowed = np.zeros(t.size, dtype=bool)
+    shadowed[lit_side] = _occlusion(groups, light.position, [(0.0, 0.0)], px[lit_side], py[lit_side], pz[lit_side])[0]
+    visibility = _soft_visibility(groups, light, shadowed.reshape(height, width), facing, px, py, pz)
     falloff = np.float32(light.power) / (1.0 + 0.25 * light_dist * light_dist)
-    direct = np.maximum(n_dot_l, 0.0) * falloff
-    direct[shadowed] = 0.0
+    direct = np.maximum(n_dot_l, 0.0) * falloff * visibility
     irradiance = np.float32(light.ambient) * (0.85 + 0.15 * nz) + direct
     if light.fill > 0:
         fx_, fy_, fz_ = (np.float32(c) for c in light.fill_direction)
@@ -350,6 +393,7 @@ def render_buffers(scene: Scene, width: int, height: int, rng: np.random.Generat
         cos_incidence=cos_inc.reshape(shape),
         n_dot_l=n_dot_l.reshape(shape),
         shadowed=shadowed.reshape(shape),
+        visibility=visibility.reshape(shape),
         irradiance=irradiance.reshape(shape),
         holes=holes,
     )

@@ -59,6 +59,7 @@ class Light:
     power: float  # diffuse irradiance scale at 1 m
     ambient: float  # uniform ambient irradiance
     color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    size: float = 0.0  # edge of a square, horizontal area light in metres; 0 = a point light
     # Unshadowed fill from a window or a bright wall: irradiance fill * max(0, n . fill_direction).
     fill: float = 0.0
     fill_direction: tuple[float, float, float] = (0.0, 0.0, 1.0)
@@ -371,6 +372,7 @@ def sample_scene(rng: np.random.Generator, num_objects: int | None = None) -> Sc
         power=float(rng.uniform(1.5, 4.0)),
         ambient=float(rng.uniform(0.12, 0.35)),
         color=tuple(float(v) for v in (1.0, rng.uniform(0.85, 1.0), rng.uniform(0.7, 1.0))),
+        size=float(rng.uniform(0.1, 0.5)),
         fill=float(rng.uniform(0.0, 0.4)),
         fill_direction=_fill_direction(rng),
     )

@@ -201,3 +201,19 @@ def test_glossy_highlights_and_ir_absorbing_surfaces_lose_readings_but_matte_one
     assert 0.2 < b.holes["dark_material"][black].mean() < 1.0  # patchy, not all gone
     assert not b.holes["dark_material"][~black].any()
     assert np.array_equal(b.mask, ~np.logical_or.reduce(list(b.holes.values())))
+
+
+def test_area_light_softens_shadow_edges_and_a_point_light_keeps_them_hard():
+    hard = render_buffers(_box_scene(), W, H, np.random.default_rng(0))
+    assert np.array_equal(hard.visibility, (~hard.shadowed).astype(np.float32))
+    scene = _box_scene()
+    scene.light.size = 0.5
+    soft = render_buffers(scene, W, H, np.random.default_rng(0))
+    assert soft.visibility.min() >= 0 and soft.visibility.max() <= 1
+    assert np.array_equal(soft.shadowed, hard.shadowed)  # the centre's hard shadow is unchanged
+    floor = (soft.primitive == 0) & (soft.face == 4)
+    penumbra = floor & (soft.visibility > 0) & (soft.visibility < 1)
+    umbra, lit = floor & (soft.visibility == 0), floor & (soft.visibility == 1) & (soft.n_dot_l > 0)
+    assert penumbra.sum() > 20 and umbra.sum() > 20
+    luminance = soft.rgb.astype(np.float32).mean(axis=2)
+    assert luminance[umbra].mean() < luminance[penumbra].mean() < luminance[lit].mean()
