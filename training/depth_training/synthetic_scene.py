@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import colorsys
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -74,7 +74,6 @@ class Scene:
     camera: Camera
     light: Light
     max_range: float = 10.0  # Kinect gives no reading beyond this depth (metres)
-    extras: dict = field(default_factory=dict)
 
 
 def _color(rng: np.random.Generator, sat: tuple[float, float], val: tuple[float, float]):
