@@ -68,11 +68,14 @@ def first_hit(scene: Scene, origin, direction) -> tuple[float, int]:
 
 
 def light_blocked(scene: Scene, point, bias: float) -> bool:
-    """Whether any primitive lies on the segment from the light to ``point`` (minus ``bias`` metres)."""
+    """Whether any shadow-casting primitive lies on the segment from the light to ``point``
+    (short of it by ``bias`` metres)."""
     light = scene.light.position
     d = [point[i] - light[i] for i in range(3)]
     length = math.sqrt(sum(x * x for x in d))
     for p in scene.primitives:
+        if not p.casts_shadow:
+            continue
         t = _box(light, d, p) if p.kind == "box" else _cylinder(light, d, p)
         if t < 1 - bias / length:
             return True

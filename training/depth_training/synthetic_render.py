@@ -324,10 +324,11 @@ def render_buffers(scene: Scene, width: int, height: int, rng: np.random.Generat
     inv_ld = 1.0 / np.maximum(light_dist, 1e-3)
     n_dot_l = (nx * tlx + ny * tly + nz * tlz) * inv_ld
     facing = n_dot_l > 0
+    casters = [(yaw, parts) for yaw, parts in groups if parts[0][1].casts_shadow]
     lit_side = np.flatnonzero(facing)
     shadowed = np.zeros(t.size, dtype=bool)
-    shadowed[lit_side] = _occlusion(groups, light.position, [(0.0, 0.0)], px[lit_side], py[lit_side], pz[lit_side])[0]
-    visibility = _soft_visibility(groups, light, shadowed.reshape(height, width), facing, px, py, pz)
+    shadowed[lit_side] = _occlusion(casters, light.position, [(0.0, 0.0)], px[lit_side], py[lit_side], pz[lit_side])[0]
+    visibility = _soft_visibility(casters, light, shadowed.reshape(height, width), facing, px, py, pz)
     falloff = np.float32(light.power) / (1.0 + 0.25 * light_dist * light_dist)
     direct = np.maximum(n_dot_l, 0.0) * falloff * visibility
     irradiance = np.float32(light.ambient) * (0.85 + 0.15 * nz) + direct

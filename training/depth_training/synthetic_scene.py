@@ -43,6 +43,9 @@ class Primitive:
     yaw: float  # rotation about the vertical axis, radians (ignored by cylinders)
     material: int  # index into Scene.materials
     group: int  # which piece of furniture it belongs to (for shadow culling)
+    # Flat decorations (pictures, doors, windows, rugs) would only shadow a centimetre of the
+    # surface they lie on, invisible at 320x240; skipping them saves shadow rays.
+    casts_shadow: bool = True
 
 
 @dataclass
@@ -258,7 +261,7 @@ def _decorations(rng: np.random.Generator, room, mats: list[Material], first_gro
         x, y = [(off, along), (w - off, along), (along, off), (along, d - off)][wall]
         yaw = [-math.pi / 2, math.pi / 2, math.pi, 0.0][wall]
         mats.append(_material(rng, [PLAIN, NOISE, STRIPES, CHECKER], sat=(0.1, 0.9), val=(0.1, 0.95)))
-        out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group))
+        out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group, casts_shadow=False))
         group += 1
     for _ in range(int(rng.integers(0, 3))):  # doors (from the floor) and windows (bright, IR-lossy)
         window = rng.uniform() < 0.5
@@ -278,7 +281,7 @@ def _decorations(rng: np.random.Generator, room, mats: list[Material], first_gro
         else:
             m = _wood(rng) if rng.uniform() < 0.5 else _material(rng, [PLAIN], val=(0.4, 0.95))
         mats.append(m)
-        out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group))
+        out.append(Primitive("box", (x, y, z), (hx, hy, hz), yaw, len(mats) - 1, group, casts_shadow=False))
         group += 1
     if rng.uniform() < 0.4:  # a rug
         hx, hy = rng.uniform(0.4, 1.2), rng.uniform(0.3, 0.8)
@@ -287,7 +290,7 @@ def _decorations(rng: np.random.Generator, room, mats: list[Material], first_gro
             mats.append(_material(rng, [NOISE, STRIPES, CHECKER, PLAIN], sat=(0.1, 0.8), val=(0.15, 0.8)))
             mats[-1].specular = 0.0
             x, y = rng.uniform(r, w - r), rng.uniform(r, d - r)
-            out.append(Primitive("box", (x, y, 0.005), (hx, hy, 0.005), float(rng.uniform(-math.pi, math.pi)), len(mats) - 1, group))
+            out.append(Primitive("box", (x, y, 0.005), (hx, hy, 0.005), float(rng.uniform(-math.pi, math.pi)), len(mats) - 1, group, casts_shadow=False))
     return out
 
 
