@@ -217,3 +217,25 @@ def test_area_light_softens_shadow_edges_and_a_point_light_keeps_them_hard():
     assert penumbra.sum() > 20 and umbra.sum() > 20
     luminance = soft.rgb.astype(np.float32).mean(axis=2)
     assert luminance[umbra].mean() < luminance[penumbra].mean() < luminance[lit].mean()
+
+
+def test_faces_and_incidence_follow_the_geometry_of_the_hit_point():
+    scene = _box_scene()
+    b = render_buffers(scene, W, H, np.random.default_rng(0))
+    origin = np.asarray(scene.camera.position)
+    checked = 0
+    for r in range(0, H, 7):
+        for c in range(0, W, 7):
+            d = camera_ray(scene.camera, W, H, r, c)
+            point = origin + b.depth[r, c] * d
+            if b.primitive[r, c] == 0:
+                # The room face is the wall, floor or ceiling plane the point lies on.
+                axis, side = divmod(int(b.face[r, c]), 2)
+                plane = scene.room[axis] if side else 0.0
+                assert point[axis] == pytest.approx(plane, abs=1e-3)
+                normal = np.zeros(3)
+                normal[axis] = -1.0 if side else 1.0
+                expected = abs(normal @ d) / np.linalg.norm(d)
+                assert b.cos_incidence[r, c] == pytest.approx(expected, abs=1e-4)
+                checked += 1
+    assert checked > 200
