@@ -46,7 +46,7 @@ let package = Package(
         // Benchmarks that print figures (engine vs PyTorch, DCT-scaled decode vs full decode).
         .executableTarget(name: "depthd-bench", dependencies: ["ImageIO", "DepthNet"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
-        .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"]),
+        .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"], exclude: ["Golden"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer"]),
     ],

@@ -1,2 +1,139 @@
-// Placeholder until the engine benchmark lands.
-func runEngineBenchmark(_ arguments: [String]) -> Int32 { 2 }
+// depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report]
+// Reads what training/scripts/bench_engine_torch.py wrote into DIR (weights, a shared input and
+// PyTorch's outputs), times the Swift engine on the same weights, input and thread count, appends
+// the round to DIR/swift-timings.jsonl and, with --report, prints both sides: for each side the
+// best (lowest) of its rounds' medians, so that alternating rounds on a shared machine compare
+// like with like. scripts/bench-engine.sh runs the rounds.
+import DepthNet
+import Dispatch
+import Foundation
+
+private struct Round: Codable {
+    struct Variant: Codable {
+        let batch1_seconds: Double
+        let batch8_seconds: Double
+        let batch1_cpu_seconds: Double
+        let batch8_cpu_seconds: Double
+        var largest_difference: Double?
+        var gflop_per_image: Double?
+    }
+    let threads: Int
+    var torch: String?
+    var sgemm_peak_gflops: Double?
+    let variants: [String: Variant]
+}
+
+private func option(_ name: String, in arguments: [String]) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+private func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Median wall seconds and median process CPU seconds (all threads) of `body` over `repeats`
+/// runs after one warm-up run.
+private func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    try body()
+    var wall: [Double] = [], cpu: [Double] = []
+    for _ in 0..<max(repeats, 1) {
+        let start = DispatchTime.now().uptimeNanoseconds, startCPU = processCPUSeconds()
+        try body()
+        wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        cpu.append(processCPUSeconds() - startCPU)
+    }
+    return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
+}
+
+private func readRounds(_ url: URL) throws -> [Round] {
+    try String(decoding: Data(contentsOf: url), as: UTF8.self).split(separator: "\n")
+        .map { try JSONDecoder().decode(Round.self, from: Data($0.utf8)) }
+}
+
+private func appendRound(_ round: Round, to url: URL) throws {
+    let line = try JSONEncoder().encode(round) + Data("\n".utf8)
+    if let handle = try? FileHandle(forWritingTo: url) {
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: line)
+    } else {
+        try line.write(to: url)
+    }
+}
+
+/// One timing round of the Swift engine over the variants.
+private func measure(directory: URL, variants: [String], threads: Int, repeats: Int) throws -> Round {
+    let batch = 8
+    var results: [String: Round.Variant] = [:]
+    for variant in variants {
+        let model = try DepthModel(contentsOfFile: directory.appendingPathComponent("\(variant).safetensors").path)
+        let io = try SafetensorsFile(bytes: try Data(contentsOf: directory.appendingPathComponent("\(variant).io.safetensors")))
+        guard let input = io.tensors["input"], let expected = io.tensors["output"], input.shape.first == batch else {
+            throw ModelError.missingTensor("\(variant).io.safetensors: input (8, 3, H, W) or output")
+        }
+        let predictor = try Predictor(model: model, maximumBatchSize: batch)
+        let single = Array(input.values.prefix(predictor.inputLength))          // (1, 3, H, W)
+        var output = [Float](repeating: 0, count: batch * predictor.outputLength) // (8, oh, ow)
+        let one = try medianSeconds(repeats: 2 * repeats) { _ = try predictor.predictLogDepth(single, count: 1) }
+        let eight = try medianSeconds(repeats: repeats) { output = try predictor.predictLogDepth(input.values, count: batch) }
+        let difference = zip(output, expected.values).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        results[variant] = Round.Variant(batch1_seconds: one.wall, batch8_seconds: eight.wall,
+                                         batch1_cpu_seconds: one.cpu, batch8_cpu_seconds: eight.cpu,
+                                         largest_difference: Double(difference), gflop_per_image: model.architecture.flopsPerImage / 1e9)
+        print(String(format: "swift %@: batch 1 %.1f ms, batch 8 %.1f ms/image", variant, one.wall * 1e3, eight.wall * 1e3 / Double(batch)))
+    }
+    return Round(threads: OpenBLAS.threadCount, torch: nil, sgemm_peak_gflops: OpenBLAS.measureSgemmGFLOPS(size: 1024), variants: results)
+}
+
+private func report(swift: [Round], torch: [Round], variants: [String]) {
+    let batch = 8.0
+    let peak = swift.compactMap(\.sgemm_peak_gflops).max() ?? .nan
+    print("")
+    print("engine benchmark: \(swift.first?.threads ?? 0) OpenBLAS thread(s), \(torch.first?.threads ?? 0) PyTorch thread(s) (torch \(torch.first?.torch ?? "?")); \(swift.count) alternating rounds, each side's best round median")
+    print(String(format: "sgemm peak (1024^3, best of the rounds): %.1f GFLOP/s", peak))
+    print("wall: elapsed time per image; cpu: process CPU time per image (all threads), less sensitive to other load")
+    print("variant  batch  swift wall ms  torch wall ms  ratio  swift cpu ms  torch cpu ms  ratio  swift GFLOP/s (wall)  % of sgemm peak")
+    for variant in variants {
+        let mine = swift.compactMap { $0.variants[variant] }, theirs = torch.compactMap { $0.variants[variant] }
+        guard let gflop = mine.first?.gflop_per_image, !theirs.isEmpty else { continue }
+        func best(_ rounds: [Round.Variant], _ key: KeyPath<Round.Variant, Double>, per images: Double) -> Double {
+            (rounds.map { $0[keyPath: key] }.min() ?? .nan) / images
+        }
+        for (label, images, wall, cpu) in [("1", 1.0, \Round.Variant.batch1_seconds, \Round.Variant.batch1_cpu_seconds),
+                                           ("8", batch, \Round.Variant.batch8_seconds, \Round.Variant.batch8_cpu_seconds)] {
+            let (swiftWall, torchWall) = (best(mine, wall, per: images), best(theirs, wall, per: images))
+            let (swiftCPU, torchCPU) = (best(mine, cpu, per: images), best(theirs, cpu, per: images))
+            let gflops = gflop / swiftWall
+            print(variant.padding(toLength: 7, withPad: " ", startingAt: 0) + "      " + label
+                + String(format: "  %13.1f  %13.1f  %5.2f  %12.1f  %12.1f  %5.2f  %20.1f  %15.0f", swiftWall * 1e3, torchWall * 1e3,
+                         swiftWall / torchWall, swiftCPU * 1e3, torchCPU * 1e3, swiftCPU / torchCPU, gflops, 100 * gflops / peak))
+        }
+        let difference = mine.compactMap(\.largest_difference).max() ?? .nan
+        print(String(format: "%@: %.2f GFLOP per image; largest |swift - torch| in the batch-8 log-depth output: %.3g", variant, gflop, difference))
+    }
+}
+
+func runEngineBenchmark(_ arguments: [String]) -> Int32 {
+    guard let path = option("--dir", in: arguments), let threads = option("--threads", in: arguments).flatMap(Int.init) else {
+        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report]\n".utf8))
+        return 2
+    }
+    let directory = URL(fileURLWithPath: path)
+    let variants = (option("--variants", in: arguments) ?? "paper,half").split(separator: ",").map(String.init)
+    let repeats = option("--repeats", in: arguments).flatMap(Int.init) ?? 5
+    OpenBLAS.setThreadCount(threads)
+    do {
+        let swiftLog = directory.appendingPathComponent("swift-timings.jsonl")
+        try appendRound(try measure(directory: directory, variants: variants, threads: threads, repeats: repeats), to: swiftLog)
+        if arguments.contains("--report") {
+            report(swift: try readRounds(swiftLog), torch: try readRounds(directory.appendingPathComponent("torch-timings.jsonl")), variants: variants)
+        }
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("engine benchmark failed: \(error)\n".utf8))
+        return 1
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Why a prediction call was refused (the caller passed inconsistent sizes).
+public enum PredictorError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The batch is empty or larger than the predictor was built for.
+    case batchSize(requested: Int, maximum: Int)
+    /// The input or output buffer does not hold count x the per-image size.
+    case bufferSize(name: String, actual: Int, expected: Int)
+
+    public var description: String {
+        switch self {
+        case .batchSize(let requested, let maximum):
+            return "batch of \(requested) images is outside 1...\(maximum)"
+        case .bufferSize(let name, let actual, let expected):
+            return "\(name) holds \(actual) values but the batch needs \(expected)"
+        }
+    }
+}
+
+/// Runs the coarse+fine network on batches of up to `maximumBatchSize` images. Every workspace is
+/// allocated once here. Not thread-safe: give each worker thread its own predictor; they all share
+/// one `DepthModel`.
+public final class Predictor {
+    /// The model whose weights this predictor reads.
+    public let model: DepthModel
+    /// The largest batch one call accepts.
+    public let maximumBatchSize: Int
+    private let plan: NetworkPlan
+    private let workspace: Workspace
+
+    /// Creates a predictor and allocates its workspaces for batches of up to `maximumBatchSize`.
+    public init(model: DepthModel, maximumBatchSize: Int) throws(PredictorError) {
+        guard maximumBatchSize >= 1, maximumBatchSize <= 4096 else {
+            throw .batchSize(requested: maximumBatchSize, maximum: 4096)
+        }
+        self.model = model
+        self.maximumBatchSize = maximumBatchSize
+        plan = NetworkPlan(model.architecture)
+        workspace = Workspace(plan: plan, maximumBatch: maximumBatchSize)
+    }
+
+    /// Values per image of the input: 3 * inputHeight * inputWidth.
+    public var inputLength: Int { 3 * model.architecture.inputHeight * model.architecture.inputWidth }
+    /// Values per image of the output: outputHeight * outputWidth.
+    public var outputLength: Int { model.architecture.outputHeight * model.architecture.outputWidth }
+
+    /// Predicts log depth (natural log of metres).
+    /// input: (count, 3, H, W) normalised planar floats; output: (count, oh, ow).
+    public func predictLogDepth(input: UnsafeBufferPointer<Float>, count: Int,
+                                output: UnsafeMutableBufferPointer<Float>) throws(PredictorError) {
+        try check(count: count, inputCount: input.count)
+        guard output.count == count * outputLength, let target = output.baseAddress, let source = input.baseAddress else {
+            throw .bufferSize(name: "output", actual: output.count, expected: count * outputLength)
+        }
+        run(source, count: count, capture: nil)
+        // fine.conv3 output (1, N, oh, ow) is already (N, oh, ow).
+        target.update(from: workspace.fineConv3, count: count * outputLength)
+    }
+
+    /// Predicts log depth. input: (count, 3, H, W) normalised; returns (count, oh, ow).
+    public func predictLogDepth(_ input: [Float], count: Int) throws(PredictorError) -> [Float] {
+        var output = [Float](repeating: 0, count: max(count, 0) * outputLength)
+        let result = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                Result { () throws(PredictorError) in try predictLogDepth(input: source, count: count, output: target) }
+            }
+        }
+        try result.get()
+        return output
+    }
+
+    /// Predicts depth in metres (the exponential of the log depth). input: (count, 3, H, W); returns (count, oh, ow).
+    public func predictDepth(_ input: [Float], count: Int) throws(PredictorError) -> [Float] {
+        try predictLogDepth(input, count: count).map { Foundation.exp($0) }
+    }
+
+    /// Runs the network and returns every intermediate activation in (N, C, H, W) order, named as in
+    /// the golden files (`act.coarse.conv1` ... `act.output`). For tests and debugging; slower.
+    public func activations(_ input: [Float], count: Int) throws(PredictorError) -> [String: Tensor] {
+        try check(count: count, inputCount: input.count)
+        var captured: [String: Tensor] = [:]
+        input.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { run(base, count: count) { captured[$0] = $1 } }
+        }
+        return captured
+    }
+
+    private func check(count: Int, inputCount: Int) throws(PredictorError) {
+        guard count >= 1, count <= maximumBatchSize else { throw .batchSize(requested: count, maximum: maximumBatchSize) }
+        guard inputCount == count * inputLength else {
+            throw .bufferSize(name: "input", actual: inputCount, expected: count * inputLength)
+        }
+    }
+
+    /// The whole forward pass; buffers between layers are (C, N, H, W). input: (N, 3, H, W).
+    private func run(_ input: UnsafePointer<Float>, count n: Int, capture: ((String, Tensor) -> Void)?) {
+        let w = model.weights, s = workspace, p = plan
+        func conv(_ name: String, _ shape: ConvolutionShape, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
+            Convolution.forward(source, batch: n, shape: shape, weight: w.pointer(name + ".weight"), bias: w.pointer(name + ".bias"),
+                                relu: relu, output: target, columns: s.columns, groupSize: shape.groupSize(batch: n))
+        }
+        func pool(_ source: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), _ target: UnsafeMutablePointer<Float>) {
+            MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1, window: 3, stride: 2,
+                            output: target, rowScratch: s.rowScratch)
+        }
+        func record(_ name: String, _ values: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), flat: Bool = false) {
+            guard let capture else { return }
+            var tensor = Tensor(zeros: flat ? [n, channels * size.0 * size.1] : [n, channels, size.0, size.1])
+            tensor.values.withUnsafeMutableBufferPointer { target in
+                if let base = target.baseAddress { swapOuterAxes(values, channels, n, inner: size.0 * size.1, into: base) }
+            }
+            capture(name, tensor)
+        }
+
+        swapOuterAxes(input, n, 3, inner: p.inputArea, into: s.input)                 // (3, N, H, W)
+        conv("coarse.conv1", p.coarse1, s.input, s.coarseConv1, relu: true)           // (c1, N, 55, 74)
+        record("act.coarse.conv1", s.coarseConv1, channels: p.coarse1.outChannels, p.coarse1Size)
+        pool(s.coarseConv1, channels: p.coarse1.outChannels, p.coarse1Size, s.pool1)   // (c1, N, 27, 37)
+        record("act.coarse.pool1", s.pool1, channels: p.coarse1.outChannels, p.pool1Size)
+        conv("coarse.conv2", p.coarse2, s.pool1, s.coarseConv2, relu: true)           // (c2, N, 27, 37)
+        record("act.coarse.conv2", s.coarseConv2, channels: p.coarse2.outChannels, p.pool1Size)
+        pool(s.coarseConv2, channels: p.coarse2.outChannels, p.pool1Size, s.pool2)     // (c2, N, 13, 18)
+        record("act.coarse.pool2", s.pool2, channels: p.coarse2.outChannels, p.pool2Size)
+        conv("coarse.conv3", p.coarse3, s.pool2, s.coarseConv3, relu: true)           // (c3, N, 13, 18)
+        record("act.coarse.conv3", s.coarseConv3, channels: p.coarse3.outChannels, p.pool2Size)
+        conv("coarse.conv4", p.coarse4, s.coarseConv3, s.coarseConv4, relu: true)     // (c4, N, 13, 18)
+        record("act.coarse.conv4", s.coarseConv4, channels: p.coarse4.outChannels, p.pool2Size)
+        conv("coarse.conv5", p.coarse5, s.coarseConv4, s.coarseConv5, relu: true)     // (c5, N, 13, 18)
+        record("act.coarse.conv5", s.coarseConv5, channels: p.coarse5.outChannels, p.pool2Size)
+        pool(s.coarseConv5, channels: p.coarse5.outChannels, p.pool2Size, s.pool5)     // (c5, N, 6, 9)
+        record("act.coarse.pool5", s.pool5, channels: p.coarse5.outChannels, p.pool5Size)
+        swapOuterAxes(s.pool5, p.coarse5.outChannels, n, inner: p.pool5Area, into: s.flat) // (N, c5 * 6 * 9)
+        FullyConnected.forward(s.flat, batch: n, inputs: p.fc6Inputs, outputs: p.fc6Outputs,
+                               weight: w.pointer("coarse.fc6.weight"), bias: w.pointer("coarse.fc6.bias"),
+                               relu: true, output: s.fc6)                              // (N, f6)
+        record("act.coarse.fc6", s.fc6, channels: 1, (p.fc6Outputs, 1), flat: true)
+        // fc7 writes straight into the concat buffer's last channel: (1, N, oh, ow) == (N, oh * ow).
+        let coarseMap = s.concat + p.fine1.outChannels * n * p.outputArea
+        FullyConnected.forward(s.fc6, batch: n, inputs: p.fc6Outputs, outputs: p.outputArea,
+                               weight: w.pointer("coarse.fc7.weight"), bias: w.pointer("coarse.fc7.bias"),
+                               relu: false, output: coarseMap)                        // (N, oh * ow)
+        record("act.coarse.fc7", coarseMap, channels: 1, (p.outputArea, 1), flat: true)
+        conv("fine.conv1", p.fine1, s.input, s.fineConv1, relu: true)                 // (g1, N, 110, 148)
+        record("act.fine.conv1", s.fineConv1, channels: p.fine1.outChannels, p.fine1Size)
+        pool(s.fineConv1, channels: p.fine1.outChannels, p.fine1Size, s.concat)        // (g1, N, oh, ow) of (g1 + 1, N, oh, ow)
+        record("act.fine.pool", s.concat, channels: p.fine1.outChannels, p.outputSize)
+        record("act.fine.concat", s.concat, channels: p.fine1.outChannels + 1, p.outputSize)
+        conv("fine.conv2", p.fine2, s.concat, s.fineConv2, relu: true)                // (g2, N, oh, ow)
+        record("act.fine.conv2", s.fineConv2, channels: p.fine2.outChannels, p.outputSize)
+        conv("fine.conv3", p.fine3, s.fineConv2, s.fineConv3, relu: false)           // (1, N, oh, ow)
+        record("act.output", s.fineConv3, channels: 1, p.outputSize)
+    }
+}
+
+// Each worker owns its predictor; its workspaces must never be used from two threads at once.
+@available(*, unavailable)
+extension Predictor: Sendable {}

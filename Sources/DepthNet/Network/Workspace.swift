@@ -1,0 +1,38 @@
+/// The buffers one predictor owns, sized for its largest batch N; all in (C, N, H, W) order.
+final class Workspace {
+    let input, coarseConv1, pool1, coarseConv2, pool2, coarseConv3, coarseConv4, coarseConv5, pool5: UnsafeMutablePointer<Float>
+    let flat, fc6, fineConv1, concat, fineConv2, fineConv3, columns, rowScratch: UnsafeMutablePointer<Float>
+    private var all: [UnsafeMutablePointer<Float>] = []
+
+    init(plan p: NetworkPlan, maximumBatch n: Int) {
+        var all: [UnsafeMutablePointer<Float>] = []
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+            all.append(pointer)
+            return pointer
+        }
+        func area(_ size: (Int, Int)) -> Int { size.0 * size.1 }
+        input = buffer(3 * n * p.inputArea)                                    // (3, N, H, W)
+        coarseConv1 = buffer(p.coarse1.outChannels * n * area(p.coarse1Size))  // (c1, N, 55, 74)
+        pool1 = buffer(p.coarse1.outChannels * n * area(p.pool1Size))          // (c1, N, 27, 37)
+        coarseConv2 = buffer(p.coarse2.outChannels * n * area(p.pool1Size))    // (c2, N, 27, 37)
+        pool2 = buffer(p.coarse2.outChannels * n * area(p.pool2Size))          // (c2, N, 13, 18)
+        coarseConv3 = buffer(p.coarse3.outChannels * n * area(p.pool2Size))    // (c3, N, 13, 18)
+        coarseConv4 = buffer(p.coarse4.outChannels * n * area(p.pool2Size))    // (c4, N, 13, 18)
+        coarseConv5 = buffer(p.coarse5.outChannels * n * area(p.pool2Size))    // (c5, N, 13, 18)
+        pool5 = buffer(p.coarse5.outChannels * n * p.pool5Area)                // (c5, N, 6, 9)
+        flat = buffer(n * p.fc6Inputs)                                         // (N, c5 * 6 * 9)
+        fc6 = buffer(n * p.fc6Outputs)                                         // (N, f6)
+        fineConv1 = buffer(p.fine1.outChannels * n * area(p.fine1Size))        // (g1, N, 110, 148)
+        concat = buffer((p.fine1.outChannels + 1) * n * p.outputArea)          // (g1 + 1, N, oh, ow)
+        fineConv2 = buffer(p.fine2.outChannels * n * p.outputArea)             // (g2, N, oh, ow)
+        fineConv3 = buffer(n * p.outputArea)                                   // (1, N, oh, ow)
+        // columns: (C * k * k, group * oh * ow), the largest any layer needs
+        columns = buffer(p.convolutions.map { $0.columnRows * $0.groupSize(batch: n) * $0.outArea }.max() ?? 1)
+        rowScratch = buffer(max(p.inputArea, 1))                               // (W) of any pooled plane
+        self.all = all
+    }
+
+    deinit { all.forEach { $0.deallocate() } }
+}

@@ -1,0 +1,77 @@
+import Foundation
+@testable import DepthNet
+
+/// A seeded generator so that random test shapes and values repeat from run to run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func randomTensor(_ shape: [Int], using rng: inout SplitMix64, scale: Float = 1) -> Tensor {
+    Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float.random(in: -scale...scale, using: &rng) })
+}
+
+/// A safetensors file from a literal header text and data bytes: 8-byte LE length, header, data.
+func safetensorsBytes(header: String, data: [UInt8]) -> [UInt8] {
+    let text = Array(header.utf8)
+    var bytes: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: UInt64(text.count) >> (8 * UInt64($0))) }
+    bytes += text
+    return bytes + data
+}
+
+/// Little-endian F32 bytes of the values.
+func f32Bytes(_ values: [Float]) -> [UInt8] {
+    values.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern.littleEndian >> (8 * UInt32($0))) } }
+}
+
+/// Writes named F32 tensors and metadata as safetensors bytes, in name order.
+func safetensorsBytes(tensors: [String: Tensor], metadata: [String: String]?) -> [UInt8] {
+    var entries: [String] = []
+    var data: [UInt8] = []
+    if let metadata {
+        let json = (try? JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])) ?? Data("{}".utf8)
+        entries.append("\"__metadata__\":" + String(decoding: json, as: UTF8.self))
+    }
+    for name in tensors.keys.sorted() {
+        guard let tensor = tensors[name] else { continue }
+        let start = data.count
+        data += f32Bytes(tensor.values)
+        entries.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(tensor.shape),\"data_offsets\":[\(start),\(data.count)]}")
+    }
+    return safetensorsBytes(header: "{" + entries.joined(separator: ",") + "}", data: data)
+}
+
+/// A small architecture (96x72 in, 22x16 out) and metadata that declares it.
+let smallArchitectureJSON = #"{"input_width":96,"input_height":72,"output_width":22,"output_height":16,"coarse":{"conv1":8,"conv2":12,"conv3":16,"conv4":16,"conv5":12,"fc6":64},"fine":{"conv1":7,"conv2":8}}"#
+
+func smallModelMetadata(architecture: String = smallArchitectureJSON) -> [String: String] {
+    [
+        "format": "depthd-eigen2014", "format_version": "1", "architecture": architecture,
+        "input_normalization": #"{"mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225]}"#,
+        "output": "log_depth_m", "name": "test-small", "description": "random weights for tests",
+        "trained_on": "random weights (test)", "metrics": "{}",
+    ]
+}
+
+/// Random tensors with exactly the shapes an architecture declares.
+func randomWeights(for architecture: Architecture, seed: UInt64 = 7) -> [String: Tensor] {
+    var rng = SplitMix64(state: seed)
+    var tensors: [String: Tensor] = [:]
+    for (name, shape) in architecture.expectedTensorShapes.sorted(by: { $0.key < $1.key }) {
+        tensors[name] = randomTensor(shape, using: &rng, scale: 0.1)
+    }
+    return tensors
+}
+
+/// The repository root, found from this file's path (Tests/DepthNetTests/TestSupport.swift).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func largestAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
