@@ -62,10 +62,11 @@ case $command in
             build "$target"
             count=$(find "fuzz/corpus/$target" -type f | wc -l)
             echo "fuzz.sh: replaying $count inputs of fuzz/corpus/$target"
-            "$OUT/$target/fuzz" -runs=0 "fuzz/corpus/$target" 2>&1 | grep -E 'INFO: seed corpus|Done|ERROR|SUMMARY|==[0-9]+==' || true
             # -runs=0 executes every corpus input once; a crash makes the fuzzer exit non-zero.
-            "$OUT/$target/fuzz" -runs=0 "fuzz/corpus/$target" > /dev/null 2>&1 ||
-                { echo "fuzz.sh: $target crashed on its corpus" >&2; exit 1; }
+            status=0
+            log=$("$OUT/$target/fuzz" -runs=0 "fuzz/corpus/$target" 2>&1) || status=$?
+            grep -E 'INFO: seed corpus|Done|ERROR|SUMMARY|Fatal error' <<< "$log" || true
+            [ "$status" -eq 0 ] || { echo "fuzz.sh: $target crashed on its corpus" >&2; exit 1; }
             echo "fuzz.sh: $target corpus replay passed"
         done ;;
     run)

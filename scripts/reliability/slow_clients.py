@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Slow clients (issue 6 item 5): slowhttptest's slowloris (slow headers), slow body and slow read,
+each at 200 connections against a fresh `depthd serve` on loopback, while a normal client sends
+a depth request every second. Prints, per attack, the normal client's latencies and how many slow
+connections the server closed; PASS when every normal request got 200 within a second.
+
+    .venv/bin/python scripts/reliability/slow_clients.py [--seconds 40] [--connections 200]
+Needs slowhttptest (Debian: apt-get install -y slowhttptest). Runs about 3 x (seconds + 15) s.
+"""
+from __future__ import annotations
+
+import asyncio
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import base_arguments, depth_request, describe_latencies, image_bytes, require_tool, start_server  # noqa: E402
+
+
+def attacks(url: str, connections: int, seconds: int) -> dict[str, list[str]]:
+    common = ["-c", str(connections), "-r", str(connections), "-l", str(seconds), "-p", "3"]
+    return {
+        # Headers trickled one line every 5 s, never finished.
+        "slowloris": ["-H", "-i", "5", "-x", "24", "-u", f"{url}/v1/depth", "-t", "GET", *common],
+        # A depth upload declaring 64 KiB, sent a few bytes every 5 s.
+        "slow body": ["-B", "-i", "5", "-x", "16", "-s", "65536", "-u", f"{url}/v1/depth", "-t", "POST", *common],
+        # Pipelined requests for the OpenAPI document, read 32 bytes every 5 s through a tiny window.
+        "slow read": ["-X", "-k", "4", "-n", "5", "-z", "32", "-w", "16", "-y", "32",
+                      "-u", f"{url}/openapi.yaml", "-t", "GET", *common],
+    }
+
+
+async def probe_while(port: int, image: bytes, process: subprocess.Popen, interval: float = 1.0):
+    results = []
+    await asyncio.sleep(5)  # let the attack reach full strength first
+    while process.poll() is None:
+        results.append(await depth_request(port, image, timeout=10))
+        await asyncio.sleep(interval)
+    return results
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    path = prefix.with_suffix(".csv")
+    if not path.exists():
+        return []
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def main() -> int:
+    parser = base_arguments(__doc__)
+    parser.add_argument("--seconds", type=int, default=40, help="length of each attack")
+    parser.add_argument("--connections", type=int, default=200)
+    args = parser.parse_args()
+    tool = require_tool("slowhttptest", "slowhttptest")
+    image = image_bytes(640, 480, "JPEG")
+    server = start_server(args)
+    ok = True
+    try:
+        print(f"resting: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
+        for name, flags in attacks(server.url, args.connections, args.seconds).items():
+            prefix = Path(tempfile.mkdtemp(prefix="slowhttptest-")) / "stats"
+            process = subprocess.Popen([tool, *flags, "-g", "-o", str(prefix)], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            started = time.monotonic()
+            results = asyncio.run(probe_while(server.port, image, process))
+            process.wait(timeout=args.seconds + 60)
+            rows = read_stats(prefix)
+            connected = max((int(r.get("Connected", 0) or 0) for r in rows), default=0)
+            closed = int(rows[-1].get("Closed", 0) or 0) if rows else 0
+            statuses = [r.status for r in results]
+            latencies = [r.seconds for r in results if r.status == 200]
+            slow = [r for r in results if r.status != 200 or r.seconds > 1.0]
+            print(f"{name}: {time.monotonic() - started:.0f} s, slow connections open at most {connected}, "
+                  f"closed by the server {closed}; normal client: {len(results)} depth requests, "
+                  f"statuses {sorted(set(map(str, statuses)))}, {describe_latencies(latencies)}, "
+                  f"{len(slow)} failed or over 1 s; server RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
+            if slow or not results:
+                ok = False
+                for r in slow[:5]:
+                    print(f"    {r.status} {r.error} {r.seconds:.2f} s {r.body[:200]!r}")
+            time.sleep(10)  # let the server drop what is left before the next attack
+        print(f"after: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
+    finally:
+        code = server.stop()
+    print(f"depthd exit status {code}")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
