@@ -33,7 +33,9 @@ let package = Package(
             dependencies: [
                 "ImageIO", "DepthNet", "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The one copy of the API description; /openapi.yaml at the root is a symlink to it.
+            resources: [.copy("Resources/openapi.yaml")]
         ),
         .executableTarget(
             name: "depthd",

@@ -97,3 +97,17 @@ extension KernelTests {
         #expect(largestAbsoluteDifference(actual.values, expected.values) <= 1e-5, "k\(kernel) p\(padding) \(h)x\(w)")
     }
 }
+
+extension KernelTests {
+    @Test func convolutionSplitIntoRowBlocksMatchesDirectLoops() {
+        var rng = SplitMix64(state: 77)
+        let input = randomTensor([2, 3, 47, 303], using: &rng)   // (N, C, H, W)
+        let weight = randomTensor([4, 3, 9, 9], using: &rng)     // (Cout, C, 9, 9)
+        let bias = randomTensor([4], using: &rng)
+        let shape = ConvolutionShape(inChannels: 3, outChannels: 4, kernel: 9, stride: 2, padding: 0, height: 47, width: 303)
+        #expect(shape.rowsPerBlock < shape.outHeight, "this shape must exercise row blocks")
+        let expected = ReferenceKernels.convolution(input, weight: weight, bias: bias, stride: 2, padding: 0, relu: true)
+        let actual = fastConvolution(input, weight: weight, bias: bias, stride: 2, padding: 0, relu: true, groupSize: 2)
+        #expect(largestAbsoluteDifference(actual.values, expected.values) <= 1e-4)
+    }
+}

@@ -110,4 +110,16 @@ import Testing
         #expect(throws: PredictorError.bufferSize(name: "input", actual: 5, expected: predictor.inputLength)) { try predictor.predictLogDepth([0, 0, 0, 0, 0], count: 1) }
         #expect(throws: PredictorError.self) { try Predictor(model: model, maximumBatchSize: 0) }
     }
+
+    @Test func predictorRefusesAWorkspaceAboveTheLimitWithoutAllocating() throws {
+        // A 4000x3000 input with tiny widths: small weights, but gigabytes of activations at batch 64.
+        let json = #"{"input_width":4000,"input_height":3000,"output_width":998,"output_height":748,"coarse":{"conv1":4,"conv2":4,"conv3":4,"conv4":4,"conv5":1,"fc6":1},"fine":{"conv1":64,"conv2":4}}"#
+        let architecture = try JSONDecoder().decode(Architecture.self, from: Data(json.utf8))
+        try architecture.validate()
+        let model = try DepthModel(bytes: safetensorsBytes(tensors: randomWeights(for: architecture), metadata: smallModelMetadata(architecture: json)))
+        #expect { try Predictor(model: model, maximumBatchSize: 64) } throws: { error in
+            guard case .workspaceTooLarge(let bytes) = error as? PredictorError else { return false }
+            return bytes > Predictor.workspaceLimit
+        }
+    }
 }

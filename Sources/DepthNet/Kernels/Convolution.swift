@@ -11,10 +11,25 @@ struct ConvolutionShape: Equatable {
     /// Rows of the im2col matrix: one per (input channel, ky, kx), matching a (Cout, C, k, k) weight.
     var columnRows: Int { inChannels * kernel * kernel }
 
+    /// Output rows per sgemm when one image's im2col matrix would be large but the weights are
+    /// small: the im2col block then stays in cache between being written and being packed, and
+    /// re-packing the small weight matrix per block costs little. Otherwise all rows.
+    var rowsPerBlock: Int {
+        guard outChannels * columnRows <= 131_072 else { return outHeight }
+        return max(1, min(outHeight, 262_144 / max(columnRows * outWidth, 1)))
+    }
+
     /// Images per sgemm: enough that each product has at least `minimumColumns` columns, so the
     /// small late layers run as one wide product over the batch while the workspace stays bounded.
+    /// One image when its rows are split into blocks.
     func groupSize(batch: Int, minimumColumns: Int = 4096) -> Int {
-        min(max(batch, 1), max(1, (minimumColumns + outArea - 1) / outArea))
+        guard rowsPerBlock == outHeight else { return 1 }
+        return min(max(batch, 1), max(1, (minimumColumns + outArea - 1) / outArea))
+    }
+
+    /// Values of the im2col scratch for a batch: (C * k * k, group * rows * ow).
+    func columnCount(batch: Int) -> Int {
+        columnRows * groupSize(batch: batch) * rowsPerBlock * outWidth
     }
 }
 
@@ -33,15 +48,22 @@ enum Convolution {
             singleChannel(input, batch: batch, shape: shape, weight: weight, bias: bias[0], relu: relu, output: output)
             return
         }
+        let rowBlock = shape.rowsPerBlock
         var first = 0
         while first < batch {
-            let count = min(groupSize, batch - first)
-            im2col(input, batch: batch, first: first, count: count, shape: shape, columns: columns)
-            // output[:, first..<first+count, :, :] (Cout, count * area), row stride batch * area
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        Int32(shape.outChannels), Int32(count * area), Int32(shape.columnRows),
-                        1, weight, Int32(shape.columnRows), columns, Int32(count * area),
-                        0, output + first * area, Int32(batch * area))
+            let count = rowBlock < shape.outHeight ? 1 : min(groupSize, batch - first)
+            var row = 0
+            while row < shape.outHeight {
+                let rows = row..<min(row + rowBlock, shape.outHeight)
+                let width = count * rows.count * shape.outWidth
+                im2col(input, batch: batch, first: first, count: count, rows: rows, shape: shape, columns: columns)
+                // output[:, first..<first+count, rows, :] (Cout, width), row stride batch * area
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                            Int32(shape.outChannels), Int32(width), Int32(shape.columnRows),
+                            1, weight, Int32(shape.columnRows), columns, Int32(width),
+                            0, output + first * area + rows.lowerBound * shape.outWidth, Int32(batch * area))
+                row = rows.upperBound
+            }
             first += count
         }
         addBias(output, bias: bias, channels: shape.outChannels, planeLength: batch * area, relu: relu)
@@ -75,11 +97,12 @@ enum Convolution {
         if relu { for i in 0..<(batch * oh * ow) { output[i] = max(output[i], 0) } }
     }
 
-    /// Unfolds images first..<first+count of (C, N, H, W) into columns (C * k * k, count * oh * ow).
-    static func im2col(_ input: UnsafePointer<Float>, batch: Int, first: Int, count: Int,
+    /// Unfolds output rows `rows` of images first..<first+count of (C, N, H, W) into columns
+    /// (C * k * k, count * rows.count * ow).
+    static func im2col(_ input: UnsafePointer<Float>, batch: Int, first: Int, count: Int, rows: Range<Int>,
                        shape: ConvolutionShape, columns: UnsafeMutablePointer<Float>) {
         let (h, w, k, s, p) = (shape.height, shape.width, shape.kernel, shape.stride, shape.padding)
-        let (oh, ow) = (shape.outHeight, shape.outWidth)
+        let (oh, ow) = (rows.count, shape.outWidth)
         let rowLength = count * oh * ow
         for c in 0..<shape.inChannels {
             for ky in 0..<k {
@@ -91,8 +114,8 @@ enum Convolution {
                     let high = lastInside < 0 ? low : max(low, min(ow, lastInside / s + 1))
                     for image in 0..<count {
                         let plane = input + (c * batch + first + image) * h * w // (H, W)
-                        for oy in 0..<oh {
-                            let target = row + (image * oh + oy) * ow // (ow)
+                        for oy in rows {
+                            let target = row + (image * oh + oy - rows.lowerBound) * ow // (ow)
                             let y = oy * s + ky - p
                             guard y >= 0, y < h else {
                                 target.update(repeating: 0, count: ow)

@@ -6,6 +6,8 @@ public enum PredictorError: Error, Equatable, Sendable, CustomStringConvertible 
     case batchSize(requested: Int, maximum: Int)
     /// The input or output buffer does not hold count x the per-image size.
     case bufferSize(name: String, actual: Int, expected: Int)
+    /// The architecture and batch size would need more workspace than `Predictor.workspaceLimit`.
+    case workspaceTooLarge(bytes: Double)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum PredictorError: Error, Equatable, Sendable, CustomStringConvertible 
             return "batch of \(requested) images is outside 1...\(maximum)"
         case .bufferSize(let name, let actual, let expected):
             return "\(name) holds \(actual) values but the batch needs \(expected)"
+        case .workspaceTooLarge(let bytes):
+            return String(format: "the model and batch size need %.1f GB of workspace, above the %.0f GB limit", bytes / 1e9, Predictor.workspaceLimit / 1e9)
         }
     }
 }
@@ -27,15 +31,21 @@ public final class Predictor {
     public let maximumBatchSize: Int
     private let plan: NetworkPlan
     private let workspace: Workspace
+    /// The most workspace memory (bytes) one predictor may allocate; a declared architecture that
+    /// needs more is refused rather than allowed to exhaust memory.
+    public static let workspaceLimit: Double = 8e9
 
     /// Creates a predictor and allocates its workspaces for batches of up to `maximumBatchSize`.
     public init(model: DepthModel, maximumBatchSize: Int) throws(PredictorError) {
         guard maximumBatchSize >= 1, maximumBatchSize <= 4096 else {
             throw .batchSize(requested: maximumBatchSize, maximum: 4096)
         }
+        let plan = NetworkPlan(model.architecture)
+        let bytes = 4 * Workspace.valueCount(plan: plan, maximumBatch: maximumBatchSize)
+        guard bytes <= Self.workspaceLimit else { throw .workspaceTooLarge(bytes: bytes) }
         self.model = model
         self.maximumBatchSize = maximumBatchSize
-        plan = NetworkPlan(model.architecture)
+        self.plan = plan
         workspace = Workspace(plan: plan, maximumBatch: maximumBatchSize)
     }
 

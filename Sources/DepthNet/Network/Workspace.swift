@@ -4,6 +4,15 @@ final class Workspace {
     let flat, fc6, fineConv1, concat, fineConv2, fineConv3, columns, rowScratch: UnsafeMutablePointer<Float>
     private var all: [UnsafeMutablePointer<Float>] = []
 
+    /// Values all buffers of a predictor for batches of `n` take, without allocating them.
+    static func valueCount(plan p: NetworkPlan, maximumBatch n: Int) -> Double {
+        let perImage = [3 * p.inputArea, p.coarse1.outChannels * (p.coarse1.outArea + p.coarse2.height * p.coarse2.width),
+                        p.coarse2.outChannels * (p.coarse2.outArea + p.coarse3.outArea), (p.coarse3.outChannels + p.coarse4.outChannels + p.coarse5.outChannels) * p.coarse3.outArea,
+                        p.coarse5.outChannels * p.pool5Area, p.fc6Inputs, p.fc6Outputs, p.fine1.outChannels * p.fine1.outArea,
+                        (p.fine1.outChannels + 2 + p.fine2.outChannels) * p.outputArea].reduce(0.0) { $0 + Double($1) }
+        return perImage * Double(n) + Double(p.convolutions.map { $0.columnCount(batch: n) }.max() ?? 0) + Double(p.inputArea)
+    }
+
     init(plan p: NetworkPlan, maximumBatch n: Int) {
         var all: [UnsafeMutablePointer<Float>] = []
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -29,7 +38,7 @@ final class Workspace {
         fineConv2 = buffer(p.fine2.outChannels * n * p.outputArea)             // (g2, N, oh, ow)
         fineConv3 = buffer(n * p.outputArea)                                   // (1, N, oh, ow)
         // columns: (C * k * k, group * oh * ow), the largest any layer needs
-        columns = buffer(p.convolutions.map { $0.columnRows * $0.groupSize(batch: n) * $0.outArea }.max() ?? 1)
+        columns = buffer(p.convolutions.map { $0.columnCount(batch: n) }.max() ?? 1)
         rowScratch = buffer(max(p.inputArea, 1))                               // (W) of any pooled plane
         self.all = all
     }

@@ -1,0 +1,428 @@
+import Foundation
+import Dispatch
+
+/// Why a request given to a ``ModelPool`` produced no output.
+public enum ModelPoolError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The queue was full; the service answers 503 with Retry-After. Thrown at once, never after waiting.
+    case overloaded
+    /// The pool is draining or drained and accepts no new work.
+    case shuttingDown
+    /// The request waited in the queue past its deadline without reaching a worker.
+    case deadlineExceeded
+    /// The batch function returned a different number of outputs than it was given inputs.
+    case batchSizeMismatch(inputs: Int, outputs: Int)
+    /// A worker could not create its state (for example, its workspaces); `reason` is the factory's error.
+    case workerStartFailed(worker: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .overloaded: "the model queue is full"
+        case .shuttingDown: "the model pool is shutting down"
+        case .deadlineExceeded: "the request waited too long for a model worker"
+        case let .batchSizeMismatch(inputs, outputs):
+            "the batch function returned \(outputs) outputs for \(inputs) inputs"
+        case let .workerStartFailed(worker, reason): "model worker \(worker) failed to start: \(reason)"
+        }
+    }
+}
+
+/// One output with the timings the service reports (Server-Timing, model latency histogram).
+public struct ModelPoolResult<Output: Sendable>: Sendable {
+    public var output: Output
+    /// Time spent in the queue before a worker took the request.
+    public var queueWait: Duration
+    /// Wall time of the batch that computed this output (shared by every request in that batch).
+    public var computeTime: Duration
+    /// How many requests ran in that batch.
+    public var batchSize: Int
+}
+
+/// A point-in-time view of the pool for metrics and readiness.
+public struct ModelPoolStatistics: Sendable, Equatable {
+    public var workers: Int
+    /// Workers whose state exists and that have run their warm-up batch.
+    public var warmedWorkers: Int
+    public var queueDepth: Int
+    public var queueCapacity: Int
+    /// Requests inside batches that workers are running now.
+    public var inFlight: Int
+    /// `batchSizeCounts[n - 1]` is how many batches of `n` requests ran (warm-up batches excluded).
+    public var batchSizeCounts: [Int]
+    public var completed: Int
+    public var rejectedOverloaded: Int
+    public var expiredInQueue: Int
+    public var isAccepting: Bool
+}
+
+/// A fixed set of worker threads, each owning state made once by a factory (for the service: a
+/// predictor with preallocated workspaces), behind one bounded queue.
+///
+/// Inference is CPU-bound and blocking, so each worker is a dedicated `Thread`; `submit` bridges to
+/// async with a continuation. Requests that are queued together are run as one batch of up to
+/// `maxBatch`: a worker that finds fewer waiting waits at most `maxBatchWait` for more (only one
+/// worker gathers at a time, so idle workers do not split a forming batch). `maxBatch == 1` or a
+/// zero wait turns the gathering off. A batch whose function throws fails every request in it.
+public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Sendable {
+    public let workerCount: Int
+    public let queueCapacity: Int
+    public let maxBatch: Int
+    public let maxBatchWait: Duration
+    /// How long a request may wait in the queue when `submit` is given no timeout.
+    public let defaultQueueTimeout: Duration?
+
+    private struct Job {
+        let id: UInt64
+        let input: Input
+        let enqueued: ContinuousClock.Instant
+        let deadline: ContinuousClock.Instant?
+        let continuation: CheckedContinuation<ModelPoolResult<Output>, any Error>
+    }
+
+    private struct WarmUp {
+        let inputs: [Input]
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    // Everything below is guarded by `condition`; all waiting (workers) happens on it too.
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var nextID: UInt64 = 0
+    private var accepting = true
+    private var gatheringWorker: Int? = nil
+    private var inFlight = 0
+    private var liveWorkers: Int
+    private var startFailures: [Int: ModelPoolError] = [:]
+    private var warmUpMailbox: [Int: WarmUp] = [:]
+    private var warmed: Set<Int> = []
+    private var batchSizeCounts: [Int]
+    private var completed = 0
+    private var rejectedOverloaded = 0
+    private var expiredInQueue = 0
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Starts `workers` threads. Each calls `makeState(workerIndex)` once on its own thread, then runs
+    /// batches through `runBatch`, which must return exactly one output per input, in order.
+    public init<WorkerState>(
+        workers: Int,
+        queueCapacity: Int,
+        maxBatch: Int = 1,
+        maxBatchWait: Duration = .zero,
+        defaultQueueTimeout: Duration? = nil,
+        name: String = "model-worker",
+        makeState: @escaping @Sendable (_ worker: Int) throws -> WorkerState,
+        runBatch: @escaping @Sendable (_ state: inout WorkerState, _ inputs: [Input]) throws -> [Output]
+    ) {
+        precondition(workers >= 1 && queueCapacity >= 1 && maxBatch >= 1, "invalid ModelPool sizes")
+        self.workerCount = workers
+        self.queueCapacity = queueCapacity
+        self.maxBatch = maxBatch
+        self.maxBatchWait = maxBatchWait
+        self.defaultQueueTimeout = defaultQueueTimeout
+        self.liveWorkers = workers
+        self.batchSizeCounts = Array(repeating: 0, count: maxBatch)
+        for index in 0..<workers {
+            let thread = Thread { [self] in
+                self.workerMain(index: index, makeState: makeState, runBatch: runBatch)
+            }
+            thread.name = "\(name)-\(index)"
+            thread.start()
+        }
+    }
+
+    /// True once every worker has run its warm-up batch, until draining begins (drives /readyz).
+    public var isReady: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return accepting && warmed.count == workerCount
+    }
+
+    public var statistics: ModelPoolStatistics {
+        condition.lock(); defer { condition.unlock() }
+        return ModelPoolStatistics(
+            workers: workerCount, warmedWorkers: warmed.count, queueDepth: queue.count,
+            queueCapacity: queueCapacity, inFlight: inFlight, batchSizeCounts: batchSizeCounts,
+            completed: completed, rejectedOverloaded: rejectedOverloaded,
+            expiredInQueue: expiredInQueue, isAccepting: accepting)
+    }
+
+    /// Runs `input` on a worker and returns its output with timings.
+    ///
+    /// Throws ``ModelPoolError/overloaded`` at once when the queue is full,
+    /// ``ModelPoolError/shuttingDown`` after ``drain()`` began, ``ModelPoolError/deadlineExceeded``
+    /// when no worker took it within `queueTimeout` (default ``defaultQueueTimeout``), the batch
+    /// function's error if it threw, and `CancellationError` if the task is cancelled while queued.
+    public func submit(_ input: Input, queueTimeout: Duration? = nil) async throws -> ModelPoolResult<Output> {
+        let timeout = queueTimeout ?? defaultQueueTimeout
+        let id = allocateID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let now = ContinuousClock.now
+                condition.lock()
+                let refusal: (any Error)?
+                if !accepting {
+                    refusal = ModelPoolError.shuttingDown
+                } else if liveWorkers == 0, let failure = startFailures.values.first {
+                    refusal = failure
+                } else if queue.count >= queueCapacity {
+                    rejectedOverloaded += 1
+                    refusal = ModelPoolError.overloaded
+                } else if Task.isCancelled {
+                    refusal = CancellationError()
+                } else {
+                    refusal = nil
+                    queue.append(Job(id: id, input: input, enqueued: now,
+                                     deadline: timeout.map { now + $0 }, continuation: continuation))
+                    condition.broadcast()
+                }
+                condition.unlock()
+                if let refusal {
+                    continuation.resume(throwing: refusal)
+                } else if let timeout {
+                    // A timer rather than a check at dequeue time, so a request fails promptly even
+                    // while every worker is busy for longer than its deadline.
+                    DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) { [weak self] in
+                        self?.removeQueued(id: id, failingWith: ModelPoolError.deadlineExceeded)
+                    }
+                }
+            }
+        } onCancel: {
+            removeQueued(id: id, failingWith: CancellationError())
+        }
+    }
+
+    /// Runs one batch of `inputs` on every worker (touching its workspaces and the weights) and returns
+    /// when all have; ``isReady`` is true from then on. Throws if a worker failed to start or the
+    /// warm-up batch threw.
+    public func warmUp(_ inputs: [Input]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workerCount {
+                group.addTask { try await self.warmUp(worker: worker, inputs: inputs) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Stops accepting new requests (``isReady`` turns false) and returns once every queued and
+    /// in-flight request has finished; the worker threads then exit. Safe to call more than once.
+    public func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            accepting = false
+            condition.broadcast()
+            if queue.isEmpty && inFlight == 0 {
+                condition.unlock()
+                continuation.resume()
+            } else {
+                drainWaiters.append(continuation)
+                condition.unlock()
+            }
+        }
+    }
+
+    // MARK: - Internals
+
+    private func warmUp(worker: Int, inputs: [Input]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            condition.lock()
+            if let failure = startFailures[worker] {
+                condition.unlock()
+                continuation.resume(throwing: failure)
+                return
+            }
+            if !accepting {
+                condition.unlock()
+                continuation.resume(throwing: ModelPoolError.shuttingDown)
+                return
+            }
+            warmUpMailbox[worker] = WarmUp(inputs: inputs, continuation: continuation)
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func allocateID() -> UInt64 {
+        condition.lock(); defer { condition.unlock() }
+        nextID &+= 1
+        return nextID
+    }
+
+    private func removeQueued(id: UInt64, failingWith error: any Error) {
+        condition.lock()
+        guard let index = queue.firstIndex(where: { $0.id == id }) else {
+            condition.unlock()
+            return
+        }
+        let job = queue.remove(at: index)
+        if error as? ModelPoolError == .deadlineExceeded { expiredInQueue += 1 }
+        let waiters = takeDrainWaitersIfDrained()
+        condition.unlock()
+        job.continuation.resume(throwing: error)
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Call with the lock held.
+    private func takeDrainWaitersIfDrained() -> [CheckedContinuation<Void, Never>] {
+        guard !accepting, queue.isEmpty, inFlight == 0, !drainWaiters.isEmpty else { return [] }
+        defer { drainWaiters = [] }
+        return drainWaiters
+    }
+
+    private enum Work {
+        case warmUp(WarmUp)
+        case batch([Job])
+        case exit
+    }
+
+    private func workerMain<WorkerState>(
+        index: Int,
+        makeState: @Sendable (Int) throws -> WorkerState,
+        runBatch: @Sendable (inout WorkerState, [Input]) throws -> [Output]
+    ) {
+        var state: WorkerState
+        do {
+            state = try makeState(index)
+        } catch {
+            workerFailedToStart(index: index, error: error)
+            return
+        }
+        while true {
+            switch nextWork(worker: index) {
+            case .exit:
+                return
+            case let .warmUp(warmUp):
+                do {
+                    let outputs = try runBatch(&state, warmUp.inputs)
+                    guard outputs.count == warmUp.inputs.count else {
+                        throw ModelPoolError.batchSizeMismatch(inputs: warmUp.inputs.count, outputs: outputs.count)
+                    }
+                    condition.lock()
+                    warmed.insert(index)
+                    condition.unlock()
+                    warmUp.continuation.resume()
+                } catch {
+                    warmUp.continuation.resume(throwing: error)
+                }
+            case let .batch(jobs):
+                run(jobs, state: &state, runBatch: runBatch)
+            }
+        }
+    }
+
+    private func run<WorkerState>(
+        _ jobs: [Job], state: inout WorkerState,
+        runBatch: @Sendable (inout WorkerState, [Input]) throws -> [Output]
+    ) {
+        let start = ContinuousClock.now
+        let outcome: Result<[Output], any Error>
+        do {
+            let outputs = try runBatch(&state, jobs.map(\.input))
+            outcome = outputs.count == jobs.count
+                ? .success(outputs)
+                : .failure(ModelPoolError.batchSizeMismatch(inputs: jobs.count, outputs: outputs.count))
+        } catch {
+            outcome = .failure(error)
+        }
+        let computeTime = ContinuousClock.now - start
+        condition.lock()
+        inFlight -= jobs.count
+        completed += jobs.count
+        batchSizeCounts[jobs.count - 1] += 1
+        let waiters = takeDrainWaitersIfDrained()
+        condition.broadcast()
+        condition.unlock()
+        switch outcome {
+        case let .success(outputs):
+            for (job, output) in zip(jobs, outputs) {
+                job.continuation.resume(returning: ModelPoolResult(
+                    output: output, queueWait: start - job.enqueued,
+                    computeTime: computeTime, batchSize: jobs.count))
+            }
+        case let .failure(error):
+            jobs.forEach { $0.continuation.resume(throwing: error) }
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Blocks until this worker has something to do. Takes and releases the lock itself.
+    private func nextWork(worker: Int) -> Work {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let warmUp = warmUpMailbox.removeValue(forKey: worker) {
+                return .warmUp(warmUp)
+            }
+            if gatheringWorker == nil && !queue.isEmpty {
+                gatheringWorker = worker
+                gatherMore()
+                let (jobs, expired) = takeBatch()
+                gatheringWorker = nil
+                inFlight += jobs.count
+                condition.broadcast()
+                if !expired.isEmpty {
+                    // Resuming under the lock is safe: a continuation never runs code synchronously.
+                    expired.forEach { $0.continuation.resume(throwing: ModelPoolError.deadlineExceeded) }
+                }
+                if !jobs.isEmpty { return .batch(jobs) }
+                continue
+            }
+            if !accepting && queue.isEmpty && gatheringWorker == nil {
+                return .exit
+            }
+            condition.wait()
+        }
+    }
+
+    /// With the lock held: waits up to `maxBatchWait` for the queue to hold a full batch.
+    private func gatherMore() {
+        guard maxBatch > 1, maxBatchWait > .zero else { return }
+        let until = Date(timeIntervalSinceNow: maxBatchWait.seconds)
+        while accepting && !queue.isEmpty && queue.count < maxBatch && Date() < until {
+            _ = condition.wait(until: until)
+        }
+    }
+
+    /// With the lock held: removes up to `maxBatch` live jobs from the front, and any expired ones met.
+    private func takeBatch() -> (jobs: [Job], expired: [Job]) {
+        let now = ContinuousClock.now
+        var jobs: [Job] = []
+        var expired: [Job] = []
+        var taken = 0
+        for job in queue {
+            if jobs.count == maxBatch { break }
+            taken += 1
+            if let deadline = job.deadline, deadline <= now { expired.append(job) } else { jobs.append(job) }
+        }
+        queue.removeFirst(taken)
+        expiredInQueue += expired.count
+        return (jobs, expired)
+    }
+
+    private func workerFailedToStart(index: Int, error: any Error) {
+        let failure = ModelPoolError.workerStartFailed(worker: index, reason: String(describing: error))
+        condition.lock()
+        liveWorkers -= 1
+        startFailures[index] = failure
+        let warmUp = warmUpMailbox.removeValue(forKey: index)
+        // With no worker left nothing would ever take the queue: fail it now rather than at deadlines.
+        let orphans = liveWorkers == 0 ? queue : []
+        if liveWorkers == 0 { queue = [] }
+        let waiters = takeDrainWaitersIfDrained()
+        condition.broadcast()
+        condition.unlock()
+        warmUp?.continuation.resume(throwing: failure)
+        orphans.forEach { $0.continuation.resume(throwing: failure) }
+        waiters.forEach { $0.resume() }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double` (attosecond precision is not needed here).
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+
+    var dispatchInterval: DispatchTimeInterval {
+        let nanoseconds = seconds * 1e9
+        return .nanoseconds(Int(min(max(nanoseconds, 0), Double(Int.max / 2))))
+    }
+}

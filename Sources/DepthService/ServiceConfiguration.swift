@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+
+/// Every setting of `depthd serve`, with its default, environment variable and flag.
+///
+/// Precedence: a command-line flag beats the environment, which beats the default. Defaults that
+/// depend on the machine are derived from the core count (see ``init(coreCount:)``), and derived
+/// defaults follow explicit values: `DEPTHD_WORKERS=4` alone also re-derives the BLAS threads and
+/// the queue depth from 4 workers. The table of settings is ``Setting``; docs/configuration.md
+/// lists the same table for operators.
+public struct ServiceConfiguration: Sendable, Equatable {
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// Human-readable lines (swift-log's stream handler).
+        case text
+        /// One JSON object per line (``JSONLogHandler``), for log collectors.
+        case json
+    }
+
+    /// The model file used when neither `DEPTHD_MODEL` nor `--model` is given.
+    public static let defaultModelPath = "models/eigen2014-synthetic.safetensors"
+
+    public var host = "0.0.0.0"
+    public var port = 8080
+    /// As given; resolve it with ``locateModel(executablePath:fileExists:)``.
+    public var modelPath = ServiceConfiguration.defaultModelPath
+    public var workers: Int
+    /// OpenBLAS threads per worker (set once for the process: OpenBLAS's pool is global).
+    public var blasThreads: Int
+    public var maxBatch = 4
+    public var batchWait: Duration = .milliseconds(2)
+    public var queueDepth: Int
+    public var maxBodyBytes = 32 * 1024 * 1024
+    public var maxPixels = 40_000_000
+    public var maxHeaderBytes = 16 * 1024
+    public var headerTimeout: Duration = .seconds(10)
+    public var bodyTimeout: Duration = .seconds(30)
+    public var idleTimeout: Duration = .seconds(60)
+    public var maxConnections = 512
+    public var maxRequestsPerConnection = 1000
+    /// How long a request may wait for a model worker before it is answered 503.
+    public var requestTimeout: Duration = .seconds(30)
+    /// How long a drain (SIGTERM/SIGINT) waits for in-flight requests before exiting anyway.
+    public var gracePeriod: Duration = .seconds(25)
+    public var logLevel: Logger.Level = .info
+    public var logFormat: LogFormat = .text
+    /// The settings that were given explicitly, and where from (`DEPTHD_PORT` or `--port`).
+    public private(set) var origins: [Setting: String] = [:]
+
+    /// The defaults for a machine with `coreCount` cores.
+    ///
+    /// Workers = max(1, cores / 2) and BLAS threads = max(1, cores / workers), so workers x BLAS
+    /// threads never exceeds the cores (no oversubscription, which makes OpenBLAS spin and slows
+    /// every request) while each request still gets two cores for its matrix products, keeping
+    /// single-request latency low; throughput under load comes from the parallel workers and from
+    /// micro-batching. The queue holds four full batches per worker: enough to absorb a burst, short
+    /// enough that a queued request waits a few inference times rather than seconds.
+    public init(coreCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        let cores = max(1, coreCount)
+        workers = max(1, cores / 2)
+        blasThreads = max(1, cores / workers)
+        queueDepth = 0
+        queueDepth = derivedQueueDepth()
+    }
+
+    // Clamped so out-of-range values (reported by validation) cannot overflow here first.
+    private func derivedQueueDepth() -> Int { max(8, 4 * min(max(workers, 1), 256) * min(max(maxBatch, 1), 64)) }
+
+    /// Reads `environment` (the `DEPTHD_*` variables), then `flags` (values given on the command
+    /// line), over the defaults for `coreCount` cores, and validates the result.
+    /// Throws ``ConfigurationError`` listing every bad value at once.
+    public static func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        flags: [Setting: String] = [:],
+        coreCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> ServiceConfiguration {
+        var configuration = ServiceConfiguration(coreCount: coreCount)
+        var problems: [String] = []
+        for setting in Setting.allCases {
+            let given: (value: String, origin: String)?
+            if let value = flags[setting] {
+                given = (value, "--\(setting.flag)")
+            } else if let value = environment[setting.environmentVariable] {
+                given = (value, setting.environmentVariable)
+            } else {
+                given = nil
+            }
+            guard let given else { continue }
+            do {
+                try setting.apply(given.value, to: &configuration)
+                configuration.origins[setting] = given.origin
+            } catch let error as SettingValueError {
+                problems.append("\(given.origin)=\(given.value.debugDescription): \(error.expected)")
+            }
+        }
+        if configuration.origins[.blasThreads] == nil {
+            configuration.blasThreads = max(1, max(1, coreCount) / max(1, configuration.workers))
+        }
+        if configuration.origins[.queueDepth] == nil {
+            configuration.queueDepth = configuration.derivedQueueDepth()
+        }
+        problems += configuration.validationProblems()
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+        return configuration
+    }
+
+    /// Where `setting` came from, for messages: its flag or variable, else "default".
+    public func origin(of setting: Setting) -> String { origins[setting] ?? "\(setting.environmentVariable) (default)" }
+
+    /// Every value out of its range, as sentences naming the flag or variable.
+    public func validationProblems() -> [String] {
+        var problems: [String] = []
+        func check(_ ok: Bool, _ setting: Setting, _ value: CustomStringConvertible, _ expected: String) {
+            if !ok { problems.append("\(origin(of: setting))=\(value): \(expected)") }
+        }
+        check(!host.isEmpty && !host.contains(where: \.isWhitespace), .host, host.debugDescription,
+              "expected an IP address or host name without spaces")
+        check((0...65535).contains(port), .port, port, "expected a port 0...65535 (0 picks a free port)")
+        check((1...256).contains(workers), .workers, workers, "expected 1...256 workers")
+        check((1...256).contains(blasThreads), .blasThreads, blasThreads, "expected 1...256 threads")
+        check((1...64).contains(maxBatch), .maxBatch, maxBatch, "expected a batch size 1...64")
+        check(batchWait >= .zero && batchWait <= .seconds(1), .batchWait, batchWait, "expected 0...1000 ms")
+        check((1...100_000).contains(queueDepth), .queueDepth, queueDepth, "expected 1...100000 queued requests")
+        check((1...(1 << 32)).contains(maxBodyBytes), .maxBodyBytes, maxBodyBytes, "expected 1...4294967296 bytes")
+        check((1...1_000_000_000).contains(maxPixels), .maxPixels, maxPixels, "expected 1...1000000000 pixels")
+        check((1024...(1 << 20)).contains(maxHeaderBytes), .maxHeaderBytes, maxHeaderBytes, "expected 1024...1048576 bytes")
+        for (setting, value) in [(Setting.headerTimeout, headerTimeout), (.bodyTimeout, bodyTimeout),
+                                 (.idleTimeout, idleTimeout), (.requestTimeout, requestTimeout)] {
+            check(value > .zero && value <= .seconds(3600), setting, value, "expected more than 0 and at most 3600 seconds")
+        }
+        check(gracePeriod >= .zero && gracePeriod <= .seconds(3600), .gracePeriod, gracePeriod, "expected 0...3600 seconds")
+        check((1...1_000_000).contains(maxConnections), .maxConnections, maxConnections, "expected 1...1000000 connections")
+        check(maxRequestsPerConnection >= 1, .maxRequestsPerConnection, maxRequestsPerConnection, "expected at least 1")
+        return problems
+    }
+
+    /// Advice that does not stop the service, such as more threads than cores.
+    public func warnings(coreCount: Int = ProcessInfo.processInfo.activeProcessorCount) -> [String] {
+        var warnings: [String] = []
+        let threads = workers.multipliedReportingOverflow(by: blasThreads)
+        if threads.overflow || threads.partialValue > coreCount {
+            warnings.append("\(workers) workers x \(blasThreads) BLAS threads = \(threads.partialValue) threads on \(coreCount) cores: "
+                + "they will compete for the cores; lower DEPTHD_WORKERS or DEPTHD_BLAS_THREADS")
+        }
+        if maxBatch > queueDepth {
+            warnings.append("DEPTHD_MAX_BATCH \(maxBatch) exceeds DEPTHD_QUEUE_DEPTH \(queueDepth): batches can never fill")
+        }
+        return warnings
+    }
+
+    /// The model files tried, in order, for the default model path: the working directory, beside
+    /// the executable, the install prefix's share/depthd, /usr/share/depthd, and /app (the container
+    /// image's layout). An explicit `--model`/`DEPTHD_MODEL` is used exactly as given, never searched.
+    public func modelCandidates(executablePath: String) -> [String] {
+        if origins[.modelPath] != nil || modelPath.hasPrefix("/") { return [modelPath] }
+        let executableDirectory = (executablePath as NSString).deletingLastPathComponent
+        return [
+            modelPath,
+            executableDirectory + "/" + modelPath,
+            ((executableDirectory as NSString).deletingLastPathComponent as NSString)
+                .appendingPathComponent("share/depthd/" + modelPath),
+            "/usr/share/depthd/" + modelPath,
+            "/app/" + modelPath,
+        ]
+    }
+
+    /// The first of ``modelCandidates(executablePath:)`` that exists, or an error naming them all.
+    public func locateModel(
+        executablePath: String = CommandLine.arguments.first ?? "",
+        fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    ) throws -> String {
+        let candidates = modelCandidates(executablePath: executablePath)
+        if let found = candidates.first(where: fileExists) { return found }
+        throw ConfigurationError(problems: [
+            "model file not found (\(origin(of: .modelPath))); tried " + candidates.joined(separator: ", ")
+        ])
+    }
+}
+
+/// Bad configuration: every problem found, each naming the flag or variable and what was expected.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String {
+        "invalid configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+    }
+}

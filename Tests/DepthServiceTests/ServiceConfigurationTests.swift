@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import Testing
+@testable import DepthService
+
+@Suite("ServiceConfiguration")
+struct ServiceConfigurationTests {
+    @Test func defaultsNeverOversubscribeTheCores() throws {
+        for cores in [1, 2, 3, 4, 8, 16, 64] {
+            let configuration = try ServiceConfiguration.resolve(environment: [:], coreCount: cores)
+            #expect(configuration.workers >= 1 && configuration.blasThreads >= 1)
+            #expect(configuration.workers * configuration.blasThreads <= max(cores, 1), "\(cores) cores")
+            #expect(configuration.warnings(coreCount: cores).isEmpty, "\(cores) cores")
+        }
+        let two = ServiceConfiguration(coreCount: 2)
+        #expect((two.workers, two.blasThreads) == (1, 2))
+        let sixteen = ServiceConfiguration(coreCount: 16)
+        #expect((sixteen.workers, sixteen.blasThreads) == (8, 2))
+    }
+
+    @Test func documentedDefaultsWhenNothingIsSet() throws {
+        let c = try ServiceConfiguration.resolve(environment: [:], coreCount: 4)
+        #expect(c.host == "0.0.0.0" && c.port == 8080)
+        #expect(c.modelPath == "models/eigen2014-synthetic.safetensors")
+        #expect(c.maxPixels == 40_000_000)
+        #expect(c.logFormat == .text && c.logLevel == .info)
+        #expect(c.queueDepth == max(8, 4 * c.workers * c.maxBatch))
+        #expect(c.origins.isEmpty)
+    }
+
+    @Test func environmentOverridesDefaultsAndFlagsOverrideEnvironment() throws {
+        let c = try ServiceConfiguration.resolve(
+            environment: ["DEPTHD_PORT": "9000", "DEPTHD_HOST": "::1", "DEPTHD_LOG_FORMAT": "JSON",
+                          "DEPTHD_BATCH_WAIT_MS": "0.5", "DEPTHD_GRACE_PERIOD_S": "2.5", "DEPTHD_LOG_LEVEL": "debug"],
+            flags: [.port: "9001"], coreCount: 4)
+        #expect(c.port == 9001 && c.origins[.port] == "--port")
+        #expect(c.host == "::1" && c.origins[.host] == "DEPTHD_HOST")
+        #expect(c.logFormat == .json && c.logLevel == .debug)
+        #expect(c.batchWait == .microseconds(500))
+        #expect(c.gracePeriod == .milliseconds(2500))
+    }
+
+    @Test func derivedDefaultsFollowExplicitWorkers() throws {
+        let c = try ServiceConfiguration.resolve(environment: ["DEPTHD_WORKERS": "4"], coreCount: 16)
+        #expect(c.workers == 4 && c.blasThreads == 4)
+        #expect(c.queueDepth == 4 * 4 * c.maxBatch)
+        let pinned = try ServiceConfiguration.resolve(
+            environment: ["DEPTHD_WORKERS": "4", "DEPTHD_BLAS_THREADS": "1", "DEPTHD_QUEUE_DEPTH": "3"], coreCount: 16)
+        #expect(pinned.blasThreads == 1 && pinned.queueDepth == 3)
+    }
+
+    @Test func everyBadValueIsReportedWithItsSource() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try ServiceConfiguration.resolve(
+                environment: ["DEPTHD_PORT": "http", "DEPTHD_WORKERS": "0", "DEPTHD_LOG_FORMAT": "xml",
+                              "DEPTHD_IDLE_TIMEOUT_S": "-1"],
+                flags: [.maxBatch: "1000"], coreCount: 4)
+        }
+        #expect(error.problems.count == 5, "\(error.problems)")
+        let text = error.description
+        #expect(text.contains(#"DEPTHD_PORT="http": expected a whole number"#))
+        #expect(text.contains("DEPTHD_WORKERS=0: expected 1...256 workers"))
+        #expect(text.contains(#"DEPTHD_LOG_FORMAT="xml": expected text or json"#))
+        #expect(text.contains("DEPTHD_IDLE_TIMEOUT_S"))
+        #expect(text.contains("--max-batch=1000: expected a batch size 1...64"))
+    }
+
+    @Test func extremeNumbersAreRejectedWithoutTrapping() throws {
+        let huge = String(Int.max)
+        let error = try #require(throws: ConfigurationError.self) {
+            try ServiceConfiguration.resolve(
+                environment: ["DEPTHD_WORKERS": huge, "DEPTHD_MAX_BATCH": huge, "DEPTHD_BLAS_THREADS": huge,
+                              "DEPTHD_GRACE_PERIOD_S": "1e300", "DEPTHD_BATCH_WAIT_MS": "nan",
+                              "DEPTHD_MAX_PIXELS": "99999999999999999999999"],
+                coreCount: 4)
+        }
+        #expect(error.problems.count == 6, "\(error.problems)")
+    }
+
+    @Test func portRangeAndHostAreChecked() {
+        #expect(throws: ConfigurationError.self) { try ServiceConfiguration.resolve(environment: ["DEPTHD_PORT": "65536"]) }
+        #expect(throws: ConfigurationError.self) { try ServiceConfiguration.resolve(environment: ["DEPTHD_HOST": "a b"]) }
+        #expect(throws: ConfigurationError.self) { try ServiceConfiguration.resolve(environment: ["DEPTHD_REQUEST_TIMEOUT_S": "0"]) }
+        #expect(throws: Never.self) { try ServiceConfiguration.resolve(environment: ["DEPTHD_PORT": "0"]) }
+    }
+
+    @Test func oversubscriptionIsAWarningNotAnError() throws {
+        let c = try ServiceConfiguration.resolve(environment: ["DEPTHD_WORKERS": "4", "DEPTHD_BLAS_THREADS": "4"], coreCount: 4)
+        #expect(c.warnings(coreCount: 4).count == 1)
+        #expect(c.warnings(coreCount: 4).first?.contains("16 threads on 4 cores") == true)
+    }
+
+    @Test func flagNamesAndVariablesAreUniqueAndConsistent() {
+        let variables = Setting.allCases.map(\.environmentVariable)
+        let flags = Setting.allCases.map(\.flag)
+        #expect(Set(variables).count == variables.count)
+        #expect(Set(flags).count == flags.count)
+        #expect(variables.allSatisfy { $0.hasPrefix("DEPTHD_") && $0 == $0.uppercased() })
+        #expect(Setting.maxBodyBytes.flag == "max-body-bytes")
+        #expect(Setting.modelPath.flag == "model")
+        #expect(Setting.allCases.allSatisfy { !$0.help.isEmpty })
+    }
+
+    @Test func defaultModelIsSearchedInTheDocumentedPlaces() throws {
+        let c = try ServiceConfiguration.resolve(environment: [:])
+        let candidates = c.modelCandidates(executablePath: "/opt/depthd/bin/depthd")
+        #expect(candidates == [
+            "models/eigen2014-synthetic.safetensors",
+            "/opt/depthd/bin/models/eigen2014-synthetic.safetensors",
+            "/opt/depthd/share/depthd/models/eigen2014-synthetic.safetensors",
+            "/usr/share/depthd/models/eigen2014-synthetic.safetensors",
+            "/app/models/eigen2014-synthetic.safetensors",
+        ])
+        let found = try c.locateModel(executablePath: "/opt/depthd/bin/depthd") { $0.hasPrefix("/usr/share") }
+        #expect(found == "/usr/share/depthd/models/eigen2014-synthetic.safetensors")
+    }
+
+    @Test func explicitModelPathIsNeverSearched() throws {
+        let c = try ServiceConfiguration.resolve(environment: ["DEPTHD_MODEL": "weights/m.safetensors"])
+        #expect(c.modelCandidates(executablePath: "/usr/bin/depthd") == ["weights/m.safetensors"])
+        let error = try #require(throws: ConfigurationError.self) {
+            try c.locateModel(executablePath: "/usr/bin/depthd") { _ in false }
+        }
+        #expect(error.description.contains("DEPTHD_MODEL") && error.description.contains("weights/m.safetensors"))
+    }
+
+    @Test func operatorDocsListEverySetting() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for setting in Setting.allCases {
+            #expect(text.contains("`\(setting.environmentVariable)`"), "\(setting.environmentVariable) missing from docs")
+            #expect(text.contains("`--\(setting.flag)`"), "--\(setting.flag) missing from docs")
+        }
+    }
+}
+
+@Suite("JSONLogHandler")
+struct JSONLogHandlerTests {
+    private final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var _lines: [String] = []
+        func append(_ line: String) { lock.withLock { _lines.append(line) } }
+        var lines: [String] { lock.withLock { _lines } }
+    }
+
+    @Test func eachRecordIsOneJSONObjectOnOneLine() throws {
+        let lines = Lines()
+        var handler = JSONLogHandler(label: "depthd", sink: lines.append,
+                                     now: { Date(timeIntervalSince1970: 1_795_552_867.123_9) })
+        handler.logLevel = .debug
+        handler[metadataKey: "service"] = "depthd"
+        var logger = Logger(label: "depthd") { _ in handler }
+        logger[metadataKey: "request_id"] = "abc-123"
+        logger.info("decoded \"photo\"\nnext", metadata: ["width": "640", "route": .dictionary(["path": "/v1/depth"])])
+        let line = try #require(lines.lines.first)
+        #expect(line.hasSuffix("\n") && line.dropLast().contains("\n") == false)
+        #expect(line == #"{"timestamp":"2026-11-24T20:41:07.123Z","level":"info","logger":"depthd","message":"decoded \"photo\"\nnext","metadata":{"request_id":"abc-123","route":{"path":"/v1/depth"},"service":"depthd","width":"640"}}"# + "\n")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let metadata = try #require(object["metadata"] as? [String: Any])
+        #expect(metadata["request_id"] as? String == "abc-123")
+    }
+
+    @Test func levelBelowThresholdIsNotWritten() {
+        let lines = Lines()
+        let logger = Logger(label: "t") { label in
+            var handler = JSONLogHandler(label: label, sink: lines.append)
+            handler.logLevel = .warning
+            return handler
+        }
+        logger.info("quiet")
+        logger.error("loud")
+        #expect(lines.lines.count == 1)
+        #expect(lines.lines.first?.contains(#""level":"error""#) == true)
+    }
+
+    @Test func timestampsAreRFC3339UTCWithMilliseconds() {
+        #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")
+        #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: -0.001)) == "1969-12-31T23:59:59.999Z")
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import DepthService
+
+@Suite("Shutdown")
+struct ShutdownTests {
+    @Test func deliveredSignalArrivesAsAValueInsteadOfKillingTheProcess() async throws {
+        // SIGUSR2 stands in for SIGTERM: same mechanism, and its default action (terminate) would
+        // end the test run if the listener did not take it over.
+        let listener = ShutdownSignals([SIGUSR2])
+        defer { listener.cancel() }
+        kill(getpid(), SIGUSR2)
+        let received = await listener.next()
+        #expect(received == SIGUSR2)
+    }
+
+    @Test func drainThatFinishesInTimeReportsSuccess() async {
+        let pool = ModelPool<Int, Int>(workers: 1, queueCapacity: 4,
+                                       makeState: { _ in 3 }, runBatch: { k, xs in xs.map { $0 * k } })
+        let result = try? await pool.submit(7)
+        #expect(result?.output == 21)
+        let finished = await GracefulDrain.run(gracePeriod: .seconds(30)) { await pool.drain() }
+        #expect(finished)
+        #expect(!pool.statistics.isAccepting)
+    }
+
+    @Test func drainThatOverrunsTheGracePeriodIsAbandonedPromptly() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let pool = ModelPool<Int, Int>(workers: 1, queueCapacity: 4,
+                                       makeState: { _ in () }, runBatch: { _, xs in gate.wait(); return xs })
+        let stuck = Task { try await pool.submit(1) }
+        while pool.statistics.inFlight == 0 { try? await Task.sleep(for: .milliseconds(1)) }
+        let start = ContinuousClock.now
+        let finished = await GracefulDrain.run(gracePeriod: .milliseconds(50)) { await pool.drain() }
+        #expect(!finished)
+        #expect(ContinuousClock.now - start < .seconds(20), "returned at the grace period, not with the work")
+        gate.signal()
+        #expect(try await stuck.value.output == 1)
+    }
+}
