@@ -1,7 +1,9 @@
-// libFuzzer target: the HTTP request parser (HTTPServer/Parsing), built by scripts/fuzz.sh into one
-// module with the HTTPServer sources. The first input byte picks a split point; the rest is fed
-// whole and in two pieces. Beyond "never traps", it checks the parser's own promises: both feeds
-// give the same messages and error, no body exceeds the cap, nothing follows an error.
+// libFuzzer target: the HTTP request parser (HTTPServer/Parsing) and the multipart/form-data parser
+// behind it, built by scripts/fuzz.sh into one module with the HTTPServer sources. The first input
+// byte picks a split point; the rest is fed whole and in two pieces. Beyond "never traps", it
+// checks the parser's own promises: both feeds give the same messages and error, no body exceeds
+// the cap, nothing follows an error. Each message with a Content-Type goes through the multipart
+// parser, whose parts must stay within its limits.
 
 /// Everything the parser produced for one feeding of the bytes.
 private struct FuzzOutcome: Equatable {
@@ -19,6 +21,8 @@ private let fuzzLimits: HTTPParserLimits = {
     limits.maxTrailerBytes = 256
     return limits
 }()
+
+private let multipartLimits = MultipartFormData.Limits(maxParts: 4, maxPartBytes: 512, maxPartHeaderBytes: 256)
 
 private func feed(_ pieces: [ArraySlice<UInt8>]) -> FuzzOutcome {
     var parser = HTTPRequestParser(limits: fuzzLimits)
@@ -53,6 +57,13 @@ public func httpParserFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             if body.count > fuzzLimits.maxBodyBytes { fatalError("body over the cap: \(body.count)") }
             if case .contentLength(let length) = head.framing, length != body.count {
                 fatalError("Content-Length \(length) but body of \(body.count)")
+            }
+            if let contentType = head.headers["Content-Type"],
+               let parts = try? MultipartFormData.parse(body, contentType: contentType, limits: multipartLimits) {
+                if parts.count > multipartLimits.maxParts { fatalError("\(parts.count) parts") }
+                for part in parts where part.body.count > multipartLimits.maxPartBytes {
+                    fatalError("part of \(part.body.count) bytes")
+                }
             }
         }
     }
