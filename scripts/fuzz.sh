@@ -9,6 +9,8 @@
 #                                                 first); new inputs go to .build-fuzz/corpus/TARGET,
 #                                                 crashes to fuzz-artifacts/TARGET/
 # Targets: http-parser, image-decode, safetensors. FUZZ_OPT (default -O) is the Swift optimisation.
+# FUZZ_CODECS=DIR links image-decode against instrumented libjpeg/libpng built by
+# scripts/fuzz-codecs.sh (default: the system libraries, so coverage stops at our C layer).
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 2
 export SWIFT_BACKTRACE=enable=no
@@ -32,13 +34,18 @@ build() {
             mkdir -p "$modules"
             printf 'module CImageCodecs {\n    header "%s"\n    export *\n}\n' \
                 "$PWD/Sources/CImageCodecs/include/CImageCodecs.h" > "$modules/module.modulemap"
+            local codec_include=() codec_libs=(-ljpeg -lpng16)
+            if [ -n "${FUZZ_CODECS:-}" ]; then
+                codec_include=(-I"$FUZZ_CODECS/include")
+                codec_libs=("$FUZZ_CODECS/lib/libjpeg.a" "$FUZZ_CODECS/lib/libpng16.a" -lz -lm)
+            fi
             for c in Sources/CImageCodecs/*.c; do
                 local object="$OUT/$target/$(basename "${c%.c}").o"
-                clang -c -O1 -g -fsanitize=fuzzer-no-link,address -ISources/CImageCodecs/include \
-                    -ISources/CImageCodecs "$c" -o "$object"
+                clang -c -O1 -g -fsanitize=fuzzer-no-link,address "${codec_include[@]}" \
+                    -ISources/CImageCodecs/include -ISources/CImageCodecs "$c" -o "$object"
                 objects+=("$object")
             done
-            extra=(-I "$OUT/$target/modules" -ljpeg -lpng16) ;;
+            extra=(-I "$OUT/$target/modules" "${codec_libs[@]}") ;;
         safetensors)
             mapfile -t sources < <(find Sources/DepthNet -name '*.swift' | sort)
             sources+=(fuzz/SafetensorsFuzz.swift)
