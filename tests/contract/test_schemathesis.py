@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 
 SPEC = Path(__file__).resolve().parents[2] / "Sources" / "DepthService" / "Resources" / "openapi.yaml"
+CONFIG = Path(__file__).resolve().with_name("schemathesis.toml")
 MAX_EXAMPLES = os.environ.get("DEPTHD_SCHEMATHESIS_EXAMPLES", "25")
 MAX_TIME = os.environ.get("DEPTHD_SCHEMATHESIS_SECONDS", "90")
 
 
 def test_every_schemathesis_check_passes_against_the_live_server(depthd, tmp_path):
     cli = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
-    command = [cli, "run", str(SPEC), "--url", depthd, "--checks", "all",
+    command = [cli, "--config-file", str(CONFIG), "run", str(SPEC), "--url", depthd, "--checks", "all",
                "--max-examples", MAX_EXAMPLES, "--max-time", MAX_TIME, "--workers", "1",
                "--request-timeout", "30", "--seed", "2014"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=int(MAX_TIME) + 120,
