@@ -5,7 +5,8 @@ a depth request every second. Prints, per attack, the normal client's latencies 
 connections the server closed; PASS when every normal request got 200 within a second.
 
     .venv/bin/python scripts/reliability/slow_clients.py [--seconds 40] [--connections 200]
-Needs slowhttptest (Debian: apt-get install -y slowhttptest). Runs about 3 x (seconds + 15) s.
+Needs slowhttptest (Debian: apt-get install -y slowhttptest). Runs about 20 + 2 x (seconds + 10)
++ slow-read-seconds + 10 s.
 """
 from __future__ import annotations
 
@@ -21,23 +22,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import base_arguments, depth_request, describe_latencies, image_bytes, require_tool, start_server  # noqa: E402
 
 
-def attacks(url: str, connections: int, seconds: int) -> dict[str, list[str]]:
-    common = ["-c", str(connections), "-r", str(connections), "-l", str(seconds), "-p", "3"]
+def attacks(url: str, connections: int, seconds: int, slow_read_seconds: int) -> dict[str, list[str]]:
+    common = ["-c", str(connections), "-r", str(connections), "-p", "3"]
+    length = ["-l", str(seconds)]
     return {
         # Headers trickled one line every 5 s, never finished.
-        "slowloris": ["-H", "-i", "5", "-x", "24", "-u", f"{url}/v1/depth", "-t", "GET", *common],
+        "slowloris": ["-H", "-i", "5", "-x", "24", "-u", f"{url}/v1/depth", "-t", "GET", *common, *length],
         # A depth upload declaring 64 KiB, sent a few bytes every 5 s.
-        "slow body": ["-B", "-i", "5", "-x", "16", "-s", "65536", "-u", f"{url}/v1/depth", "-t", "POST", *common],
+        "slow body": ["-B", "-i", "5", "-x", "16", "-s", "65536", "-u", f"{url}/v1/depth", "-t", "POST", *common, *length],
         # Pipelined requests for the OpenAPI document, read 32 bytes every 5 s through a tiny window.
+        # The responses fit in the kernels' buffers, so the server sees an idle keep-alive
+        # connection: long enough to pass its idle timeout (60 s) shows them dropped.
         "slow read": ["-X", "-k", "4", "-n", "5", "-z", "32", "-w", "16", "-y", "32",
-                      "-u", f"{url}/openapi.yaml", "-t", "GET", *common],
+                      "-u", f"{url}/openapi.yaml", "-t", "GET", *common, "-l", str(slow_read_seconds)],
     }
 
 
-async def probe_while(port: int, image: bytes, process: subprocess.Popen, interval: float = 1.0):
+async def probe_while(port: int, image: bytes, running, interval: float = 1.0, warmup: float = 5):
     results = []
-    await asyncio.sleep(5)  # let the attack reach full strength first
-    while process.poll() is None:
+    await asyncio.sleep(warmup)  # let the attack reach full strength first
+    while running():
         results.append(await depth_request(port, image, timeout=10))
         await asyncio.sleep(interval)
     return results
@@ -54,6 +58,7 @@ def read_stats(prefix: Path) -> list[dict]:
 def main() -> int:
     parser = base_arguments(__doc__)
     parser.add_argument("--seconds", type=int, default=40, help="length of each attack")
+    parser.add_argument("--slow-read-seconds", type=int, default=75, help="length of the slow-read attack")
     parser.add_argument("--connections", type=int, default=200)
     args = parser.parse_args()
     tool = require_tool("slowhttptest", "slowhttptest")
@@ -62,12 +67,17 @@ def main() -> int:
     ok = True
     try:
         print(f"resting: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
-        for name, flags in attacks(server.url, args.connections, args.seconds).items():
+        # The same normal client without any attack, for reference (the machine may be busy).
+        stop = time.monotonic() + 20
+        baseline = asyncio.run(probe_while(server.port, image, lambda: time.monotonic() < stop, warmup=0))
+        print(f"no attack (reference): {len(baseline)} depth requests, statuses "
+              f"{sorted(set(str(r.status) for r in baseline))}, {describe_latencies([r.seconds for r in baseline])}")
+        for name, flags in attacks(server.url, args.connections, args.seconds, args.slow_read_seconds).items():
             prefix = Path(tempfile.mkdtemp(prefix="slowhttptest-")) / "stats"
             process = subprocess.Popen([tool, *flags, "-g", "-o", str(prefix)], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
             started = time.monotonic()
-            results = asyncio.run(probe_while(server.port, image, process))
+            results = asyncio.run(probe_while(server.port, image, lambda: process.poll() is None))
             process.wait(timeout=args.seconds + 60)
             rows = read_stats(prefix)
             connected = max((int(r.get("Connected", 0) or 0) for r in rows), default=0)
