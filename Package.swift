@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"], exclude: ["Golden"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer"]),
+        .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

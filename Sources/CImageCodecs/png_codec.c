@@ -155,6 +155,51 @@ int cic_png_decode(const uint8_t *data, size_t size, uint8_t *rgb, size_t capaci
     return CIC_OK;
 }
 
+int cic_png_decode_gray16(const uint8_t *data, size_t size, uint16_t *values, size_t capacity,
+                          uint32_t expected_width, uint32_t expected_height, char *message) {
+    if (values == NULL || expected_width == 0 || expected_height == 0 ||
+        capacity / expected_width / expected_height < 1) {
+        cic_set_message(message, "bad arguments to 16-bit PNG decode");
+        return CIC_BAD_ARGUMENT;
+    }
+    if (!cic_png_signature_ok(data, size, message)) return CIC_CORRUPT;
+    cic_png_source source = {data, size, 0, 0, message};
+    char *error_target = message;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error_target,
+                                             cic_png_error, cic_png_warning);
+    if (png == NULL) return CIC_OUT_OF_MEMORY;
+    png_infop info = png_create_info_struct(png);
+    if (info == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        return CIC_OUT_OF_MEMORY;
+    }
+    volatile int unsupported = 0;
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return unsupported ? CIC_UNSUPPORTED : (source.truncated ? CIC_TRUNCATED : CIC_CORRUPT);
+    }
+    cic_png_start(png, info, &source);
+    uint32_t width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+    if (width != expected_width || height != expected_height) {
+        png_error(png, "PNG size differs from the probed size");
+    }
+    if (png_get_color_type(png, info) != PNG_COLOR_TYPE_GRAY || png_get_bit_depth(png, info) != 16) {
+        unsupported = 1;
+        png_error(png, "not a 16-bit grayscale PNG");
+    }
+    uint16_t probe = 1;
+    if (*(uint8_t *)&probe == 1) png_set_swap(png);  // PNG stores big-endian samples
+    // Interlaced passes refine rows in place; the caller's buffer holds the whole image.
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    for (int pass = 0; pass < passes; pass++) {
+        for (uint32_t y = 0; y < height; y++) png_read_row(png, (png_bytep)(values + (size_t)width * y), NULL);
+    }
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    return CIC_OK;
+}
+
 static void cic_png_write(png_structp png, png_bytep bytes, size_t count) {
     cic_png_sink *sink = (cic_png_sink *)png_get_io_ptr(png);
     if (count > sink->capacity - sink->size) {

@@ -121,10 +121,12 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         self.liveWorkers = workers
         self.batchSizeCounts = Array(repeating: 0, count: maxBatch)
         for index in 0..<workers {
+            let threadName = "\(name)-\(index)"
             let thread = Thread { [self] in
+                // Named from inside: on Linux a name set before start() does not reach the thread.
+                Thread.current.name = threadName
                 self.workerMain(index: index, makeState: makeState, runBatch: runBatch)
             }
-            thread.name = "\(name)-\(index)"
             thread.start()
         }
     }
@@ -362,6 +364,9 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                     expired.forEach { $0.continuation.resume(throwing: ModelPoolError.deadlineExceeded) }
                 }
                 if !jobs.isEmpty { return .batch(jobs) }
+                // Only expired jobs were taken: if that emptied a draining pool, nothing else will
+                // wake its drain() callers.
+                takeDrainWaitersIfDrained().forEach { $0.resume() }
                 continue
             }
             if !accepting && queue.isEmpty && gatheringWorker == nil {

@@ -1,32 +1,46 @@
-import Dispatch
 import Foundation
 
 /// Delivers SIGTERM and SIGINT (or the given signals) as an async sequence instead of killing the
 /// process, so `depthd serve` can drain: stop accepting, turn /readyz to 503, finish in-flight work.
 ///
-/// The signals' default action is ignored while the listener exists (Dispatch sources observe a
-/// signal but do not stop its default action); ``cancel()`` restores it, so a second Ctrl-C after
-/// cancelling stops the process at once.
-// @unchecked: the sources are immutable after init and only cancelled, which Dispatch makes thread-safe.
+/// No signal handler runs anywhere: the signals are blocked and one dedicated thread takes them
+/// with `sigwait`. (A handler, which is what a Dispatch signal source installs, interrupts whatever
+/// thread it lands on; in tests that stalled Swift's executor.) For a signal sent to the process
+/// (`kill`, Kubernetes' SIGTERM) to reach that thread, every other thread must block it too:
+/// call ``blockInThisThread(_:)`` first thing in `main`, before any thread starts, since new threads
+/// inherit the mask.
 public final class ShutdownSignals: @unchecked Sendable {
     /// Each delivered signal's number, in order.
     public let signals: AsyncStream<Int32>
     private let continuation: AsyncStream<Int32>.Continuation
-    private let sources: [any DispatchSourceSignal]
-    private let numbers: [Int32]
+    private let ready = DispatchSemaphore(value: 0)
+    // Written once by the waiting thread before `ready` is signalled, read only after.
+    private var waiter = pthread_t()
+
+    /// Blocks `numbers` in the calling thread (and so in every thread it starts afterwards).
+    public static func blockInThisThread(_ numbers: [Int32] = [SIGTERM, SIGINT]) {
+        var set = signalSet(numbers)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
 
     public init(_ numbers: [Int32] = [SIGTERM, SIGINT]) {
         let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
         self.signals = stream
         self.continuation = continuation
-        self.numbers = numbers
-        self.sources = numbers.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
+        let thread = Thread { [self] in
+            Thread.current.name = "depthd-signals"
+            var set = Self.signalSet(numbers)
+            pthread_sigmask(SIG_BLOCK, &set, nil)
+            waiter = pthread_self()
+            ready.signal()
+            while true {
+                var number: Int32 = 0
+                guard sigwait(&set, &number) == 0 else { continue }
+                if case .terminated = continuation.yield(number) { return }
+            }
         }
+        thread.start()
+        ready.wait()
     }
 
     /// The next signal delivered (nil after ``cancel()``).
@@ -35,10 +49,21 @@ public final class ShutdownSignals: @unchecked Sendable {
         return await iterator.next()
     }
 
-    /// Stops listening and restores the signals' default actions.
+    /// Sends `number` to the waiting thread itself, as the tests do (a process-wide `kill` would
+    /// hit any thread that does not block it).
+    public func deliver(_ number: Int32) {
+        pthread_kill(waiter, number)
+    }
+
+    /// Ends ``signals``; the waiting thread exits after the next signal it takes.
     public func cancel() {
-        sources.forEach { $0.cancel() }
-        numbers.forEach { signal($0, SIG_DFL) }
         continuation.finish()
+    }
+
+    private static func signalSet(_ numbers: [Int32]) -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        numbers.forEach { sigaddset(&set, $0) }
+        return set
     }
 }

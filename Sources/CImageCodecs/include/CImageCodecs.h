@@ -63,6 +63,11 @@ int cic_png_probe(const uint8_t *data, size_t size, cic_png_header *header, char
 int cic_png_decode(const uint8_t *data, size_t size, uint8_t *rgb, size_t capacity,
                    uint32_t expected_width, uint32_t expected_height, char *message);
 
+/// Decodes a 16-bit grayscale PNG (such as a png16 depth map) to host-order samples in `values`,
+/// which holds `capacity` samples; other colour types and depths are CIC_UNSUPPORTED.
+int cic_png_decode_gray16(const uint8_t *data, size_t size, uint16_t *values, size_t capacity,
+                          uint32_t expected_width, uint32_t expected_height, char *message);
+
 /// Encodes 8-bit interleaved RGB as PNG. On success *out (release with cic_free) holds *out_size bytes.
 int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height,
                         uint8_t **out, size_t *out_size, char *message);

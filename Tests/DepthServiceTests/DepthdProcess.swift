@@ -1,0 +1,69 @@
+import Foundation
+
+/// Runs the real, built `depthd` executable as a subprocess.
+///
+/// The binary is found, in order, at `$DEPTHD_BINARY`, beside the test bundle's executable
+/// (SwiftPM puts the test runner and `depthd` in the same build folder, e.g. .build/debug/), or at
+/// <package>/.build/debug/depthd (from #filePath). `swift test` builds `depthd` with the tests.
+enum DepthdProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func binary() throws -> String {
+        var candidates: [String] = []
+        if let path = ProcessInfo.processInfo.environment["DEPTHD_BINARY"] { candidates.append(path) }
+        for base in [Bundle.main.executablePath, Bundle.main.bundlePath].compactMap({ $0 }) {
+            var folder = URL(fileURLWithPath: base).deletingLastPathComponent()
+            candidates.append(folder.appendingPathComponent("depthd").path)
+            folder = folder.deletingLastPathComponent()  // a macOS .xctest bundle's Contents/MacOS
+            candidates.append(folder.appendingPathComponent("depthd").path)
+        }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(package.appendingPathComponent(".build/debug/depthd").path)
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
+                "depthd executable not found (run swift build); tried " + candidates.joined(separator: ", ")])
+        }
+        return found
+    }
+
+    /// Runs `depthd arguments...` in `directory` and waits for it.
+    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DEPTHD_") }
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently so neither can fill and block the child.
+        nonisolated(unsafe) var errData = Data()
+        let done = DispatchSemaphore(value: 0)
+        Thread { errData = err.fileHandleForReading.readDataToEndOfFile(); done.signal() }.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh empty folder under the temporary directory.
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("depthd-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The names in `folder`, sorted (hidden files included, so leftover temporaries show).
+    static func contents(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+}
