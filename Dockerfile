@@ -37,6 +37,8 @@ RUN groupadd --gid 10001 depthd \
 COPY --from=build /out/depthd /usr/local/bin/depthd
 # /app/models is where depthd looks for its default model in the image (docs/configuration.md).
 COPY models /app/models
+# GET /openapi.yaml: depthd reads it at start-up from /app/openapi.yaml (docs/service.md).
+COPY Sources/DepthService/Resources/openapi.yaml /app/openapi.yaml
 WORKDIR /app
 USER 10001:10001
 ENV DEPTHD_HOST=0.0.0.0 \

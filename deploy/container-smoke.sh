@@ -124,6 +124,7 @@ ls "$REPO"/models/* >/dev/null 2>&1 || fail "models/ is empty: the image bundles
 install -m 0755 "$BINARY" "$ROOT/usr/local/bin/depthd"
 mkdir -p "$ROOT$APP_DIR"
 cp -r "$REPO/models" "$ROOT$APP_DIR/models"
+cp "$REPO/Sources/DepthService/Resources/openapi.yaml" "$ROOT$APP_DIR/openapi.yaml"
 chroot "$ROOT" groupadd --gid "$APP_UID" depthd
 chroot "$ROOT" useradd --uid "$APP_UID" --gid "$APP_UID" --no-create-home \
     --home-dir /nonexistent --shell /usr/sbin/nologin depthd

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(libjpeg-dev libpng-dev libopenblas-dev pkg-config python3-venv)
 # For the tests: headless Chromium drives the demo page (tests/browser; fonts for its screenshot),
 # debootstrap and curl rebuild and probe the container's runtime stage (deploy/container-smoke.sh).
+# wrk is the load generator of scripts/bench-server.sh.
 # DEPTHD_SKIP_TEST_DEPS=1 leaves them out on a machine that only builds and serves.
 if [ "${DEPTHD_SKIP_TEST_DEPS:-0}" != 1 ]; then
-    APT_PACKAGES+=(chromium fonts-dejavu-core debootstrap curl)
+    APT_PACKAGES+=(chromium fonts-dejavu-core debootstrap curl wrk)
 fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -249,6 +249,9 @@ static int cic_png_encode(const void *pixels, uint32_t width, uint32_t height, i
         return CIC_CORRUPT;
     }
     png_set_write_fn(png, &sink, cic_png_write, cic_png_flush);
+    /* Speed over size: a service encodes every answer; zlib level 1 is several times faster than
+       the default 6 for depth maps at about 10-20 % more bytes. */
+    png_set_compression_level(png, 1);
     png_set_IHDR(png, info, width, height, gray16 ? 16 : 8,
                  gray16 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);

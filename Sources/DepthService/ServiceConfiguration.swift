@@ -26,7 +26,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var workers: Int
     /// OpenBLAS threads per worker (set once for the process: OpenBLAS's pool is global).
     public var blasThreads: Int
-    public var maxBatch = 4
+    /// 1 (micro-batching off) by default: measured by scripts/bench-server.sh on the 2-core machine,
+    /// batches of 4 of the paper-size model ran at 0.91x the per-image rate of single images
+    /// (engine alone) and lowered HTTP throughput; it pays for small models (2.1x for the tiny one).
+    public var maxBatch = 1
     public var batchWait: Duration = .milliseconds(2)
     public var queueDepth: Int
     public var maxBodyBytes = 32 * 1024 * 1024

@@ -171,7 +171,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Answers a request the parser refused (or that timed out), then closes.
     private func reject(_ error: HTTPParseError) {
-        let response = HTTPResponse(status: error.status, text: error.reason + "\n")
+        var response = configuration.errorResponder?(error) ?? HTTPResponse(status: error.status, text: error.reason + "\n")
+        response.status = error.status
         let bytes = ResponseWriter.serialize(response, keepAlive: false, includeBody: true, serverName: configuration.serverName)
         observe(method: currentHead?.method, path: currentHead?.path, status: error.status,
                 requestBodyBytes: 0, responseBodyBytes: response.body.count)

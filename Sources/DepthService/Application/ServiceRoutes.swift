@@ -1,0 +1,171 @@
+import DepthNet
+import Foundation
+import HTTPServer
+import Logging
+
+/// Every route of the service on an ``HTTPRouter``, wrapped so that each response carries its
+/// request id and each request is logged; also the server hooks (problem+json for requests the
+/// HTTP layer refuses, request metrics from its observer).
+struct ServiceRoutes: Sendable {
+    static let demoPageSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        + "img-src 'self' blob: data:; connect-src 'self'"
+    /// Probes and scrapes are logged at debug so that they do not drown the request log.
+    private static let quietPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
+    let configuration: ServiceConfiguration
+    let metrics: ServiceMetrics
+    let logger: Logger
+    let router: HTTPRouter
+    private let draining: DrainFlag
+    private let pool: ModelPool<PreparedImage, DepthMap>
+
+    init(configuration: ServiceConfiguration, pipeline: DepthPipeline, openAPI: OpenAPIDocument,
+         pool: ModelPool<PreparedImage, DepthMap>, cpu: CPUWorkPool, metrics: ServiceMetrics, logger: Logger, draining: DrainFlag) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.draining = draining
+        self.pool = pool
+        let depth = DepthEndpoint(configuration: configuration, pipeline: pipeline, pool: pool, cpu: cpu, metrics: metrics,
+                                  logger: logger, isWarm: {
+                                      // Not `isReady`: requests already received during a drain are still served.
+                                      let statistics = pool.statistics
+                                      return statistics.warmedWorkers == statistics.workers
+                                  })
+        let modelJSON = Array(ModelDescription.json(of: pipeline.model).serialized.utf8)
+        let page = Array(DemoPage.html.utf8)
+
+        var router = HTTPRouter()
+        router.add("POST", "/v1/depth") { request in await depth.respond(to: request) }
+        router.add("GET", "/healthz") { _ in Self.json(200, .object([("status", "ok")])) }
+        router.add("GET", "/readyz") { [draining] request in
+            let statistics = pool.statistics
+            let ready = !draining.isSet && pool.isReady
+            if ready {
+                return Self.json(200, .object([("status", "ready"), ("workers", .integer(statistics.workers)),
+                                               ("warmed_workers", .integer(statistics.warmedWorkers))]))
+            }
+            let detail = draining.isSet || !statistics.isAccepting
+                ? "The service is draining (shutting down); send requests to another replica."
+                : "Warming up: \(statistics.warmedWorkers) of \(statistics.workers) model workers are ready."
+            return Self.problem(.notReady(detail), request: request)
+        }
+        router.add("GET", "/metrics") { _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": MetricsRegistry.contentType, "Cache-Control": "no-store"],
+                         body: Array(metrics.registry.exposition().utf8))
+        }
+        router.add("GET", "/v1/model") { _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: modelJSON)
+        }
+        router.add("GET", "/openapi.yaml") { _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": OpenAPIDocument.mediaType], body: openAPI.bytes)
+        }
+        router.add("GET", "/") { _ in
+            HTTPResponse(status: 200, headers: [
+                "Content-Type": "text/html; charset=utf-8",
+                "Content-Security-Policy": Self.demoPageSecurityPolicy,
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+            ], body: page)
+        }
+        router.notFound = { request in Self.problem(.notFound(path: request.path), request: request) }
+        router.methodNotAllowed = { [router] request in
+            let allowed = router.allowedMethods(for: request.path)
+            return Self.problem(.methodNotAllowed(method: request.method, path: request.path, allowed: allowed), request: request)
+        }
+        self.router = router
+    }
+
+    /// The server handler: resolves the request id (the client's `X-Request-Id` if acceptable),
+    /// routes with it in place, echoes it and logs the exchange.
+    var handler: HTTPHandler {
+        let routes = self
+        return { request in
+            let start = ContinuousClock.now
+            var request = request
+            let id = RequestID.resolve(incoming: request.headers["X-Request-Id"])
+            request.headers.set(name: "X-Request-Id", value: id)
+            var response = await routes.router.respond(to: request)
+            response.headers.set(name: "X-Request-Id", value: id)
+            let level: Logger.Level = response.status >= 500 ? .warning
+                : Self.quietPaths.contains(request.path) ? .debug : .info
+            routes.logger.log(level: level, "\(request.method) \(request.path) \(response.status)", metadata: [
+                "request_id": .string(id), "method": .string(request.method), "path": .string(request.path),
+                "status": .stringConvertible(response.status), "remote": .string(request.remoteAddress),
+                "duration_ms": .string(ServerTiming.milliseconds(ContinuousClock.now - start)),
+                "bytes_in": .stringConvertible(request.body.count), "bytes_out": .stringConvertible(response.body.count),
+            ])
+            return response
+        }
+    }
+
+    /// The route template a request counts under in metrics: the path when a route serves it,
+    /// `unmatched` otherwise (never the raw path, so clients cannot create series).
+    func routeTemplate(path: String?) -> String {
+        guard let path, !router.allowedMethods(for: path).isEmpty else { return "unmatched" }
+        return path
+    }
+
+    /// Observer hook: counts every response the server sends, including its own refusals.
+    func record(_ observation: HTTPRequestObservation) {
+        metrics.recordRequest(route: routeTemplate(path: observation.path), method: observation.method ?? "unknown",
+                              status: observation.status, duration: observation.duration)
+    }
+
+    /// problem+json for requests the HTTP layer refuses (malformed, too slow, too large...).
+    func problemForRejectedRequest(_ error: HTTPParseError) -> HTTPResponse {
+        let problem: ProblemDetails = error.status == 413
+            ? .bodyTooLarge(limit: configuration.maxBodyBytes, received: nil)
+            : ProblemDetails(title: HTTPStatus.reasonPhrase(error.status), status: error.status,
+                             detail: error.reason.capitalizedFirst + (error.reason.hasSuffix(".") ? "" : "."))
+        let id = RequestID.resolve(incoming: nil)
+        var response = Self.problemResponse(problem, requestID: id)
+        response.headers.set(name: "X-Request-Id", value: id)
+        logger.info("request refused by the HTTP layer: \(error)", metadata: ["request_id": .string(id)])
+        return response
+    }
+
+    /// For `Expect: 100-continue`: refuse an upload before its body is sent when the answer is
+    /// already known (not ready, unsupported media type); nil lets the client send it.
+    func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard head.method == "POST", head.path == "/v1/depth" else { return nil }
+        if draining.isSet || !pool.isReady {
+            return Self.problemResponse(.notReady("The service is not ready; retry shortly."), requestID: nil, retryAfter: 1)
+        }
+        return nil
+    }
+
+    // MARK: - Responses
+
+    static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
+                     body: Array(value.serialized.utf8))
+    }
+
+    /// The problem as a response for `request` (its id becomes the problem's `instance`).
+    static func problem(_ problem: ProblemDetails, request: HTTPRequest, retryAfter: Int? = nil) -> HTTPResponse {
+        problemResponse(problem, requestID: request.headers["X-Request-Id"], retryAfter: retryAfter)
+    }
+
+    static func problemResponse(_ problem: ProblemDetails, requestID: String?, retryAfter: Int? = nil) -> HTTPResponse {
+        var problem = problem
+        if let requestID { problem.instance = Self.instance(for: requestID) }
+        var headers: HTTPHeaders = ["Content-Type": ProblemDetails.mediaType, "Cache-Control": "no-store"]
+        if problem.status == 405, let allow = problem.extensions.first(where: { $0.0 == "allow" }),
+           case let .array(methods) = allow.1 {
+            headers.add(name: "Allow", value: methods.compactMap { if case let .string(m) = $0 { m } else { nil } }
+                .joined(separator: ", "))
+        }
+        let retry = retryAfter ?? (problem.status == 503 ? 1 : nil)
+        if let retry { headers.add(name: "Retry-After", value: String(retry)) }
+        return HTTPResponse(status: problem.status, headers: headers, body: problem.body)
+    }
+
+    /// A generated id (a UUID) as `urn:uuid:...`; a client's own id percent-encoded into a relative
+    /// reference, so that `instance` is always a valid URI reference.
+    static func instance(for requestID: String) -> String {
+        if UUID(uuidString: requestID) != nil { return "urn:uuid:" + requestID }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        return "request/" + (requestID.addingPercentEncoding(withAllowedCharacters: allowed) ?? "unknown")
+    }
+}

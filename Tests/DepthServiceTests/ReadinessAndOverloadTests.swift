@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import DepthService
+
+/// Readiness follows warm-up and drain; a full queue answers 503 with Retry-After at once.
+@Suite("Readiness and overload (live)", .timeLimit(.minutes(2)))
+struct ReadinessAndOverloadTests {
+    @Test func beforeWarmUpReadyzAndDepthAre503WhileHealthzIs200() async throws {
+        try await withService(warm: false) { app in
+            let client = try RawClient(port: app.port)
+            #expect(try await client.request("GET", "/healthz").status == 200)
+            let ready = try await client.request("GET", "/readyz")
+            _ = try ServiceErrorLiveTests.expectProblem(ready, status: 503, type: "not-ready", detailContains: "Warming up")
+            let depth = try await client.request("POST", "/v1/depth", headers: [("Content-Type", "image/jpeg")],
+                                                 body: try ServiceFixtures.jpeg(width: 64, height: 48))
+            _ = try ServiceErrorLiveTests.expectProblem(depth, status: 503, type: "not-ready", detailContains: "warming up")
+            #expect(depth.headers["Retry-After"] == "1")
+
+            try await app.warmUp()
+            let warm = try await client.request("GET", "/readyz")
+            #expect(warm.status == 200)
+            #expect(warm.json?["status"] as? String == "ready")
+            #expect(warm.json?["warmed_workers"] as? Int == 1)
+        }
+    }
+
+    @Test func drainTurnsReadyzTo503() async throws {
+        let app = DepthApplication(configuration: testConfiguration(), model: try ServiceFixtures.tinyModel(),
+                                   openAPI: ServiceFixtures.openAPI, logger: silentLogger)
+        try app.start()
+        try await app.warmUp()
+        #expect(app.isReady)
+        let finished = await app.drain(gracePeriod: .seconds(5))
+        #expect(finished)
+        #expect(!app.isReady)
+        #expect(throws: (any Error).self) { try RawClient(port: app.port) }
+    }
+
+    @Test func fullQueueAnswers503WithRetryAfterWhileQueuedWorkStillCompletes() async throws {
+        let configuration = testConfiguration {
+            $0.maxBatch = 1
+            $0.queueDepth = 1
+        }
+        try await withService(configuration, model: try ServiceFixtures.slowModel()) { app in
+            let small = try ServiceFixtures.jpeg(width: 64, height: 48)
+            func post() async throws -> RawResponse {
+                try await RawClient(port: app.port).request("POST", "/v1/depth?size=native",
+                                                             headers: [("Content-Type", "image/jpeg")], body: small)
+            }
+            // A occupies the only worker, B the only queue slot; C finds the queue full.
+            let first = Task { try await post() }
+            try await waitFor("the first request to reach the worker") { app.pool.statistics.inFlight == 1 }
+            let second = Task { try await post() }
+            try await waitFor("the second request to be queued") { app.pool.statistics.queueDepth == 1 }
+            let refused = try await post()
+            _ = try ServiceErrorLiveTests.expectProblem(refused, status: 503, type: "overloaded", detailContains: "queue is full")
+            #expect(refused.headers["Retry-After"] == "1")
+            #expect(refused.json?["retry_after"] as? Int == 1)
+            #expect(try await first.value.status == 200)
+            #expect(try await second.value.status == 200)
+            #expect(app.pool.statistics.rejectedOverloaded == 1)
+        }
+    }
+}
+
+/// Polls `condition` every millisecond; fails the test (instead of hanging) after `timeout`.
+func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("timed out waiting for \(what)")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}

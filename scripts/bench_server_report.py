@@ -1,0 +1,109 @@
+"""Reads the files scripts/bench-server.sh wrote into WORK (wrk outputs, memory, layout, engine
+JSON, one answer PNG from each server) and prints the comparison table with ratios."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def wrk(path: Path) -> dict | None:
+    """requests/s, p50/p99 in ms, total and non-2xx counts from one `wrk --latency` output."""
+    if not path.exists():
+        return None
+    text = path.read_text()
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))}
+    for pct in ("50", "99"):
+        match = re.search(rf"^\s+{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+        result[f"p{pct}"] = float(match.group(1)) * UNITS[match.group(2)] if match else float("nan")
+    total = re.search(r"(\d+) requests in", text)
+    result["requests"] = int(total.group(1)) if total else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    result["non2xx"] = int(non2xx.group(1)) if non2xx else 0
+    # Successful answers per second (a 503 from a full queue is fast but is no answer).
+    result["ok_rps"] = result["rps"] * (1 - result["non2xx"] / result["requests"]) if result["requests"] else 0.0
+    errors = re.search(r"Socket errors:(.*)", text)
+    result["socket_errors"] = errors.group(1).strip() if errors else ""
+    return result
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("work", type=Path)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--seconds", required=True)
+    args = parser.parse_args()
+    w = args.work
+
+    memory = {}
+    for line in (w / "memory").read_text().split("\n"):
+        if line.strip():
+            kind, server, kib = line.split()
+            memory[(kind, server)] = int(kib) / 1024
+    layout = dict(line.split() for line in (w / "layout").read_text().strip().split("\n"))
+    engine4 = json.loads((w / "engine-batch4.json").read_text())
+    engine1 = json.loads((w / "engine-batch1.json").read_text())
+    mean_batch = float(layout.get("depthd_model_batch_size_sum", 0)) / max(1.0, float(layout.get("depthd_model_batch_size_count", 1)))
+
+    print(f"\nmodel {args.model}; {args.seconds} s per run; depthd: {layout['depthd_model_workers']} worker(s), "
+          f"queue {layout['depthd_model_queue_capacity']}, max batch 4 (defaults); reference: FastAPI/uvicorn, 1 process, torch threads = cores")
+    print("\nPOST /v1/depth, 640x480 JPEG -> png16 at 640x480 (wrk, keep-alive)")
+    print("| concurrency | depthd req/s | p50 ms | p99 ms | non-2xx | reference req/s | p50 ms | p99 ms | non-2xx | throughput depthd/ref | p99 depthd/ref |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for c in (1, 4, 16):
+        d, r = wrk(w / f"depthd-c{c}.wrk"), wrk(w / f"reference-c{c}.wrk")
+        print(f"| {c} | {d['rps']:.2f} | {d['p50']:.1f} | {d['p99']:.1f} | {d['non2xx']} | {r['rps']:.2f} | {r['p50']:.1f} | "
+              f"{r['p99']:.1f} | {r['non2xx']} | {ratio(d['rps'], r['rps'])} | {ratio(d['p99'], r['p99'])} |")
+
+    print("\nengine only (depthd-bench throughput, the service's workers and BLAS threads, no HTTP/decode/encode)")
+    print(f"| batch | predictions/s |\n|---|---|\n| 1 | {engine1['predictions_per_second']:.2f} |\n| 4 | {engine4['predictions_per_second']:.2f} |")
+    best = max(engine1["predictions_per_second"], engine4["predictions_per_second"])
+    for c in (4, 16):
+        d = wrk(w / f"depthd-c{c}.wrk")
+        print(f"depthd at concurrency {c}: {d['rps']:.2f} req/s = {d['rps'] / best:.0%} of the engine's best "
+              f"({best:.2f}/s): HTTP + decode + encode cost {1 - d['rps'] / best:.0%} of throughput")
+    print(f"mean model batch size over the depthd runs: {mean_batch:.2f}")
+
+    off4, off16 = wrk(w / "nobatch-c4.wrk"), wrk(w / "nobatch-c16.wrk")
+    if off4 and off16:
+        print("\nmicro-batching (DEPTHD_MAX_BATCH=4, wait 2 ms) vs off (DEPTHD_MAX_BATCH=1)")
+        print("(200 answers per second; the off queue is derived from max batch 1, so it is 4x shorter and refuses more)")
+        print("| concurrency | on 200/s | on p99 ms | on non-2xx | off 200/s | off p99 ms | off non-2xx | on/off throughput |\n|---|---|---|---|---|---|---|---|")
+        for c, off in ((4, off4), (16, off16)):
+            on = wrk(w / f"depthd-c{c}.wrk")
+            print(f"| {c} | {on['ok_rps']:.2f} | {on['p99']:.1f} | {on['non2xx']} | {off['ok_rps']:.2f} | {off['p99']:.1f} | "
+                  f"{off['non2xx']} | {ratio(on['ok_rps'], off['ok_rps'])} |")
+
+    dh, rh = wrk(w / "depthd-healthz.wrk"), wrk(w / "reference-healthz.wrk")
+    print("\nGET /healthz, concurrency 64, keep-alive")
+    print(f"| server | req/s | p50 ms | p99 ms |\n|---|---|---|---|\n| depthd | {dh['rps']:.0f} | {dh['p50']:.2f} | {dh['p99']:.2f} |\n"
+          f"| reference | {rh['rps']:.0f} | {rh['p50']:.2f} | {rh['p99']:.2f} |")
+    print(f"depthd/reference: {ratio(dh['rps'], rh['rps'])}")
+
+    print("\nresident memory (MiB): at rest after warm-up, and peak (VmHWM) after the /v1/depth runs")
+    print("| server | at rest | peak under load |\n|---|---|---|")
+    for server in ("depthd", "reference"):
+        print(f"| {server} | {memory[('rest_rss_kib', server)]:.0f} | {memory[('peak_rss_kib', server)]:.0f} |")
+
+    try:
+        a = np.asarray(Image.open(w / "depthd.png"), dtype=np.float64)
+        b = np.asarray(Image.open(w / "reference.png"), dtype=np.float64)
+        if a.shape == b.shape:
+            print(f"\nsame answer check: mean |depthd - reference| = {np.mean(np.abs(a - b)):.1f} mm "
+                  f"over {a.shape[1]}x{a.shape[0]} (median depth {np.median(a):.0f} mm; resize kernels differ)")
+    except Exception as error:  # noqa: BLE001 - the check is informative only
+        print(f"\nsame answer check skipped: {error}")
+
+
+if __name__ == "__main__":
+    main()
