@@ -31,8 +31,7 @@ def attacks(url: str, connections: int, seconds: int, slow_read_seconds: int) ->
         # A depth upload declaring 64 KiB, sent a few bytes every 5 s.
         "slow body": ["-B", "-i", "5", "-x", "16", "-s", "65536", "-u", f"{url}/v1/depth", "-t", "POST", *common, *length],
         # Pipelined requests for the OpenAPI document, read 32 bytes every 5 s through a tiny window.
-        # The responses fit in the kernels' buffers, so the server sees an idle keep-alive
-        # connection: long enough to pass its idle timeout (60 s) shows them dropped.
+        # Longer than the idle (60 s) and write-stall (30 s) timeouts, to show whether they drop it.
         "slow read": ["-X", "-k", "4", "-n", "5", "-z", "32", "-w", "16", "-y", "32",
                       "-u", f"{url}/openapi.yaml", "-t", "GET", *common, "-l", str(slow_read_seconds)],
     }
