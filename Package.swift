@@ -47,6 +47,8 @@ let package = Package(
         ),
         // Benchmarks that print figures (engine vs PyTorch, DCT-scaled decode vs full decode).
         .executableTarget(name: "depthd-bench", dependencies: ["ImageIO", "DepthNet"]),
+        // Reads raw bytes on stdin, prints what HTTPRequestParser made of them as JSON (differential tests).
+        .executableTarget(name: "http-parse-probe", dependencies: ["HTTPServer"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"], exclude: ["Golden"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

@@ -37,6 +37,8 @@ run swift-test 'Test run with|Executed [0-9]+ tests|error:' swift test
 if [ -d training/tests ]; then
     run pytest-training '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest training/tests -q
 fi
+# libFuzzer builds of the three fuzz targets, each run once over its committed corpus (fuzz/corpus).
+run fuzz-replay 'corpus replay passed|crashed' scripts/fuzz.sh replay
 run pytest-tests '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest tests -q --depthd .build/debug/depthd
 
 smoke=${DEPTHD_CONTAINER_SMOKE:-}

@@ -51,4 +51,24 @@ import Testing
             #expect(try await client.readResponse()?.bodyText == "ok")
         }
     }
+
+    /// Found by contract fuzzing (schemathesis): TRACE and QUERY were unknown methods to the parser,
+    /// so every path answered 501, a server error, where RFC 9110 wants 405 with Allow for a method
+    /// the resource does not support. CONNECT (authority-form only) stays 501.
+    @Test func traceAndQueryOnARoutedPathAre405WithAllowOverTheWire() async throws {
+        try await withServer(testConfiguration(), handler: router.handler) { server in
+            let client = try RawClient(port: server.port)
+            try await client.send("TRACE /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try #require(try await client.readResponse())
+            #expect(response.status == 405)
+            #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+            try await client.send("QUERY /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+            #expect(try await client.readResponse()?.status == 405)
+            try await client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.readResponse()?.bodyText == "ok")
+            let connect = try RawClient(port: server.port)
+            try await connect.send("CONNECT t:443 HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await connect.readResponse()?.status == 501)
+        }
+    }
 }

@@ -77,12 +77,17 @@ extension ProblemDetails {
         return copy
     }
 
-    /// The problem for an image that failed to decode or prepare: 413 for too many pixels, 415 for a
+    /// The problem for an image that failed to decode or prepare: 413 for too many pixels or a side
+    /// over the decoder's maximum (`limit` is then that side length), 415 for a
     /// format depthd does not decode, 500 when the codec ran out of memory, 400 otherwise (with why).
     static func forImageError(_ error: ImageError) -> ProblemDetails {
         switch error {
         case let .tooManyPixels(width, height, limit):
             return .imageTooLarge(width: width, height: height, limit: limit)
+        case let .invalidDimensions(width, height, maxDimension) where width > maxDimension || height > maxDimension:
+            // A side beyond what the decoder takes is a too-large image (413), not a broken one.
+            return ProblemDetails.imageTooLarge(width: width, height: height, limit: maxDimension)
+                .with(detail: error.description.capitalizedFirst + ".")
         case let .unsupportedFormat(format):
             return ProblemDetails.unsupportedMediaType(received: nil, supported: ImageUpload.supportedMediaTypes)
                 .with(detail: "The image is a \(format.name) file; depthd decodes JPEG and PNG only.")

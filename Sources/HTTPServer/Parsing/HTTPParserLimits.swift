@@ -14,8 +14,12 @@ public struct HTTPParserLimits: Sendable, Hashable {
     public var maxChunkLineBytes = 1024
     /// Largest trailer section of a chunked body (431 beyond). Trailers are checked, then dropped.
     public var maxTrailerBytes = 4 * 1024
-    /// Methods the server implements; any other well-formed method is answered 501.
-    public var knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
+    /// Methods the server recognises; any other well-formed method is answered 501. A recognised
+    /// method that a path does not route is answered 405 with `Allow` (RFC 9110 15.5.6), so TRACE
+    /// and QUERY (the IETF safe method with a body, an OpenAPI 3.2 operation) are here although
+    /// nothing routes them: TRACE /healthz is 405, not a 5xx. CONNECT is left out (its
+    /// authority-form target is never valid here), so it stays 501.
+    public var knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "QUERY"]
 
     public init() {}
 }

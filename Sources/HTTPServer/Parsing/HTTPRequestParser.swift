@@ -202,9 +202,11 @@ public struct HTTPRequestParser: Sendable {
             if unconsumed.count > limit { throw overlongLine(kind, unconsumed) }
             return nil
         }
+        // Length before line ending: a split feed may have thrown "overlong" before the LF arrived,
+        // and the outcome must not depend on how the bytes were split.
+        if lf - cursor + 1 > limit { throw overlongLine(kind, buffer[cursor..<lf]) }
         guard lf > cursor, buffer[lf - 1] == ASCII.cr else { throw .badRequest("bare LF line ending (only CRLF is accepted)") }
         let line = buffer[cursor..<(lf - 1)]
-        if line.count + 2 > limit { throw overlongLine(kind, line) }
         if line.contains(ASCII.cr) { throw .badRequest("bare CR in a line") }
         cursor = lf + 1
         return line

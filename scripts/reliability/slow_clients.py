@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Slow clients (issue 6 item 5): slowhttptest's slowloris (slow headers), slow body and slow read,
+each at 200 connections against a fresh `depthd serve` on loopback, while a normal client sends
+a depth request every second. Prints, per attack, the normal client's latencies and how many slow
+connections the server closed; PASS when every normal request got 200 within a second.
+
+    .venv/bin/python scripts/reliability/slow_clients.py [--seconds 40] [--connections 200]
+Needs slowhttptest (Debian: apt-get install -y slowhttptest). Runs about 20 + 2 x (seconds + 10)
++ slow-read-seconds + 10 s.
+"""
+from __future__ import annotations
+
+import asyncio
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import base_arguments, depth_request, describe_latencies, image_bytes, require_tool, start_server  # noqa: E402
+
+
+def attacks(url: str, connections: int, seconds: int, slow_read_seconds: int) -> dict[str, list[str]]:
+    common = ["-c", str(connections), "-r", str(connections), "-p", "3"]
+    length = ["-l", str(seconds)]
+    return {
+        # Headers trickled one line every 5 s, never finished.
+        "slowloris": ["-H", "-i", "5", "-x", "24", "-u", f"{url}/v1/depth", "-t", "GET", *common, *length],
+        # A depth upload declaring 64 KiB, sent a few bytes every 5 s.
+        "slow body": ["-B", "-i", "5", "-x", "16", "-s", "65536", "-u", f"{url}/v1/depth", "-t", "POST", *common, *length],
+        # Pipelined requests for the OpenAPI document, read 32 bytes every 5 s through a tiny window.
+        # Longer than the idle (60 s) and write-stall (30 s) timeouts, to show whether they drop it.
+        "slow read": ["-X", "-k", "4", "-n", "5", "-z", "32", "-w", "16", "-y", "32",
+                      "-u", f"{url}/openapi.yaml", "-t", "GET", *common, "-l", str(slow_read_seconds)],
+    }
+
+
+async def probe_while(port: int, image: bytes, running, interval: float = 1.0, warmup: float = 5):
+    results = []
+    await asyncio.sleep(warmup)  # let the attack reach full strength first
+    while running():
+        results.append(await depth_request(port, image, timeout=10))
+        await asyncio.sleep(interval)
+    return results
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    path = prefix.with_suffix(".csv")
+    if not path.exists():
+        return []
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def main() -> int:
+    parser = base_arguments(__doc__)
+    parser.add_argument("--seconds", type=int, default=40, help="length of each attack")
+    parser.add_argument("--slow-read-seconds", type=int, default=75, help="length of the slow-read attack")
+    parser.add_argument("--connections", type=int, default=200)
+    args = parser.parse_args()
+    tool = require_tool("slowhttptest", "slowhttptest")
+    image = image_bytes(640, 480, "JPEG")
+    server = start_server(args)
+    ok = True
+    try:
+        print(f"resting: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
+        # The same normal client without any attack, for reference (the machine may be busy).
+        stop = time.monotonic() + 20
+        baseline = asyncio.run(probe_while(server.port, image, lambda: time.monotonic() < stop, warmup=0))
+        print(f"no attack (reference): {len(baseline)} depth requests, statuses "
+              f"{sorted(set(str(r.status) for r in baseline))}, {describe_latencies([r.seconds for r in baseline])}")
+        for name, flags in attacks(server.url, args.connections, args.seconds, args.slow_read_seconds).items():
+            prefix = Path(tempfile.mkdtemp(prefix="slowhttptest-")) / "stats"
+            process = subprocess.Popen([tool, *flags, "-g", "-o", str(prefix)], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            started = time.monotonic()
+            results = asyncio.run(probe_while(server.port, image, lambda: process.poll() is None))
+            process.wait(timeout=args.seconds + 60)
+            rows = read_stats(prefix)
+            connected = max((int(r.get("Connected", 0) or 0) for r in rows), default=0)
+            closed = int(rows[-1].get("Closed", 0) or 0) if rows else 0
+            statuses = [r.status for r in results]
+            latencies = [r.seconds for r in results if r.status == 200]
+            slow = [r for r in results if r.status != 200 or r.seconds > 1.0]
+            print(f"{name}: {time.monotonic() - started:.0f} s, slow connections open at most {connected}, "
+                  f"closed by the server {closed}; normal client: {len(results)} depth requests, "
+                  f"statuses {sorted(set(map(str, statuses)))}, {describe_latencies(latencies)}, "
+                  f"{len(slow)} failed or over 1 s; server RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
+            if slow or not results:
+                ok = False
+                for r in slow[:5]:
+                    print(f"    {r.status} {r.error} {r.seconds:.2f} s {r.body[:200]!r}")
+            time.sleep(10)  # let the server drop what is left before the next attack
+        print(f"after: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
+    finally:
+        code = server.stop()
+    print(f"depthd exit status {code}")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
