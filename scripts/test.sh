@@ -33,7 +33,8 @@ run() {
 }
 
 run swift-build 'Build complete|error:' swift build
-run swift-test 'Test run with|Executed [0-9]+ tests|error:' swift test
+# Bounded, so that a hang fails the run instead of eating CI's 90 minutes.
+run swift-test 'Test run with|Executed [0-9]+ tests|error:' timeout "${DEPTHD_SWIFT_TEST_TIMEOUT:-1200}" swift test
 if [ -d training/tests ]; then
     run pytest-training '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest training/tests -q
 fi
@@ -51,6 +52,23 @@ else
     results+=("SKIP  container-smoke (needs root: sudo deploy/container-smoke.sh, or DEPTHD_CONTAINER_SMOKE=1)")
 fi
 
+# One closing line over every runner: Swift Testing's per-test results and pytest's counts.
+count_tests() {
+    local passed=0 failed_tests=0 n
+    if [ -f "$LOGS/swift-test.log" ]; then
+        passed=$(grep -cE '^✔ Test .* passed' "$LOGS/swift-test.log" || true)
+        failed_tests=$(grep -cE '^✘ Test .* failed' "$LOGS/swift-test.log" || true)
+    fi
+    for log in "$LOGS"/pytest-*.log; do
+        [ -f "$log" ] || continue
+        n=$(grep -oE '[0-9]+ passed' "$log" | tail -1 | cut -d' ' -f1); passed=$((passed + ${n:-0}))
+        n=$(grep -oE '[0-9]+ (failed|errors?)' "$log" | awk '{s += $1} END {print s + 0}')
+        failed_tests=$((failed_tests + ${n:-0}))
+    done
+    echo "tests: $passed passed, $failed_tests failed"
+}
+
 echo; echo "==== summary"
 printf '%s\n' "${results[@]}"
+count_tests
 exit $failed
