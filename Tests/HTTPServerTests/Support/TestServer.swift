@@ -5,10 +5,10 @@ import Foundation
 /// enough for a loaded 2-core machine.
 func testConfiguration(host: String = "127.0.0.1") -> HTTPServerConfiguration {
     var configuration = HTTPServerConfiguration(host: host, port: 0)
-    configuration.headTimeout = .seconds(5)
-    configuration.bodyTimeout = .seconds(5)
-    configuration.idleTimeout = .seconds(10)
-    configuration.writeStallTimeout = .seconds(10)
+    configuration.headTimeout = .seconds(30)
+    configuration.bodyTimeout = .seconds(30)
+    configuration.idleTimeout = .seconds(30)
+    configuration.writeStallTimeout = .seconds(30)
     configuration.lingerTimeout = .milliseconds(500)
     configuration.shutdownGracePeriod = .seconds(5)
     configuration.serverName = "depthd-test"
