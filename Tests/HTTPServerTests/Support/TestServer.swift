@@ -53,8 +53,9 @@ func withServer(_ configuration: HTTPServerConfiguration = testConfiguration(), 
     await server.shutdown(gracePeriod: .seconds(1))
 }
 
-/// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+/// Polls `condition` until it holds or `timeout` passes (generous: it returns as soon as it holds,
+/// and other agents may load this 2-core machine).
+func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
