@@ -1,14 +1,17 @@
 import Foundation
 
+// The waiting thread of the one forwarding ShutdownSignals; written before the handler is installed.
+nonisolated(unsafe) private var signalForwardingTarget = pthread_t()
+
 /// Delivers SIGTERM and SIGINT (or the given signals) as an async sequence instead of killing the
 /// process, so `depthd serve` can drain: stop accepting, turn /readyz to 503, finish in-flight work.
 ///
-/// No signal handler runs anywhere: the signals are blocked and one dedicated thread takes them
-/// with `sigwait`. (A handler, which is what a Dispatch signal source installs, interrupts whatever
-/// thread it lands on; in tests that stalled Swift's executor.) For a signal sent to the process
-/// (`kill`, Kubernetes' SIGTERM) to reach that thread, every other thread must block it too:
-/// call ``blockInThisThread(_:)`` first thing in `main`, before any thread starts, since new threads
-/// inherit the mask.
+/// The signals are blocked and one dedicated thread takes them with `sigwait`. A signal sent to the
+/// process (`kill`, Kubernetes' SIGTERM) may land on any thread that does not block it, and threads
+/// started before `main` (OpenBLAS starts its pool when the library loads) never inherit a mask set
+/// later: there the default action would kill the process. So with `forwardingProcessSignals` a
+/// minimal handler passes such a signal on to the waiting thread (`pthread_kill`, async-signal-safe).
+/// Tests leave it off and use ``deliver(_:)``, so the test process keeps its default SIGTERM.
 public final class ShutdownSignals: @unchecked Sendable {
     /// Each delivered signal's number, in order.
     public let signals: AsyncStream<Int32>
@@ -23,7 +26,7 @@ public final class ShutdownSignals: @unchecked Sendable {
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    public init(_ numbers: [Int32] = [SIGTERM, SIGINT]) {
+    public init(_ numbers: [Int32] = [SIGTERM, SIGINT], forwardingProcessSignals: Bool = false) {
         let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
         self.signals = stream
         self.continuation = continuation
@@ -36,11 +39,29 @@ public final class ShutdownSignals: @unchecked Sendable {
             while true {
                 var number: Int32 = 0
                 guard sigwait(&set, &number) == 0 else { continue }
-                if case .terminated = continuation.yield(number) { return }
+                if case .terminated = continuation.yield(number) {
+                    // After cancel(), a forwarded signal takes its default action: the process stops.
+                    if forwardingProcessSignals {
+                        signal(number, SIG_DFL)
+                        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+                        kill(getpid(), number)
+                    }
+                    return
+                }
             }
         }
         thread.start()
         ready.wait()
+        if forwardingProcessSignals {
+            signalForwardingTarget = waiter
+            for number in numbers {
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = { number in pthread_kill(signalForwardingTarget, number) }
+                action.sa_flags = SA_RESTART
+                sigemptyset(&action.sa_mask)
+                sigaction(number, &action, nil)
+            }
+        }
     }
 
     /// The next signal delivered (nil after ``cancel()``).
@@ -55,7 +76,8 @@ public final class ShutdownSignals: @unchecked Sendable {
         pthread_kill(waiter, number)
     }
 
-    /// Ends ``signals``; the waiting thread exits after the next signal it takes.
+    /// Ends ``signals``; the waiting thread exits after the next signal it takes (which, when
+    /// forwarding process signals, then takes its default action: a second SIGTERM stops the process).
     public func cancel() {
         continuation.finish()
     }

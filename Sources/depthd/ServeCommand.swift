@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private static func serve(_ configuration: ServiceConfiguration, logger: Logger) async throws {
         // Listen for SIGTERM/SIGINT first, so that one arriving during start-up also drains.
-        let signals = ShutdownSignals()
+        let signals = ShutdownSignals(forwardingProcessSignals: true)
         // One line in the settings' own order: DEPTHD_HOST=0.0.0.0 DEPTHD_PORT=9000(--port) ...
         let settings = configuration.effectiveSettings.map { entry in
             "\(entry.setting.environmentVariable)=\(entry.value)" + (entry.origin == "default" ? "" : "(\(entry.origin))")

@@ -128,14 +128,7 @@ struct DepthEndpointLiveTests {
         let folder = try DepthdProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(photo).write(to: folder.appendingPathComponent("photo.jpg"))
-        // The subprocess is awaited on a thread of its own, not on a cooperative one.
-        let result = try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    try DepthdProcess.run(["predict", "photo.jpg", "--model", ServiceFixtures.tinyModelPath, "-o", "cli.png"], in: folder)
-                })
-            }.start()
-        }
+        let result = try await DepthdProcess.run(["predict", "photo.jpg", "--model", ServiceFixtures.tinyModelPath, "-o", "cli.png"], in: folder)
         #expect(result.status == 0, "depthd predict: \(result.stderr)")
         let cli = try Gray16Image.decodePNG(Array(try Data(contentsOf: folder.appendingPathComponent("cli.png"))))
 

@@ -31,10 +31,27 @@ enum DepthdProcess {
         return found
     }
 
-    /// Runs `depthd arguments...` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Result {
+    /// Runs `depthd arguments...` in `directory` and waits for it (killing it after `timeout`).
+    ///
+    /// The waiting happens on a dedicated thread, never on Swift concurrency's cooperative pool:
+    /// on a 2-core machine that pool has two threads, and a test blocked on a subprocess would
+    /// starve every live server in the same test process.
+    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:],
+                    timeout: Duration = .seconds(300)) async throws -> Result {
+        let executable = URL(fileURLWithPath: try binary())
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(executable, arguments, in: directory, environment: extra, timeout: timeout)
+                })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ executable: URL, _ arguments: [String], in directory: URL,
+                                    environment extra: [String: String], timeout: Duration) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DEPTHD_") }
@@ -44,6 +61,11 @@ enum DepthdProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // A hung child fails its test instead of hanging the whole run.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(timeout.components.seconds)), execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes concurrently so neither can fill and block the child.
         nonisolated(unsafe) var errData = Data()
         let done = DispatchSemaphore(value: 0)

@@ -19,13 +19,13 @@ import Testing
         [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
     }
 
-    private func predict(_ arguments: [String], environment: [String: String] = [:]) throws -> DepthdProcess.Result {
-        try DepthdProcess.run(["predict"] + arguments + ["--threads", "1"], in: folder, environment: environment)
+    private func predict(_ arguments: [String], environment: [String: String] = [:]) async throws -> DepthdProcess.Result {
+        try await DepthdProcess.run(["predict"] + arguments + ["--threads", "1"], in: folder, environment: environment)
     }
 
-    @Test func writesASixteenBitPNGTheSizeOfThePhoto() throws {
+    @Test func writesASixteenBitPNGTheSizeOfThePhoto() async throws {
         try write(PipelineFixtures.jpeg(width: 333, height: 250), "photo.jpg")
-        let result = try predict(["photo.jpg", "--output", "d.png", "--model", model])
+        let result = try await predict(["photo.jpg", "--output", "d.png", "--model", model])
         #expect(result.status == 0, "\(result.stderr)")
         let bytes = try read("d.png")
         let depth = try Gray16Image.decodePNG(bytes)
@@ -39,10 +39,10 @@ import Testing
         #expect(result.stdout == "d.png\n")
     }
 
-    @Test func writesBesideThePhotoByDefaultInEachFormat() throws {
+    @Test func writesBesideThePhotoByDefaultInEachFormat() async throws {
         try write(PipelineFixtures.jpeg(width: 200, height: 150), "photo.jpg")
         for format in ["png16", "json", "color"] {
-            let result = try predict(["photo.jpg", "--format", format, "--model", model])
+            let result = try await predict(["photo.jpg", "--format", format, "--model", model])
             #expect(result.status == 0, "\(format): \(result.stderr)")
         }
         #expect(try DepthdProcess.contents(folder) == ["photo-color.png", "photo-depth.json", "photo-depth.png", "photo.jpg"])
@@ -58,18 +58,18 @@ import Testing
         #expect(preview.size == PixelSize(width: 200, height: 150))
     }
 
-    @Test func nativeSizeIsTheModelsGrid() throws {
+    @Test func nativeSizeIsTheModelsGrid() async throws {
         try write(PipelineFixtures.jpeg(width: 640, height: 480), "photo.jpg")
-        let result = try predict(["photo.jpg", "--size", "native", "-o", "n.png", "--model", model])
+        let result = try await predict(["photo.jpg", "--size", "native", "-o", "n.png", "--model", model])
         #expect(result.status == 0, "\(result.stderr)")
         let depth = try Gray16Image.decodePNG(read("n.png"))
         #expect(depth.width == 74)
         #expect(depth.height == 55)
     }
 
-    @Test func exifRotatedPhotoGetsAnUprightDepthMap() throws {
+    @Test func exifRotatedPhotoGetsAnUprightDepthMap() async throws {
         try write(PipelineFixtures.withOrientation(PipelineFixtures.jpeg(width: 400, height: 300), .rotate90Clockwise), "phone.jpg")
-        let result = try predict(["phone.jpg", "--model", model])
+        let result = try await predict(["phone.jpg", "--model", model])
         #expect(result.status == 0, "\(result.stderr)")
         let depth = try Gray16Image.decodePNG(read("phone-depth.png"))
         #expect(depth.width == 300)
@@ -88,7 +88,7 @@ import Testing
     ]
 
     @Test(arguments: 0..<badInputs.count)
-    func badPhotoFailsWithOneLineNamingItAndLeavesNoFile(_ index: Int) throws {
+    func badPhotoFailsWithOneLineNamingItAndLeavesNoFile(_ index: Int) async throws {
         let (name, bytes, reason) = Self.badInputs[index]
         if let bytes {
             try write(bytes, name)
@@ -96,7 +96,7 @@ import Testing
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: false)
         }
         let before = try DepthdProcess.contents(folder)
-        let result = try predict([name, "--model", model])
+        let result = try await predict([name, "--model", model])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("depthd: \(name): "), "\(result.stderr)")
         #expect(result.stderr.contains(reason), "\(result.stderr)")
@@ -104,12 +104,12 @@ import Testing
         #expect(try DepthdProcess.contents(folder) == before, "no output or temporary file left")
     }
 
-    @Test func truncatedPhotosFail() throws {
+    @Test func truncatedPhotosFail() async throws {
         let jpeg = try PipelineFixtures.jpeg(width: 320, height: 240)
         try write(Array(jpeg.prefix(jpeg.count / 2)), "cut.jpg")
         let png = try ImageEncoder.png(PipelineFixtures.photo(width: 320, height: 240))
         try write(Array(png.prefix(png.count / 2)), "cutaway.png")
-        let result = try predict(["cut.jpg", "cutaway.png", "--output", "out", "--model", model])
+        let result = try await predict(["cut.jpg", "cutaway.png", "--output", "out", "--model", model])
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
@@ -118,28 +118,28 @@ import Testing
         #expect(try DepthdProcess.contents(folder.appendingPathComponent("out")) == [])
     }
 
-    @Test func missingPathFails() throws {
-        let result = try predict(["absent.jpg", "--model", model])
+    @Test func missingPathFails() async throws {
+        let result = try await predict(["absent.jpg", "--model", model])
         #expect(result.status == 1)
         #expect(result.stderr == "depthd: absent.jpg: cannot read: no such file or directory\n")
         #expect(try DepthdProcess.contents(folder) == [])
     }
 
-    @Test func pixelCapComesFromTheConfiguration() throws {
+    @Test func pixelCapComesFromTheConfiguration() async throws {
         try write(PipelineFixtures.jpeg(width: 640, height: 480), "photo.jpg")
-        let result = try predict(["photo.jpg", "--model", model], environment: ["DEPTHD_MAX_PIXELS": "100000"])
+        let result = try await predict(["photo.jpg", "--model", model], environment: ["DEPTHD_MAX_PIXELS": "100000"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("photo.jpg: image is 640x480 = 0.3 MP, above the limit of 0.1 MP"), "\(result.stderr)")
         #expect(try DepthdProcess.contents(folder) == ["photo.jpg"])
     }
 
-    @Test func oneBadFileInABatchLeavesTheOthersWritten() throws {
+    @Test func oneBadFileInABatchLeavesTheOthersWritten() async throws {
         for (i, size) in [(320, 240), (180, 320), (500, 375), (64, 64), (100, 80)].enumerated() {
             try write(PipelineFixtures.jpeg(width: size.0, height: size.1), "p\(i).jpg")
         }
         try write(Array("not a photo".utf8), "bad.jpg")
         let inputs = ["p0.jpg", "p1.jpg", "bad.jpg", "p2.jpg", "p3.jpg", "p4.jpg"]
-        let result = try predict(inputs + ["--output", "maps", "--batch", "4", "--model", model])
+        let result = try await predict(inputs + ["--output", "maps", "--batch", "4", "--model", model])
         #expect(result.status == 1)
         #expect(result.stderr == "depthd: bad.jpg: not an image: the data starts with neither a JPEG nor a PNG signature\n")
         let written = try DepthdProcess.contents(folder.appendingPathComponent("maps"))
@@ -149,12 +149,12 @@ import Testing
         #expect(p1.height == 320)
     }
 
-    @Test func twoPhotosWithOneOutputNameDoNotOverwriteEachOther() throws {
+    @Test func twoPhotosWithOneOutputNameDoNotOverwriteEachOther() async throws {
         for sub in ["a", "b"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: false)
             try write(PipelineFixtures.jpeg(width: 64, height: 48), "\(sub)/x.jpg")
         }
-        let result = try predict(["a/x.jpg", "b/x.jpg", "--output", "maps", "--model", model])
+        let result = try await predict(["a/x.jpg", "b/x.jpg", "--output", "maps", "--model", model])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("depthd: b/x.jpg: its output maps/x-depth.png would overwrite the output of a/x.jpg"))
         #expect(try DepthdProcess.contents(folder.appendingPathComponent("maps")) == ["x-depth.png"])
@@ -162,20 +162,20 @@ import Testing
 
     // MARK: weights
 
-    @Test func missingModelIsReportedPlainly() throws {
+    @Test func missingModelIsReportedPlainly() async throws {
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
-        let result = try predict(["photo.jpg", "--model", "nowhere/model.safetensors"])
+        let result = try await predict(["photo.jpg", "--model", "nowhere/model.safetensors"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("model file not found"), "\(result.stderr)")
         #expect(result.stderr.contains("nowhere/model.safetensors"))
         #expect(try DepthdProcess.contents(folder) == ["photo.jpg"])
     }
 
-    @Test func defaultModelIsSearchedAndReportedWhenAbsent() throws {
+    @Test func defaultModelIsSearchedAndReportedWhenAbsent() async throws {
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
         let candidates = ServiceConfiguration().modelCandidates(executablePath: try DepthdProcess.binary()).dropFirst()
         let installed = candidates.filter { FileManager.default.fileExists(atPath: $0) }
-        let result = try predict(["photo.jpg"])
+        let result = try await predict(["photo.jpg"])
         guard installed.isEmpty else {
             // A machine with the model installed (e.g. the container image) finds it instead.
             #expect(result.status == 0, "found \(installed): \(result.stderr)")
@@ -186,11 +186,11 @@ import Testing
         #expect(try DepthdProcess.contents(folder) == ["photo.jpg"])
     }
 
-    @Test func defaultModelIsFoundInTheWorkingDirectory() throws {
+    @Test func defaultModelIsFoundInTheWorkingDirectory() async throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("models"), withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("models/eigen2014-synthetic.safetensors").path)
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
-        let result = try predict(["photo.jpg"])
+        let result = try await predict(["photo.jpg"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Gray16Image.decodePNG(read("photo-depth.png")).width == 64)
     }
@@ -204,7 +204,7 @@ import Testing
     ]
 
     @Test(arguments: 0..<badWeights.count)
-    func badWeightsFileIsRefusedNamingItAndTheReason(_ index: Int) throws {
+    func badWeightsFileIsRefusedNamingItAndTheReason(_ index: Int) async throws {
         let (name, transform, reason) = Self.badWeights[index]
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
         let bad = transform(original)
@@ -212,7 +212,7 @@ import Testing
         try write(bad, name)
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
         let before = try DepthdProcess.contents(folder)
-        let result = try predict(["photo.jpg", "--model", name])
+        let result = try await predict(["photo.jpg", "--model", name])
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("depthd: model \(name): "), "\(result.stderr)")
         #expect(result.stderr.contains(reason), "\(result.stderr)")
@@ -220,10 +220,10 @@ import Testing
         #expect(try DepthdProcess.contents(folder) == before)
     }
 
-    @Test func badArgumentsAreUsageErrors() throws {
+    @Test func badArgumentsAreUsageErrors() async throws {
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
         for arguments in [["--format", "gif"], ["--size", "huge"], ["--batch", "0"]] {
-            let result = try predict(["photo.jpg", "--model", model] + arguments)
+            let result = try await predict(["photo.jpg", "--model", model] + arguments)
             #expect(result.status == 64, "\(arguments)")
         }
         #expect(try DepthdProcess.contents(folder) == ["photo.jpg"])

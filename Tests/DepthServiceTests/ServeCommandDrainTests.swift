@@ -25,9 +25,13 @@ struct ServeCommandDrainTests {
         // A request whose body is only half sent is in progress when SIGTERM arrives.
         let photo = try ServiceFixtures.jpeg(width: 320, height: 240)
         let client = try RawClient(port: port)
-        let head = RawClient.head("POST", "/v1/depth", headers: [("Content-Type", "image/jpeg")], bodyLength: photo.count)
-        try await client.send(head + photo.prefix(photo.count / 2))
-        try await Task.sleep(for: .milliseconds(200))
+        // The interim 100 proves the server has parsed the head (the connection is mid-body, not
+        // idle) before SIGTERM; a fixed sleep lost that race on a loaded machine.
+        let head = RawClient.head("POST", "/v1/depth", headers: [("Content-Type", "image/jpeg"), ("Expect", "100-continue")],
+                                  bodyLength: photo.count)
+        try await client.send(head)
+        #expect(try await client.readResponse()?.status == 100)
+        try await client.send(Array(photo.prefix(photo.count / 2)))
         #expect(kill(process.processIdentifier, SIGTERM) == 0)
 
         // The listener closes: new connections are refused while the old one is served.

@@ -4,7 +4,14 @@ import Testing
 
 @Suite struct ShutdownLiveTests {
     @Test func shutdownFinishesTheRequestInFlightAndClosesIdleConnections() async throws {
-        let server = HTTPServer(configuration: testConfiguration(), handler: testHandler)
+        // The busy request is held until shutdown has begun (a fixed delay lost that race when a
+        // loaded machine ran the shutdown task late).
+        let release = Recorder<Bool>()
+        let server = HTTPServer(configuration: testConfiguration()) { request in
+            guard request.path == "/held" else { return await testHandler(request) }
+            while release.values.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+            return HTTPResponse(status: 200, text: "slow done")
+        }
         try server.start()
         let port = server.port
 
@@ -13,12 +20,13 @@ import Testing
         #expect(try await idle.readResponse()?.status == 200)
 
         let busy = try RawClient(port: port)
-        try await busy.send("GET /slow?ms=700&tag=done HTTP/1.1\r\nHost: t\r\n\r\n")
+        try await busy.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(await eventually { server.inFlightRequests == 1 })
 
         let shutdown = Task { await server.shutdown(gracePeriod: .seconds(10)) }
         // The idle keep-alive connection is closed without waiting for the grace period.
         #expect(try await idle.isClosedByServer())
+        release.append(true)
         // The request in flight completes in full, and says the connection ends.
         let response = try #require(try await busy.readResponse())
         #expect(response.status == 200)
@@ -34,7 +42,8 @@ import Testing
         let server = HTTPServer(configuration: testConfiguration(), handler: testHandler)
         try server.start()
         let client = try RawClient(port: server.port)
-        try await client.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        // Far longer than the grace period even when a loaded machine runs the shutdown task late.
+        try await client.send("GET /slow?ms=60000 HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(await eventually { server.inFlightRequests == 1 })
         await server.shutdown(gracePeriod: .milliseconds(200))
         #expect(server.openConnections == 0)

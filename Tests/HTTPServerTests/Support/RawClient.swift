@@ -22,7 +22,7 @@ final class RawClient: @unchecked Sendable {
     private let ioQueue = DispatchQueue(label: "RawClient")
     private var buffer: [UInt8] = []
 
-    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 5) throws {
+    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 30) throws {
         let address = try SocketAddress(host: host, port: port)
         fd = try syscall("socket") { socket(address.family, Int32(SOCK_STREAM.rawValue), 0) }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
