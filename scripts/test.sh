@@ -33,8 +33,12 @@ run() {
 }
 
 run swift-build 'Build complete|error:' swift build
-# Bounded, so that a hang fails the run instead of eating CI's 90 minutes.
-run swift-test 'Test run with|Executed [0-9]+ tests|error:' timeout "${DEPTHD_SWIFT_TEST_TIMEOUT:-1200}" swift test
+run swift-build-tests 'Build complete|error:' swift build --build-tests
+# Serial (Swift's cooperative pool has as many threads as cores, and CPU-heavy tests running beside
+# the live-server tests starve them on a 2-core machine) and bounded, so that a hang fails the run
+# instead of eating CI's 90 minutes.
+run swift-test 'Test run with|Executed [0-9]+ tests|error:' \
+    timeout "${DEPTHD_SWIFT_TEST_TIMEOUT:-1800}" swift test --skip-build --no-parallel
 if [ -d training/tests ]; then
     run pytest-training '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest training/tests -q
 fi
