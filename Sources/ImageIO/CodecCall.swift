@@ -18,4 +18,23 @@ enum CodecCall {
         default: throw ImageError.corrupt(format, detail: detail.isEmpty ? "decoder error \(status)" : detail)
         }
     }
+
+    /// Runs a decode call that writes `count` elements into a new array, all or nothing: on any
+    /// error the partly written array is dropped and the error thrown.
+    static func decode<Element>(_ format: ImageFormat, count: Int, maxScans: Int = 0,
+                                _ body: (UnsafeMutablePointer<Element>?, UnsafeMutablePointer<CChar>) -> Int32)
+        throws -> [Element] {
+        var failure: Error?
+        let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do {
+                try run(format, maxScans: maxScans) { message in body(buffer.baseAddress, message) }
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return values
+    }
 }

@@ -17,22 +17,12 @@ public struct Gray16Image: Sendable, Equatable {
         }
         let size = header.storedSize
         let count = size.width * size.height
-        var failure: Error?
-        let values = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
-                try CodecCall.run(.png) { message in
-                    bytes.withUnsafeBufferPointer { input in
-                        cic_png_decode_gray16(input.baseAddress, input.count, buffer.baseAddress, count,
-                                              UInt32(size.width), UInt32(size.height), message)
-                    }
-                }
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
+        let values: [UInt16] = try CodecCall.decode(.png, count: count) { output, message in
+            bytes.withUnsafeBufferPointer { input in
+                cic_png_decode_gray16(input.baseAddress, input.count, output, count,
+                                      UInt32(size.width), UInt32(size.height), message)
             }
         }
-        if let failure { throw failure }
         return Gray16Image(width: size.width, height: size.height, values: values)
     }
 }

@@ -115,44 +115,24 @@ public enum ImageDecoder {
                            limits: DecodeLimits) throws -> RGBImage {
         let size = scaledSize(storedSize, scale: scale)
         let count = size.width * size.height * 3
-        var failure: Error?
-        let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
-                try CodecCall.run(.jpeg, maxScans: limits.maxProgressiveScans) { message in
-                    bytes.withUnsafeBufferPointer { input in
-                        cic_jpeg_decode(input.baseAddress, input.count, Int32(scale),
-                                        Int32(clamping: limits.maxProgressiveScans), buffer.baseAddress, count,
-                                        UInt32(size.width), UInt32(size.height), message)
-                    }
-                }
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
+        let pixels: [UInt8] = try CodecCall.decode(.jpeg, count: count, maxScans: limits.maxProgressiveScans) { output, message in
+            bytes.withUnsafeBufferPointer { input in
+                cic_jpeg_decode(input.baseAddress, input.count, Int32(scale),
+                                Int32(clamping: limits.maxProgressiveScans), output, count,
+                                UInt32(size.width), UInt32(size.height), message)
             }
         }
-        if let failure { throw failure }
         return RGBImage(uncheckedWidth: size.width, height: size.height, pixels: pixels)
     }
 
     static func decodePNG(_ bytes: [UInt8], size: PixelSize) throws -> RGBImage {
         let count = size.width * size.height * 3
-        var failure: Error?
-        let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
-                try CodecCall.run(.png) { message in
-                    bytes.withUnsafeBufferPointer { input in
-                        cic_png_decode(input.baseAddress, input.count, buffer.baseAddress, count,
-                                       UInt32(size.width), UInt32(size.height), message)
-                    }
-                }
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
+        let pixels: [UInt8] = try CodecCall.decode(.png, count: count) { output, message in
+            bytes.withUnsafeBufferPointer { input in
+                cic_png_decode(input.baseAddress, input.count, output, count,
+                               UInt32(size.width), UInt32(size.height), message)
             }
         }
-        if let failure { throw failure }
         return RGBImage(uncheckedWidth: size.width, height: size.height, pixels: pixels)
     }
 }
