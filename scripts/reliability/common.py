@@ -200,3 +200,11 @@ def describe_latencies(values: list[float]) -> str:
     return (f"n={len(values)} p50={percentile(values, 50) * 1000:.0f} ms p90={percentile(values, 90) * 1000:.0f} ms "
             f"p99={percentile(values, 99) * 1000:.0f} ms max={max(values) * 1000:.0f} ms "
             f"mean={statistics.mean(values) * 1000:.0f} ms")
+
+
+def finish(server: Server, ok: bool) -> int:
+    """Stops the server, prints its exit status and the verdict; returns the script's exit code."""
+    code = server.stop()
+    print(f"depthd exit status {code}")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1

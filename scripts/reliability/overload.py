@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import base_arguments, depth_request, describe_latencies, image_bytes, start_server  # noqa: E402
+from common import base_arguments, finish, depth_request, describe_latencies, image_bytes, start_server  # noqa: E402
 
 DEADLINE = 30.0  # seconds; no request may take longer (the server's request timeout is below it)
 
@@ -101,11 +101,10 @@ def main() -> int:
         growth = 100 * (afters[-1][0] - afters[0][0]) / afters[0][0]
         print(f"RSS after round 1 -> after round {args.rounds}: {afters[0][0]} -> {afters[-1][0]} KiB ({growth:+.1f}%)")
         ok = ok and growth < 5
-    finally:
-        code = server.stop()
-    print(f"depthd exit status {code}")
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    except BaseException:
+        server.stop()
+        raise
+    return finish(server, ok)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import base_arguments, depth_request, describe_latencies, image_bytes, require_tool, start_server  # noqa: E402
+from common import base_arguments, finish, depth_request, describe_latencies, image_bytes, require_tool, start_server  # noqa: E402
 
 
 def attacks(url: str, connections: int, seconds: int, slow_read_seconds: int) -> dict[str, list[str]]:
@@ -94,11 +94,10 @@ def main() -> int:
                     print(f"    {r.status} {r.error} {r.seconds:.2f} s {r.body[:200]!r}")
             time.sleep(10)  # let the server drop what is left before the next attack
         print(f"after: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
-    finally:
-        code = server.stop()
-    print(f"depthd exit status {code}")
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    except BaseException:
+        server.stop()
+        raise
+    return finish(server, ok)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import base_arguments, depth_request, http_request, image_bytes, start_server  # noqa: E402
+from common import base_arguments, finish, depth_request, http_request, image_bytes, start_server  # noqa: E402
 
 WARMUP_FRACTION = 0.1
 
@@ -127,11 +127,10 @@ def main() -> int:
         print(f"5xx other than 503 (and the designed 505 to HTTP/2.0): {server_errors or 'none'}; "
               f"malformed HTTP not answered as designed: {misanswered or 'none'}; no response: {transport or 'none'}")
         ok = issued >= args.requests and growth < 5 and end[1] <= warm[1] + 2 and not server_errors and not misanswered
-    finally:
-        code = server.stop()
-    print(f"depthd exit status {code}")
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    except BaseException:
+        server.stop()
+        raise
+    return finish(server, ok)
 
 
 if __name__ == "__main__":
