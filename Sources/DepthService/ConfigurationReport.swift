@@ -19,6 +19,7 @@ extension ServiceConfiguration {
         case .headerTimeout: Self.number(headerTimeout.seconds)
         case .bodyTimeout: Self.number(bodyTimeout.seconds)
         case .idleTimeout: Self.number(idleTimeout.seconds)
+        case .minResponseRate: String(minResponseRate)
         case .maxConnections: String(maxConnections)
         case .maxRequestsPerConnection: String(maxRequestsPerConnection)
         case .requestTimeout: Self.number(requestTimeout.seconds)

@@ -38,6 +38,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var headerTimeout: Duration = .seconds(10)
     public var bodyTimeout: Duration = .seconds(30)
     public var idleTimeout: Duration = .seconds(60)
+    /// Bytes per second below which a client taking its response is cut off (slow-read defence);
+    /// 0 turns the check off. 4 KiB/s passes any real link, including a poor mobile one.
+    public var minResponseRate = 4096
     public var maxConnections = 512
     public var maxRequestsPerConnection = 1000
     /// How long a request may wait for a model worker before it is answered 503.
@@ -131,6 +134,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
             check(value > .zero && value <= .seconds(3600), setting, value, "expected more than 0 and at most 3600 seconds")
         }
         check(gracePeriod >= .zero && gracePeriod <= .seconds(3600), .gracePeriod, gracePeriod, "expected 0...3600 seconds")
+        check((0...(1 << 30)).contains(minResponseRate), .minResponseRate, minResponseRate,
+              "expected 0...1073741824 bytes per second (0 turns the check off)")
         check((1...1_000_000).contains(maxConnections), .maxConnections, maxConnections, "expected 1...1000000 connections")
         check(maxRequestsPerConnection >= 1, .maxRequestsPerConnection, maxRequestsPerConnection, "expected at least 1")
         return problems

@@ -5,7 +5,7 @@ import Logging
 public enum Setting: String, Sendable, CaseIterable, Hashable {
     case host, port, modelPath, workers, blasThreads, maxBatch, batchWait, queueDepth
     case maxBodyBytes, maxPixels, maxHeaderBytes
-    case headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxRequestsPerConnection
+    case headerTimeout, bodyTimeout, idleTimeout, minResponseRate, maxConnections, maxRequestsPerConnection
     case requestTimeout, gracePeriod, logLevel, logFormat
 
     /// The environment variable, e.g. `DEPTHD_PORT`.
@@ -25,6 +25,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .headerTimeout: "DEPTHD_HEADER_TIMEOUT_S"
         case .bodyTimeout: "DEPTHD_BODY_TIMEOUT_S"
         case .idleTimeout: "DEPTHD_IDLE_TIMEOUT_S"
+        case .minResponseRate: "DEPTHD_MIN_RESPONSE_RATE"
         case .maxConnections: "DEPTHD_MAX_CONNECTIONS"
         case .maxRequestsPerConnection: "DEPTHD_MAX_REQUESTS_PER_CONNECTION"
         case .requestTimeout: "DEPTHD_REQUEST_TIMEOUT_S"
@@ -69,6 +70,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .headerTimeout: "Seconds to receive the request head (408 beyond)."
         case .bodyTimeout: "Seconds to receive the request body (408 beyond)."
         case .idleTimeout: "Seconds an idle keep-alive connection stays open."
+        case .minResponseRate: "Bytes per second a client must take its response at, after 10 s of grace (0 turns it off)."
         case .maxConnections: "Simultaneous connections; more are refused at once."
         case .maxRequestsPerConnection: "Requests served on one keep-alive connection before it is closed."
         case .requestTimeout: "Seconds a request may wait for a model worker (503 beyond)."
@@ -98,6 +100,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .headerTimeout: configuration.headerTimeout = try duration(trimmed)
         case .bodyTimeout: configuration.bodyTimeout = try duration(trimmed)
         case .idleTimeout: configuration.idleTimeout = try duration(trimmed)
+        case .minResponseRate: configuration.minResponseRate = try integer(trimmed)
         case .maxConnections: configuration.maxConnections = try integer(trimmed)
         case .maxRequestsPerConnection: configuration.maxRequestsPerConnection = try integer(trimmed)
         case .requestTimeout: configuration.requestTimeout = try duration(trimmed)

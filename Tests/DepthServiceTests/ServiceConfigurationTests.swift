@@ -65,6 +65,18 @@ struct ServiceConfigurationTests {
         #expect(text.contains("--max-batch=1000: expected a batch size 1...64"))
     }
 
+    @Test func minimumResponseRateIsReadAndZeroTurnsItOff() throws {
+        #expect(try ServiceConfiguration.resolve(environment: [:], coreCount: 2).minResponseRate == 4096)
+        #expect(try ServiceConfiguration.resolve(environment: ["DEPTHD_MIN_RESPONSE_RATE": "0"], coreCount: 2).minResponseRate == 0)
+        let flagged = try ServiceConfiguration.resolve(
+            environment: ["DEPTHD_MIN_RESPONSE_RATE": "100"], flags: [.minResponseRate: "65536"], coreCount: 2)
+        #expect(flagged.minResponseRate == 65536)
+        let error = try #require(throws: ConfigurationError.self) {
+            try ServiceConfiguration.resolve(environment: ["DEPTHD_MIN_RESPONSE_RATE": "-1"], coreCount: 2)
+        }
+        #expect(error.description.contains("DEPTHD_MIN_RESPONSE_RATE=-1: expected 0...1073741824 bytes per second"))
+    }
+
     @Test func extremeNumbersAreRejectedWithoutTrapping() throws {
         let huge = String(Int.max)
         let error = try #require(throws: ConfigurationError.self) {

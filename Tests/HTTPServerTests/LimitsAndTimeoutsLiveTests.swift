@@ -116,6 +116,39 @@ import Testing
         }
     }
 
+    @Test func readerBelowTheMinimumResponseRateIsResetThoughItKeepsReading() async throws {
+        var configuration = testConfiguration()
+        configuration.minimumResponseRate = 2 * 1024 * 1024
+        configuration.responseRateGracePeriod = .milliseconds(500)
+        try await withServer(configuration) { server in
+            // 8 MiB must be taken within 0.5 s + 4 s; more than the server's send buffer can absorb.
+            let size = 8 * 1024 * 1024
+            let trickler = try RawClient(port: server.port, receiveBufferBytes: 4096)
+            try await trickler.send("GET /big?bytes=\(size) HTTP/1.1\r\nHost: t\r\n\r\n")
+            // 1 KiB every 20 ms: progress far inside the 30 s stall timeout, but about 50 KiB/s.
+            var received = 0
+            var endedByServer = false
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .seconds(30) {
+                let count = try await trickler.receive(upTo: 1024)
+                if count == 0 {
+                    endedByServer = true
+                    break
+                }
+                received += count
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(endedByServer)
+            #expect(received < size)
+            #expect(await eventually { server.openConnections == 0 })
+
+            // A reader that keeps up gets the same response whole under the same rule.
+            let reader = try RawClient(port: server.port)
+            try await reader.send("GET /big?bytes=\(size) HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await reader.readResponse()?.body == patternBytes(size))
+        }
+    }
+
     @Test func gaugesCountConnectionsAndRequestsInFlight() async throws {
         try await withServer { server in
             #expect(server.openConnections == 0)

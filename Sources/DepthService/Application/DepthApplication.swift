@@ -96,6 +96,7 @@ public final class DepthApplication: Sendable {
         server.headTimeout = configuration.headerTimeout
         server.bodyTimeout = configuration.bodyTimeout
         server.idleTimeout = configuration.idleTimeout
+        server.minimumResponseRate = configuration.minResponseRate > 0 ? configuration.minResponseRate : nil
         server.maxConnections = configuration.maxConnections
         server.maxRequestsPerConnection = configuration.maxRequestsPerConnection
         server.shutdownGracePeriod = configuration.gracePeriod

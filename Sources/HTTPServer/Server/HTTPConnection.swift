@@ -37,6 +37,9 @@ final class HTTPConnection: @unchecked Sendable {
     private var peerClosed = false
     private var draining = false
     private var requestStart: ContinuousClock.Instant?
+    /// When the response being written must be in the kernel's hands (``HTTPServerConfiguration/minimumResponseRate``).
+    private var writeDeadline: ContinuousClock.Instant?
+    private var resetOnClose = false
     private var currentHead: HTTPRequestHead?
     // 32 KiB per connection: large uploads still take few reads, 1024 idle connections cost 32 MiB.
     private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
@@ -162,9 +165,7 @@ final class HTTPConnection: @unchecked Sendable {
                                              http10KeepAlive: keepAlive && head.version == .http1_0)
         observe(method: head.method, path: head.path, status: response.status,
                 requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count)
-        enter(.writing)
-        pauseReading()
-        send(bytes) { [self] in
+        write(response: bytes) { [self] in
             if keepAlive { awaitNextRequest() } else { lingerThenClose() }
         }
     }
@@ -176,9 +177,7 @@ final class HTTPConnection: @unchecked Sendable {
         let bytes = ResponseWriter.serialize(response, keepAlive: false, includeBody: true, serverName: configuration.serverName)
         observe(method: currentHead?.method, path: currentHead?.path, status: error.status,
                 requestBodyBytes: 0, responseBodyBytes: response.body.count)
-        enter(.writing)
-        pauseReading()
-        send(bytes) { [self] in lingerThenClose() }
+        write(response: bytes) { [self] in lingerThenClose() }
     }
 
     private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int) {
@@ -214,6 +213,16 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: - Writing
 
+    /// Writes a whole response with reading paused, under the stall timeout and the rate deadline.
+    private func write(response bytes: [UInt8], then completion: @escaping () -> Void) {
+        if let rate = configuration.minimumResponseRate, rate > 0 {
+            writeDeadline = .now + configuration.responseRateGracePeriod + .seconds(Double(bytes.count) / Double(rate))
+        }
+        enter(.writing)
+        pauseReading()
+        send(bytes, then: completion)
+    }
+
     private func send(_ bytes: [UInt8], then completion: (() -> Void)? = nil) {
         output.append(contentsOf: bytes)
         if let completion { afterFlush = completion }
@@ -238,7 +247,7 @@ final class HTTPConnection: @unchecked Sendable {
             }
             outputOffset += written
             // Progress restarts the stall clock; a peer that reads nothing for the whole timeout is dropped.
-            if phase == .writing { arm(configuration.writeStallTimeout) }
+            if phase == .writing { armWriteTimer() }
         }
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
@@ -253,11 +262,12 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func enter(_ next: Phase) {
         phase = next
+        if next != .writing { writeDeadline = nil }
         switch next {
         case .awaitingRequest: arm(configuration.idleTimeout)
         case .readingHead: arm(configuration.headTimeout)
         case .readingBody: arm(configuration.bodyTimeout)
-        case .writing: arm(configuration.writeStallTimeout)
+        case .writing: armWriteTimer()
         case .lingering: arm(configuration.lingerTimeout)
         case .handling, .closed: timer?.schedule(deadline: .distantFuture)
         }
@@ -267,11 +277,21 @@ final class HTTPConnection: @unchecked Sendable {
         timer?.schedule(deadline: .now() + duration.dispatchInterval)
     }
 
+    /// The stall timeout from now, or less when the response's rate deadline comes first.
+    private func armWriteTimer() {
+        var wait = configuration.writeStallTimeout
+        if let writeDeadline { wait = max(.zero, min(wait, writeDeadline - .now)) }
+        arm(wait)
+    }
+
     private func timerFired() {
         switch phase {
         case .readingHead, .readingBody:
             reject(HTTPParseError(status: 408, reason: "request not received within the time limit"))
-        case .awaitingRequest, .writing, .lingering:
+        case .writing:
+            // A peer too slow to take its response: discard what the kernel still holds for it.
+            close(resetting: true)
+        case .awaitingRequest, .lingering:
             close()
         case .handling, .closed:
             break
@@ -307,10 +327,12 @@ final class HTTPConnection: @unchecked Sendable {
         writeWatch = .paused
     }
 
-    /// Closes at once. The descriptor itself is closed once both sources have been cancelled,
-    /// so Dispatch never watches a number the kernel may already have reused.
-    func close() {
+    /// Closes at once (`resetting`: with a reset, unsent bytes discarded). The descriptor itself is
+    /// closed once both sources have been cancelled, so Dispatch never watches a number the kernel
+    /// may already have reused.
+    func close(resetting: Bool = false) {
         guard phase != .closed else { return }
+        resetOnClose = resetting
         enter(.closed)
         timer?.cancel()
         readSource?.cancel()
@@ -328,7 +350,7 @@ final class HTTPConnection: @unchecked Sendable {
     private func sourceCancelled() {
         sourcesToCancel -= 1
         guard sourcesToCancel == 0 else { return }
-        Socket.close(fd)
+        if resetOnClose { Socket.abort(fd) } else { Socket.close(fd) }
         readSource = nil
         writeSource = nil
         timer = nil

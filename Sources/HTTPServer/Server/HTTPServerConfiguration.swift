@@ -31,6 +31,14 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// How long a response write may make no progress (a peer not reading) before the connection is dropped.
     public var writeStallTimeout: Duration = .seconds(30)
+    /// The slowest average rate, in bytes per second, at which a peer may take a response once
+    /// ``responseRateGracePeriod`` has passed: each response must be handed to the kernel within
+    /// grace + size / rate, else the connection is reset. It bounds the slow-read attack, in which
+    /// a peer reads a few bytes before every stall timeout and holds the connection for ever.
+    /// nil turns the check off (the stall timeout still applies).
+    public var minimumResponseRate: Int? = 4096
+    /// Time every response gets before ``minimumResponseRate`` applies.
+    public var responseRateGracePeriod: Duration = .seconds(10)
     /// After an error response the write side is shut and unread input drained this long, so the
     /// client reads the response instead of a reset.
     public var lingerTimeout: Duration = .seconds(2)

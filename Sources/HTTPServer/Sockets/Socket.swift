@@ -92,6 +92,14 @@ enum Socket {
         _ = try? syscall("shutdown") { shutdown(fd, Int32(SHUT_WR)) }
     }
 
+    /// Closes so that the kernel discards unsent bytes and sends a reset (SO_LINGER 0), freeing the
+    /// send buffer at once; for peers dropped for not reading.
+    static func abort(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+    }
+
     static func close(_ fd: Int32) {
         // close is not retried on EINTR: on Linux the descriptor is released even then.
         _ = Glibc.close(fd)

@@ -22,9 +22,14 @@ final class RawClient: @unchecked Sendable {
     private let ioQueue = DispatchQueue(label: "RawClient")
     private var buffer: [UInt8] = []
 
-    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 30) throws {
+    /// `receiveBufferBytes` shrinks the kernel's receive buffer (set before connecting, so the
+    /// advertised window stays small), as a slow-read attacker does.
+    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 30, receiveBufferBytes: Int32? = nil) throws {
         let address = try SocketAddress(host: host, port: port)
         fd = try syscall("socket") { socket(address.family, Int32(SOCK_STREAM.rawValue), 0) }
+        if var size = receiveBufferBytes {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -51,6 +56,20 @@ final class RawClient: @unchecked Sendable {
     /// Reads one response (an interim 1xx too); nil if the server closed before sending one.
     func readResponse(bodyExpected: Bool = true) async throws -> RawResponse? {
         try await offload { try self.readResponseBlocking(bodyExpected: bodyExpected) }
+    }
+
+    /// Takes at most `limit` bytes off the socket, waiting for at least one; 0 at end of stream or reset.
+    func receive(upTo limit: Int) async throws -> Int {
+        try await offload {
+            var chunk = [UInt8](repeating: 0, count: limit)
+            return try chunk.withUnsafeMutableBytes { raw -> Int in
+                do {
+                    return try syscall("recv") { recv(self.fd, raw.baseAddress, raw.count, 0) }
+                } catch let error as SocketError where error.errorNumber == ECONNRESET {
+                    return 0
+                }
+            }
+        }
     }
 
     /// True when the server has closed the connection (EOF or reset) and sent nothing more.
