@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One-way dependencies: CImageCodecs <- ImageIO; CBLAS <- DepthNet; HTTPServer stands alone;
-// DepthService joins them; the depthd executable is a thin command line over DepthService.
+// DepthService joins them (CMalloc: glibc's malloc tuning); the depthd executable is a thin
+// command line over DepthService.
 let package = Package(
     name: "depthd",
     platforms: [.macOS(.v14)],
@@ -25,13 +26,15 @@ let package = Package(
         ),
         // OpenBLAS through its CBLAS header (Debian: libopenblas-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // glibc's <malloc.h> (mallopt), header only.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "DepthNet", dependencies: ["CBLAS"]),
         .target(name: "HTTPServer"),
         .target(
             name: "DepthService",
             dependencies: [
-                "ImageIO", "DepthNet", "HTTPServer",
+                "ImageIO", "DepthNet", "HTTPServer", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The one copy of the API description; /openapi.yaml at the root is a symlink to it.
@@ -52,7 +55,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"], exclude: ["Golden"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer"],
+        .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer", "CMalloc"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -61,6 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private static func serve(_ configuration: ServiceConfiguration, logger: Logger) async throws {
+        // Before any request thread exists: keeps resident memory flat under sustained load.
+        let allocator = AllocatorTuning.applyServerDefaults(environment: ProcessInfo.processInfo.environment)
         // Listen for SIGTERM/SIGINT first, so that one arriving during start-up also drains.
         let signals = ShutdownSignals(forwardingProcessSignals: true)
         // One line in the settings' own order: DEPTHD_HOST=0.0.0.0 DEPTHD_PORT=9000(--port) ...
@@ -68,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
             "\(entry.setting.environmentVariable)=\(entry.value)" + (entry.origin == "default" ? "" : "(\(entry.origin))")
         }.joined(separator: " ")
         logger.info("depthd starting", metadata: ["configuration": .string(settings),
-                                                  "cores": .stringConvertible(ProcessInfo.processInfo.activeProcessorCount)])
+                                                  "cores": .stringConvertible(ProcessInfo.processInfo.activeProcessorCount),
+                                                  "malloc": .string(allocator.isEmpty ? "from the environment" : allocator.joined(separator: " "))])
         for warning in configuration.warnings() { logger.warning("\(warning)") }
 
         let model: DepthModel
