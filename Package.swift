@@ -54,8 +54,11 @@ let package = Package(
         .executableTarget(name: "http-parse-probe", dependencies: ["HTTPServer"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"], exclude: ["Golden"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "DepthServiceTests", dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer", "CMalloc"],
+        // The raw-socket client both live suites drive their servers with.
+        .target(name: "LiveTestSupport", dependencies: ["HTTPServer"], path: "Tests/LiveTestSupport"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LiveTestSupport"]),
+        .testTarget(name: "DepthServiceTests",
+                    dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer", "CMalloc", "LiveTestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,7 @@ import FoundationNetworking
 import ImageIO
 import Testing
 @testable import DepthService
+import LiveTestSupport
 
 /// POST /v1/depth end to end on a live server: real JPEG and PNG files, raw and multipart, compared
 /// with the depth pipeline run directly on the same bytes.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DepthService
+import LiveTestSupport
 
 /// /metrics, /v1/model, /openapi.yaml and the demo page on a live service.
 @Suite("Operations endpoints (live)", .timeLimit(.minutes(2)))

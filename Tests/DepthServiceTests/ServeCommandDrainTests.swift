@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LiveTestSupport
 
 /// The real `depthd serve` binary as a subprocess: SIGTERM while a request is in flight closes the
 /// listener, lets that request finish, and exits 0.
@@ -29,9 +30,9 @@ struct ServeCommandDrainTests {
         // idle) before SIGTERM; a fixed sleep lost that race on a loaded machine.
         let head = RawClient.head("POST", "/v1/depth", headers: [("Content-Type", "image/jpeg"), ("Expect", "100-continue")],
                                   bodyLength: photo.count)
-        try await client.send(head)
+        try await client.send(bytes: head)
         #expect(try await client.readResponse()?.status == 100)
-        try await client.send(Array(photo.prefix(photo.count / 2)))
+        try await client.send(bytes: Array(photo.prefix(photo.count / 2)))
         #expect(kill(process.processIdentifier, SIGTERM) == 0)
 
         // The listener closes: new connections are refused while the old one is served.
@@ -44,7 +45,7 @@ struct ServeCommandDrainTests {
         #expect(refused, "the listener closed after SIGTERM")
         #expect(process.isRunning, "still running while a request is in flight")
 
-        try await client.send(Array(photo.suffix(from: photo.count / 2)))
+        try await client.send(bytes: Array(photo.suffix(from: photo.count / 2)))
         let response = try #require(try await client.readResponse())
         #expect(response.status == 200)
         #expect(PNGHeader(response.body) == PNGHeader(width: 320, height: 240, bitDepth: 16, colorType: 0))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DepthService
+import LiveTestSupport
 
 /// Every refusal of the live service is application/problem+json with a detail a person can act on.
 @Suite("Service errors (live)", .timeLimit(.minutes(2)))

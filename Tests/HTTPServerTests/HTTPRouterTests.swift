@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTPServer
+import LiveTestSupport
 
 @Suite struct HTTPRouterTests {
     private var router: HTTPRouter {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import LiveTestSupport
 
 /// Timeouts and connection limits, with short configured timeouts. Each test asserts what the
 /// server did (a 408, a close, a 503), never how fast: the client's receive timeout (5 s) is only

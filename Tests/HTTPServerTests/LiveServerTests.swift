@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import LiveTestSupport
 
 @Suite struct LiveServerTests {
     @Test func servesAGetOnIPv4LoopbackWithFramingHeaders() async throws {

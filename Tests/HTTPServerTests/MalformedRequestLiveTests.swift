@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTPServer
+import LiveTestSupport
 
 /// Issue 6 item 1, the parser-side cases: each malformed request, sent over a real socket, gets
 /// the status RFC 9110/9112 calls for, `Connection: close`, the connection closed, and the server

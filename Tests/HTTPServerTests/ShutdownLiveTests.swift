@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import LiveTestSupport
 
 @Suite struct ShutdownLiveTests {
     @Test func shutdownFinishesTheRequestInFlightAndClosesIdleConnections() async throws {
@@ -35,7 +36,7 @@ import Testing
         await shutdown.value
         #expect(server.openConnections == 0)
         // The listener is gone: new connections are refused.
-        #expect(throws: SocketError(call: "connect", errorNumber: ECONNREFUSED)) { try RawClient(port: port) }
+        #expect(throws: RawClientError(call: "connect", errorNumber: ECONNREFUSED)) { try RawClient(port: port) }
     }
 
     @Test func shutdownClosesWhatOutlivesTheGracePeriod() async throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTPServer
+import LiveTestSupport
 
 /// Issue 6 item 10: request-smuggling probes beyond the CL.TE and TE.CL pair in
 /// MalformedRequestLiveTests. Every probe carries a second request ("GET /smuggled") where an

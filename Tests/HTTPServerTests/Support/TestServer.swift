@@ -1,5 +1,6 @@
 import Foundation
 @testable import HTTPServer
+import LiveTestSupport
 
 /// Test configuration: loopback, port 0, timeouts short enough for fast tests but generous
 /// enough for a loaded 2-core machine.
