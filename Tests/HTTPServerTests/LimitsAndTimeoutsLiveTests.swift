@@ -150,6 +150,30 @@ import LiveTestSupport
         }
     }
 
+    @Test func responseWaitingInTheKernelForAReaderCountsAgainstTheRate() async throws {
+        var configuration = testConfiguration()
+        configuration.minimumResponseRate = 16 * 1024
+        configuration.responseRateGracePeriod = .milliseconds(200)
+        try await withServer(configuration) { server in
+            // 24 KiB fits the kernel's buffers whole: the server is done writing at once and waits
+            // for the next request, but the peer has taken nothing by the deadline (0.2 + 1.5 s).
+            let stalled = try RawClient(port: server.port, receiveBufferBytes: 4096)
+            try await stalled.send("GET /big?bytes=24576 HTTP/1.1\r\nHost: t\r\n\r\n")
+            let prompt = try RawClient(port: server.port)
+            try await prompt.send("GET /big?bytes=24576 HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await prompt.readResponse()?.body.count == 24576)
+            #expect(await eventually(timeout: .seconds(20)) { server.openConnections == 1 })
+            // Reset: the peer gets what its own buffer held, then the end, never the whole response.
+            var received = 0
+            while case let count = try await stalled.receive(upTo: 65536), count > 0 { received += count }
+            #expect(received < 24576)
+            // The reader that took its response keeps its idle connection past the same deadline.
+            try await Task.sleep(for: .seconds(2))
+            try await prompt.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await prompt.readResponse()?.bodyText == "ok /again")
+        }
+    }
+
     @Test func gaugesCountConnectionsAndRequestsInFlight() async throws {
         try await withServer { server in
             #expect(server.openConnections == 0)

@@ -37,8 +37,10 @@ final class HTTPConnection: @unchecked Sendable {
     private var peerClosed = false
     private var draining = false
     private var requestStart: ContinuousClock.Instant?
-    /// When the response being written must be in the kernel's hands (``HTTPServerConfiguration/minimumResponseRate``).
-    private var writeDeadline: ContinuousClock.Instant?
+    /// When every byte of the responses written so far must have reached the peer
+    /// (``HTTPServerConfiguration/minimumResponseRate``); nil when nothing is owed.
+    private var deliveryDeadline: ContinuousClock.Instant?
+    private var idleDeadline: ContinuousClock.Instant?
     private var resetOnClose = false
     private var currentHead: HTTPRequestHead?
     // 32 KiB per connection: large uploads still take few reads, 1024 idle connections cost 32 MiB.
@@ -213,10 +215,17 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: - Writing
 
-    /// Writes a whole response with reading paused, under the stall timeout and the rate deadline.
+    /// Writes a whole response with reading paused, under the stall timeout and the delivery deadline.
     private func write(response bytes: [UInt8], then completion: @escaping () -> Void) {
         if let rate = configuration.minimumResponseRate, rate > 0 {
-            writeDeadline = .now + configuration.responseRateGracePeriod + .seconds(Double(bytes.count) / Double(rate))
+            let now = ContinuousClock.now
+            let allowance = Duration.seconds(Double(bytes.count) / Double(rate))
+            // Earlier (pipelined) responses may still wait in the kernel: this one's time comes after theirs.
+            if let owed = deliveryDeadline, owed > now {
+                deliveryDeadline = owed + allowance
+            } else {
+                deliveryDeadline = now + configuration.responseRateGracePeriod + allowance
+            }
         }
         enter(.writing)
         pauseReading()
@@ -252,6 +261,7 @@ final class HTTPConnection: @unchecked Sendable {
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
         pauseWatchingWritable()
+        if deliveryDeadline != nil, Socket.undeliveredBytes(fd) == 0 { deliveryDeadline = nil }
         if let completion = afterFlush {
             afterFlush = nil
             completion()
@@ -262,9 +272,10 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func enter(_ next: Phase) {
         phase = next
-        if next != .writing { writeDeadline = nil }
         switch next {
-        case .awaitingRequest: arm(configuration.idleTimeout)
+        case .awaitingRequest:
+            idleDeadline = .now + configuration.idleTimeout
+            armIdleTimer()
         case .readingHead: arm(configuration.headTimeout)
         case .readingBody: arm(configuration.bodyTimeout)
         case .writing: armWriteTimer()
@@ -277,11 +288,19 @@ final class HTTPConnection: @unchecked Sendable {
         timer?.schedule(deadline: .now() + duration.dispatchInterval)
     }
 
-    /// The stall timeout from now, or less when the response's rate deadline comes first.
+    /// The stall timeout from now, or less when the delivery deadline comes first.
     private func armWriteTimer() {
-        var wait = configuration.writeStallTimeout
-        if let writeDeadline { wait = max(.zero, min(wait, writeDeadline - .now)) }
-        arm(wait)
+        arm(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+    }
+
+    /// The idle deadline, or the delivery deadline when it comes first (the last response may still
+    /// be in the kernel's send buffer, which the peer drains while the server waits for it).
+    private func armIdleTimer() {
+        arm(earliest(idleDeadline ?? .now, deliveryDeadline))
+    }
+
+    private func earliest(_ deadline: ContinuousClock.Instant, _ other: ContinuousClock.Instant?) -> Duration {
+        max(.zero, min(deadline, other ?? deadline) - .now)
     }
 
     private func timerFired() {
@@ -291,7 +310,16 @@ final class HTTPConnection: @unchecked Sendable {
         case .writing:
             // A peer too slow to take its response: discard what the kernel still holds for it.
             close(resetting: true)
-        case .awaitingRequest, .lingering:
+        case .awaitingRequest:
+            if let owed = deliveryDeadline, owed <= .now {
+                if Socket.undeliveredBytes(fd) > 0 {
+                    close(resetting: true)
+                    return
+                }
+                deliveryDeadline = nil
+            }
+            if let idleDeadline, idleDeadline > .now { armIdleTimer() } else { close() }
+        case .lingering:
             close()
         case .handling, .closed:
             break

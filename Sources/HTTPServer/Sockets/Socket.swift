@@ -100,6 +100,17 @@ enum Socket {
         close(fd)
     }
 
+    /// Bytes written to the socket that the peer has not yet acknowledged (Linux SIOCOUTQ):
+    /// a response can sit whole in the kernel's send buffer while a slow reader takes it. 0 where unknown.
+    static func undeliveredBytes(_ fd: Int32) -> Int {
+        #if os(Linux)
+        var count: Int32 = 0
+        return ioctl(fd, UInt(TIOCOUTQ), &count) == 0 ? Int(count) : 0
+        #else
+        return 0
+        #endif
+    }
+
     static func close(_ fd: Int32) {
         // close is not retried on EINTR: on Linux the descriptor is released even then.
         _ = Glibc.close(fd)
