@@ -10,7 +10,7 @@ import CMalloc
 /// where freed memory stays resident and fragments. A fixed threshold turns that raising off:
 /// every block of 128 KiB or more gets its own mapping, returned to the kernel when freed.
 /// Measured by scripts/reliability/soak.py, 6,000 requests (docs/reliability.md): resident memory
-/// after warm-up went from 147 to 177 MiB (+20%) with the defaults, from 62 to 55 MiB with this.
+/// after warm-up went from 144 to 173 MiB (+20%) with the defaults, from 61 to 54 MiB with this.
 public enum AllocatorTuning {
     /// Blocks at least this large get their own mapping.
     public static let mmapThreshold: Int32 = 128 * 1024

@@ -100,7 +100,8 @@ def main() -> int:
             peak = max((fds for _, fds in samples), default=resting_fds)
             left = samples[-1][1] if samples else resting_fds
             held = peak - resting_fds
-            dropped_by = next((t for t, fds in samples if t > 0 and fds <= resting_fds + 0.1 * held and held > 0), None)
+            after_peak = samples[next((i for i, (_, fds) in enumerate(samples) if fds == peak), 0):]
+            dropped_by = next((t for t, fds in after_peak if held > 0 and fds <= resting_fds + 0.1 * held), None)
             closed = peak - left
             statuses = [r.status for r in results]
             latencies = [r.seconds for r in results if r.status == 200]
