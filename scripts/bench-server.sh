@@ -6,7 +6,7 @@
 #   scripts/bench-server.sh [MODEL] [SECONDS]
 #     MODEL    weights file (default models/eigen2014-synthetic.safetensors)
 #     SECONDS  duration of each wrk run (default 15)
-#   BENCH_BATCHING_OFF=0  skip the DEPTHD_MAX_BATCH=1 comparison
+#   BENCH_BATCHING=0  skip the micro-batching comparison (DEPTHD_MAX_BATCH=4 vs the default, off)
 #
 # Measures: POST /v1/depth with a 640x480 JPEG (a real photo) at concurrency 1, 4 and 16
 # (requests/s, p50, p99, non-2xx answers); engine-only predictions/s with the service's own
@@ -87,9 +87,9 @@ run_wrk depthd-healthz "http://127.0.0.1:$PORT/healthz" 64
 curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^depthd_model_batch_size_(sum|count) ' >> "$WORK/layout"
 stop "$PID"
 
-if [ "${BENCH_BATCHING_OFF:-1}" = 1 ]; then
-    serve_depthd nobatch DEPTHD_MAX_BATCH=1
-    for c in 4 16; do run_wrk "nobatch-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"; done
+if [ "${BENCH_BATCHING:-1}" = 1 ]; then
+    serve_depthd batch4 DEPTHD_MAX_BATCH=4
+    for c in 4 16; do run_wrk "batch4-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"; done
     stop "$PID"
 fi
 
