@@ -86,6 +86,8 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     // Everything below is guarded by `condition`; all waiting (workers) happens on it too.
     private let condition = NSCondition()
     private var queue: [Job] = []
+    /// Places held by ``reserve()`` for requests still being prepared; they count against the capacity.
+    private var reserved = 0
     private var nextID: UInt64 = 0
     private var accepting = true
     private var gatheringWorker: Int? = nil
@@ -146,27 +148,54 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
             expiredInQueue: expiredInQueue, isAccepting: accepting)
     }
 
-    /// Runs `input` on a worker and returns its output with timings.
+    /// Holds a place in the queue for a request whose input is still being prepared (a photo to
+    /// decode), so that a full queue refuses it before that work is spent on it. Pass the slot to
+    /// ``submit(_:slot:queueTimeout:)``, which takes the place, or give it back with ``release(_:)``
+    /// (a no-op once submitted). Throws ``ModelPoolError/overloaded`` when the queued and reserved
+    /// requests fill the capacity, ``ModelPoolError/shuttingDown`` after ``drain()`` began.
+    public func reserve() throws -> QueueSlot {
+        condition.lock(); defer { condition.unlock() }
+        if let refusal = refusalLocked() { throw refusal }
+        reserved += 1
+        return QueueSlot()
+    }
+
+    /// Gives back a slot from ``reserve()`` that was not submitted.
+    public func release(_ slot: QueueSlot) {
+        condition.lock(); defer { condition.unlock() }
+        if slot.take() { reserved -= 1 }
+    }
+
+    /// Why a request arriving now is refused, if it is; counts overload refusals. Call with the lock held.
+    private func refusalLocked() -> (any Error)? {
+        if !accepting { return ModelPoolError.shuttingDown }
+        if liveWorkers == 0, let failure = startFailures.values.first { return failure }
+        if queue.count + reserved >= queueCapacity {
+            rejectedOverloaded += 1
+            return ModelPoolError.overloaded
+        }
+        return nil
+    }
+
+    /// Runs `input` on a worker and returns its output with timings; `slot`, from ``reserve()``,
+    /// is the place it takes in the queue.
     ///
     /// Throws ``ModelPoolError/overloaded`` at once when the queue is full,
     /// ``ModelPoolError/shuttingDown`` after ``drain()`` began, ``ModelPoolError/deadlineExceeded``
     /// when no worker took it within `queueTimeout` (default ``defaultQueueTimeout``), the batch
     /// function's error if it threw, and `CancellationError` if the task is cancelled while queued.
-    public func submit(_ input: Input, queueTimeout: Duration? = nil) async throws -> ModelPoolResult<Output> {
+    public func submit(_ input: Input, slot: QueueSlot? = nil, queueTimeout: Duration? = nil) async throws -> ModelPoolResult<Output> {
         let timeout = queueTimeout ?? defaultQueueTimeout
         let id = allocateID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let now = ContinuousClock.now
                 condition.lock()
+                // The slot's place becomes the job's, so a reserved request is never refused as overloaded.
+                if let slot, slot.take() { reserved -= 1 }
                 let refusal: (any Error)?
-                if !accepting {
-                    refusal = ModelPoolError.shuttingDown
-                } else if liveWorkers == 0, let failure = startFailures.values.first {
-                    refusal = failure
-                } else if queue.count >= queueCapacity {
-                    rejectedOverloaded += 1
-                    refusal = ModelPoolError.overloaded
+                if let refused = refusalLocked() {
+                    refusal = refused
                 } else if Task.isCancelled {
                     refusal = CancellationError()
                 } else {
@@ -429,5 +458,19 @@ extension Duration {
     var dispatchInterval: DispatchTimeInterval {
         let nanoseconds = seconds * 1e9
         return .nanoseconds(Int(min(max(nanoseconds, 0), Double(Int.max / 2))))
+    }
+}
+
+/// A place held in a ``ModelPool``'s queue by ``ModelPool/reserve()``; used once.
+public final class QueueSlot: @unchecked Sendable {
+    // Read and written only under the owning pool's lock.
+    private var held = true
+
+    fileprivate init() {}
+
+    /// True the first time: the caller gives the place back (or turns it into a job).
+    fileprivate func take() -> Bool {
+        defer { held = false }
+        return held
     }
 }

@@ -118,6 +118,33 @@ struct ModelPoolTests {
         #expect(try await second.output.product == referenceProduct(matrix(2), weights))
     }
 
+    @Test func reservedPlacesCountAgainstTheQueueUntilSubmittedOrReleased() async throws {
+        let pool = makePool(queueCapacity: 2)
+        let gate = DispatchSemaphore(value: 0)
+        async let blocker = pool.submit(.waitFor(gate))
+        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        let first = try pool.reserve()
+        let second = try pool.reserve()
+        // Both places are held while their inputs are prepared: a third request is refused before any work.
+        #expect(throws: ModelPoolError.overloaded) { try pool.reserve() }
+        await #expect(throws: ModelPoolError.overloaded) { try await pool.submit(.matrix(matrix(9))) }
+        // A reserved request takes its place although queued plus reserved fill the capacity.
+        async let queued = pool.submit(.matrix(matrix(1)), slot: first)
+        try await waitUntil("the reserved request is queued") { pool.statistics.queueDepth == 1 }
+        pool.release(first)  // already submitted: gives nothing back
+        #expect(throws: ModelPoolError.overloaded) { try pool.reserve() }
+        pool.release(second)
+        pool.release(second)  // released once only
+        let third = try pool.reserve()
+        #expect(throws: ModelPoolError.overloaded) { try pool.reserve() }
+        pool.release(third)
+        #expect(pool.statistics.rejectedOverloaded == 4)
+        gate.signal()
+        _ = try await blocker
+        #expect(try await queued.output.product == referenceProduct(matrix(1), weights))
+        await pool.drain()
+    }
+
     @Test func requestsQueuedTogetherRunAsOneBatch() async throws {
         let pool = makePool(maxBatch: 8, maxBatchWait: .milliseconds(2))
         let gate = DispatchSemaphore(value: 0)

@@ -37,33 +37,36 @@ struct ReadinessAndOverloadTests {
         #expect(throws: (any Error).self) { try RawClient(port: app.port) }
     }
 
-    @Test func fullQueueAnswers503WithRetryAfterWhileQueuedWorkStillCompletes() async throws {
+    @Test func fullQueueAnswers503BeforeDecodingWhileQueuedWorkStillCompletes() async throws {
         let configuration = testConfiguration {
             $0.maxBatch = 1
             $0.queueDepth = 1
         }
         try await withService(configuration, model: try ServiceFixtures.slowModel()) { app in
             let small = try ServiceFixtures.jpeg(width: 64, height: 48)
-            func post() async throws -> RawResponse {
+            func post(_ body: [UInt8]) async throws -> RawResponse {
                 try await RawClient(port: app.port).request("POST", "/v1/depth?size=native",
-                                                             headers: [("Content-Type", "image/jpeg")], body: small)
+                                                             headers: [("Content-Type", "image/jpeg")], body: body)
             }
+            // C is a truncated JPEG (right signature, undecodable): the full queue must refuse it
+            // before decoding it (503, not 400).
+            let truncated = Array(small.prefix(small.count / 2))
             // A occupies the only worker, B the only queue slot; C finds the queue full. On a loaded
             // machine A may finish (a few hundred ms) before B is queued, or before C arrives: then
             // nothing was full, every request is served, and the three are tried again.
             var refused: RawResponse?
             for _ in 0..<5 {
                 let completedBefore = app.pool.statistics.completed
-                let a = Task { try await post() }
+                let a = Task { try await post(small) }
                 try await waitFor("the first request to reach the worker") { app.pool.statistics.inFlight == 1 }
-                let b = Task { try await post() }
+                let b = Task { try await post(small) }
                 try await waitFor("the second request to be queued or to run") {
                     app.pool.statistics.queueDepth == 1 || app.pool.statistics.completed > completedBefore
                 }
-                let c = app.pool.statistics.queueDepth == 1 ? try await post() : nil
+                let c = app.pool.statistics.queueDepth == 1 ? try await post(truncated) : nil
                 #expect(try await a.value.status == 200)
                 #expect(try await b.value.status == 200)
-                if let c, c.status != 200 {
+                if let c, c.status == 503 {
                     refused = c
                     break
                 }

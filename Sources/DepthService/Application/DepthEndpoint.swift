@@ -39,13 +39,22 @@ struct DepthEndpoint: Sendable {
         let bytes = try ImageUpload.imageBytes(of: request, maxBodyBytes: configuration.maxBodyBytes)
         var timing = ServerTiming()
 
+        // A place in the queue before the decode: under overload a refusal must cost no decoding.
+        let slot: QueueSlot
+        do {
+            slot = try pool.reserve()
+        } catch let error as ModelPoolError {
+            throw problem(for: error)
+        }
+        defer { pool.release(slot) }
+
         var start = ContinuousClock.now
         let prepared = try await onImageThreads { [pipeline] in try pipeline.prepare(bytes) }
         timing.add("decode", ContinuousClock.now - start)
 
         let result: ModelPoolResult<DepthMap>
         do {
-            result = try await pool.submit(prepared)
+            result = try await pool.submit(prepared, slot: slot)
         } catch let error as ModelPoolError {
             throw problem(for: error)
         }
