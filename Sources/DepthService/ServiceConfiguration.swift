@@ -58,8 +58,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// threads never exceeds the cores (no oversubscription, which makes OpenBLAS spin and slows
     /// every request) while each request still gets two cores for its matrix products, keeping
     /// single-request latency low; throughput under load comes from the parallel workers and from
-    /// micro-batching. The queue holds four full batches per worker: enough to absorb a burst, short
-    /// enough that a queued request waits a few inference times rather than seconds.
+    /// micro-batching. The queue holds four full batches per worker, and at least 16 requests: a
+    /// queue of 8 made 16 concurrent clients of one worker spend the cores on refusals (3.88
+    /// answers/s against 9.58 at concurrency 4 with the paper-size network, scripts/bench-server.sh),
+    /// while 16 queued requests wait 16 inference times (about 1.4 s at the paper's size).
     public init(coreCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
         let cores = max(1, coreCount)
         workers = max(1, cores / 2)
@@ -69,7 +71,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     }
 
     // Clamped so out-of-range values (reported by validation) cannot overflow here first.
-    private func derivedQueueDepth() -> Int { max(8, 4 * min(max(workers, 1), 256) * min(max(maxBatch, 1), 64)) }
+    private func derivedQueueDepth() -> Int { max(16, 4 * min(max(workers, 1), 256) * min(max(maxBatch, 1), 64)) }
 
     /// Reads `environment` (the `DEPTHD_*` variables), then `flags` (values given on the command
     /// line), over the defaults for `coreCount` cores, and validates the result.

@@ -63,7 +63,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .blasThreads: "OpenBLAS threads per worker (default: max(1, cores/workers))."
         case .maxBatch: "Largest micro-batch; 1 turns batching off."
         case .batchWait: "Milliseconds a worker waits for a batch to fill; 0 turns batching off."
-        case .queueDepth: "Requests that may wait for a worker before 503 (default: max(8, 4 x workers x max batch))."
+        case .queueDepth: "Requests that may wait for a worker before 503 (default: max(16, 4 x workers x max batch))."
         case .maxBodyBytes: "Largest request body in bytes (413 beyond)."
         case .maxPixels: "Largest image in pixels, checked before decoding (413 beyond)."
         case .maxHeaderBytes: "Largest request head in bytes (431 beyond)."

@@ -24,7 +24,7 @@ struct ServiceConfigurationTests {
         #expect(c.modelPath == "models/eigen2014-synthetic.safetensors")
         #expect(c.maxPixels == 40_000_000)
         #expect(c.logFormat == .text && c.logLevel == .info)
-        #expect(c.queueDepth == max(8, 4 * c.workers * c.maxBatch))
+        #expect(c.queueDepth == max(16, 4 * c.workers * c.maxBatch))
         #expect(c.origins.isEmpty)
     }
 
