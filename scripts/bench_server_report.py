@@ -77,7 +77,7 @@ def main() -> None:
     on4, on16 = wrk(w / "batch4-c4.wrk"), wrk(w / "batch4-c16.wrk")
     if on4 and on16:
         print("\nmicro-batching on (DEPTHD_MAX_BATCH=4, wait 2 ms) vs the default, off (DEPTHD_MAX_BATCH=1)")
-        print("(200 answers per second; the off queue is derived from max batch 1, so it is 4x shorter and refuses more)")
+        print("(200 answers per second; each queue depth is derived from its max batch: max(16, 4 x workers x max batch))")
         print("| concurrency | on 200/s | on p99 ms | on non-2xx | off 200/s | off p99 ms | off non-2xx | on/off throughput |\n|---|---|---|---|---|---|---|---|")
         for c, on in ((4, on4), (16, on16)):
             off = wrk(w / f"depthd-c{c}.wrk")
