@@ -15,16 +15,29 @@ public enum AllocatorTuning {
     /// Blocks at least this large get their own mapping.
     public static let mmapThreshold: Int32 = 128 * 1024
 
-    /// Fixes the mmap threshold, unless the environment sets it (`MALLOC_MMAP_THRESHOLD_`: an
-    /// operator's choice wins). Returns `M_MMAP_THRESHOLD=value` when applied, for the start-up
-    /// log. Call it before the server starts its threads.
+    /// Fixes the mmap threshold through `setOption` (glibc's `mallopt`), unless the environment
+    /// sets it (`MALLOC_MMAP_THRESHOLD_`: an operator's choice wins). Returns
+    /// `M_MMAP_THRESHOLD=value` when applied, for the start-up log. Call it before the server
+    /// starts its threads.
     @discardableResult
-    public static func applyServerDefaults(environment: [String: String]) -> [String] {
+    public static func applyServerDefaults(
+        environment: [String: String],
+        setOption: (_ option: Int32, _ value: Int32) -> Int32 = systemSetOption
+    ) -> [String] {
         #if canImport(Glibc)
-        if environment["MALLOC_MMAP_THRESHOLD_"] == nil, mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 {
+        if environment["MALLOC_MMAP_THRESHOLD_"] == nil, setOption(M_MMAP_THRESHOLD, mmapThreshold) == 1 {
             return ["M_MMAP_THRESHOLD=\(mmapThreshold)"]
         }
         #endif
         return []
+    }
+
+    /// glibc's `mallopt`.
+    public static func systemSetOption(_ option: Int32, _ value: Int32) -> Int32 {
+        #if canImport(Glibc)
+        return mallopt(option, value)
+        #else
+        return 0
+        #endif
     }
 }
