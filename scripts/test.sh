@@ -60,8 +60,10 @@ fi
 count_tests() {
     local passed=0 failed_tests=0 n
     if [ -f "$LOGS/swift-test.log" ]; then
-        passed=$(grep -cE '^✔ Test .* passed' "$LOGS/swift-test.log" || true)
-        failed_tests=$(grep -cE '^✘ Test .* failed' "$LOGS/swift-test.log" || true)
+        # One line per test ("✔ Test name() passed after ..."), not the run's own closing line
+        # nor "recorded an issue ... Expectation failed" lines.
+        passed=$(grep -E '^✔ Test .* passed after' "$LOGS/swift-test.log" | grep -cv '^✔ Test run with' || true)
+        failed_tests=$(grep -E '^✘ Test .* failed after' "$LOGS/swift-test.log" | grep -cv '^✘ Test run with' || true)
     fi
     for log in "$LOGS"/pytest-*.log; do
         [ -f "$log" ] || continue
