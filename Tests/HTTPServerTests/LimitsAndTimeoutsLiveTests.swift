@@ -120,9 +120,9 @@ import LiveTestSupport
     @Test func readerBelowTheMinimumResponseRateIsResetThoughItKeepsReading() async throws {
         var configuration = testConfiguration()
         configuration.minimumResponseRate = 2 * 1024 * 1024
-        configuration.responseRateGracePeriod = .milliseconds(500)
+        configuration.responseRateGracePeriod = .milliseconds(1500)
         try await withServer(configuration) { server in
-            // 8 MiB must be taken within 0.5 s + 4 s; more than the server's send buffer can absorb.
+            // 8 MiB must be taken within 1.5 s + 4 s; more than the server's send buffer can absorb.
             let size = 8 * 1024 * 1024
             let trickler = try RawClient(port: server.port, receiveBufferBytes: 4096)
             try await trickler.send("GET /big?bytes=\(size) HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -153,10 +153,10 @@ import LiveTestSupport
     @Test func responseWaitingInTheKernelForAReaderCountsAgainstTheRate() async throws {
         var configuration = testConfiguration()
         configuration.minimumResponseRate = 16 * 1024
-        configuration.responseRateGracePeriod = .milliseconds(200)
+        configuration.responseRateGracePeriod = .seconds(1)
         try await withServer(configuration) { server in
             // 24 KiB fits the kernel's buffers whole: the server is done writing at once and waits
-            // for the next request, but the peer has taken nothing by the deadline (0.2 + 1.5 s).
+            // for the next request, but the peer has taken nothing by the deadline (1 + 1.5 s).
             let stalled = try RawClient(port: server.port, receiveBufferBytes: 4096)
             try await stalled.send("GET /big?bytes=24576 HTTP/1.1\r\nHost: t\r\n\r\n")
             let prompt = try RawClient(port: server.port)
