@@ -39,6 +39,26 @@ import Testing
         #expect(decoded.values == [0, 0, 0, 1, 1, 1250, 65535, 65535, 0, 2])
     }
 
+    @Test func millimetresMatchesRoundingThenClipping() {
+        // The slow, obvious definition: round half away from zero, then clip to 1...65535.
+        func reference(_ metres: Float) -> UInt16 {
+            guard metres.isFinite, metres > 0 else { return 0 }
+            return UInt16(min(max((metres * DepthEncoder.png16Scale).rounded(), 1), 65535))
+        }
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Float] = [0, -1, .nan, .infinity, -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude,
+                                0.0004, 0.0005, 0.0015, 0.0025, 1.0005, 2.5, 65.5345, 65.5355, 65.536, 100]
+        // Half-millimetre ties across the range, and their neighbours one ulp either side.
+        for mm in stride(from: Float(0.5), through: 65535.5, by: 97) {
+            let tie = mm / DepthEncoder.png16Scale
+            samples += [tie, tie.nextUp, tie.nextDown]
+        }
+        samples += (0..<20_000).map { _ in Float.random(in: 0...70, using: &generator) }
+        for metres in samples {
+            #expect(DepthEncoder.millimetres(metres) == reference(metres), "\(metres) m")
+        }
+    }
+
     @Test func jsonHasTheDocumentedShapeWithConsistentMinAndMax() throws {
         let grid = try FloatGrid(width: 3, height: 2, values: [1.2344, 2.5, 0.75, 10, 3.14159, 1.0])
         let encoded = try DepthEncoder.encode(grid, format: .json, modelName: "m")

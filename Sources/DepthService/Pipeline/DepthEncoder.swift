@@ -36,11 +36,15 @@ public enum DepthEncoder {
         }
     }
 
-    /// The png16 sample for `metres`: 0 when there is no estimate, else millimetres clipped to 1...65535.
+    /// The png16 sample for `metres`: 0 when there is no estimate, else millimetres rounded half
+    /// away from zero and clipped to 1...65535 (clipping before rounding gives the same: the bounds
+    /// are whole numbers).
     public static func millimetres(_ metres: Float) -> UInt16 {
         guard metres.isFinite, metres > 0 else { return 0 }
-        let mm = (metres * png16Scale).rounded()
-        return UInt16(min(max(mm, 1), 65535))
+        // Without SSE4.1, `rounded()` is a libm call per sample; truncation and the exact fraction are not.
+        let mm = min(max(metres * png16Scale, 1), 65535)
+        let whole = UInt16(mm)
+        return mm - Float(whole) >= 0.5 ? whole + 1 : whole
     }
 
     /// A 16-bit grayscale PNG in millimetres with the unit, scale and model in tEXt chunks.
