@@ -72,17 +72,6 @@ private func makePool(
         })
 }
 
-/// Polls until `condition` holds (bounded, so a broken pool fails the test instead of hanging it).
-private func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
-    while ContinuousClock.now < deadline {
-        if condition() { return }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-    Issue.record("timed out waiting until \(what)")
-    throw CancellationError()
-}
-
 @Suite("ModelPool")
 struct ModelPoolTests {
     @Test func concurrentRequestsEachGetTheirOwnResult() async throws {
@@ -105,10 +94,10 @@ struct ModelPoolTests {
         let pool = makePool(queueCapacity: 2)
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         async let first = pool.submit(.matrix(matrix(1)))
         async let second = pool.submit(.matrix(matrix(2)))
-        try await waitUntil("two requests are queued") { pool.statistics.queueDepth == 2 }
+        try await waitFor("two requests are queued") { pool.statistics.queueDepth == 2 }
         // The gate is still closed, so this can only return because the pool refused at once.
         await #expect(throws: ModelPoolError.overloaded) { try await pool.submit(.matrix(matrix(3))) }
         #expect(pool.statistics.rejectedOverloaded == 1)
@@ -122,7 +111,7 @@ struct ModelPoolTests {
         let pool = makePool(queueCapacity: 2)
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         let first = try pool.reserve()
         let second = try pool.reserve()
         // Both places are held while their inputs are prepared: a third request is refused before any work.
@@ -130,7 +119,7 @@ struct ModelPoolTests {
         await #expect(throws: ModelPoolError.overloaded) { try await pool.submit(.matrix(matrix(9))) }
         // A reserved request takes its place although queued plus reserved fill the capacity.
         async let queued = pool.submit(.matrix(matrix(1)), slot: first)
-        try await waitUntil("the reserved request is queued") { pool.statistics.queueDepth == 1 }
+        try await waitFor("the reserved request is queued") { pool.statistics.queueDepth == 1 }
         pool.release(first)  // already submitted: gives nothing back
         #expect(throws: ModelPoolError.overloaded) { try pool.reserve() }
         pool.release(second)
@@ -149,14 +138,14 @@ struct ModelPoolTests {
         let pool = makePool(maxBatch: 8, maxBatchWait: .milliseconds(2))
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         let results = Task {
             try await withThrowingTaskGroup(of: ModelPoolResult<TestOutput>.self) { group in
                 for seed in 0..<6 { group.addTask { try await pool.submit(.matrix(matrix(seed))) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
         }
-        try await waitUntil("six requests are queued") { pool.statistics.queueDepth == 6 }
+        try await waitFor("six requests are queued") { pool.statistics.queueDepth == 6 }
         gate.signal()
         _ = try await blocker
         let batched = try await results.value
@@ -171,10 +160,10 @@ struct ModelPoolTests {
         let pool = makePool(maxBatch: 1)
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         async let a = pool.submit(.matrix(matrix(1)))
         async let b = pool.submit(.matrix(matrix(2)))
-        try await waitUntil("two requests are queued") { pool.statistics.queueDepth == 2 }
+        try await waitFor("two requests are queued") { pool.statistics.queueDepth == 2 }
         gate.signal()
         _ = try await (blocker, a, b)
         #expect(pool.statistics.batchSizeCounts == [3])
@@ -205,11 +194,11 @@ struct ModelPoolTests {
         let pool = makePool()
         let gate = DispatchSemaphore(value: 0)
         async let inFlight = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         async let queued = pool.submit(.matrix(matrix(5)))
-        try await waitUntil("one request is queued") { pool.statistics.queueDepth == 1 }
+        try await waitFor("one request is queued") { pool.statistics.queueDepth == 1 }
         let drained = Task { await pool.drain() }
-        try await waitUntil("draining has begun") { !pool.statistics.isAccepting }
+        try await waitFor("draining has begun") { !pool.statistics.isAccepting }
         await #expect(throws: ModelPoolError.shuttingDown) { try await pool.submit(.matrix(matrix(6))) }
         gate.signal()
         await drained.value
@@ -223,7 +212,7 @@ struct ModelPoolTests {
         let pool = makePool(timeout: .seconds(60))
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         // The gate stays closed while this request expires.
         await #expect(throws: ModelPoolError.deadlineExceeded) {
             try await pool.submit(.matrix(matrix(1)), queueTimeout: .milliseconds(20))
@@ -271,9 +260,9 @@ struct ModelPoolTests {
         let pool = makePool()
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
-        try await waitUntil("the worker holds the gate") { pool.statistics.inFlight == 1 }
+        try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         let waiting = Task { try await pool.submit(.matrix(matrix(1))) }
-        try await waitUntil("one request is queued") { pool.statistics.queueDepth == 1 }
+        try await waitFor("one request is queued") { pool.statistics.queueDepth == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(pool.statistics.queueDepth == 0)

@@ -79,15 +79,3 @@ struct ReadinessAndOverloadTests {
         }
     }
 }
-
-/// Polls `condition` every millisecond; fails the test (instead of hanging) after `timeout`.
-func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting for \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-}

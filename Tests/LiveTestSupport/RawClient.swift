@@ -41,35 +41,22 @@ public final class RawClient: @unchecked Sendable {
     /// receive buffer (set before connecting, so the advertised window stays small), as a
     /// slow-read attacker does.
     public init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 30, receiveBufferBytes: Int32? = nil) throws {
-        var storage = sockaddr_storage()
-        let length: socklen_t
-        let family: Int32
-        if host.contains(":") {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw RawClientError(call: "inet_pton", errorNumber: EINVAL) }
-            withUnsafeBytes(of: address) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
-            (family, length) = (AF_INET6, socklen_t(MemoryLayout<sockaddr_in6>.size))
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw RawClientError(call: "inet_pton", errorNumber: EINVAL) }
-            withUnsafeBytes(of: address) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
-            (family, length) = (AF_INET, socklen_t(MemoryLayout<sockaddr_in>.size))
+        var hints = addrinfo()
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found?.pointee else {
+            throw RawClientError(call: "getaddrinfo", errorNumber: EINVAL)
         }
-        fd = try Self.check("socket", socket(family, Int32(SOCK_STREAM.rawValue), 0))
+        defer { freeaddrinfo(found) }
+        fd = try Self.check("socket", socket(address.ai_family, Int32(SOCK_STREAM.rawValue), 0))
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         if var size = receiveBufferBytes {
             _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
-        let result = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
-        }
-        if result != 0 {
+        if connect(fd, address.ai_addr, address.ai_addrlen) != 0 {
             let error = RawClientError(call: "connect", errorNumber: errno)
             Glibc.close(fd)
             throw error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import os
 import shutil
@@ -200,6 +201,17 @@ def describe_latencies(values: list[float]) -> str:
     return (f"n={len(values)} p50={percentile(values, 50) * 1000:.0f} ms p90={percentile(values, 90) * 1000:.0f} ms "
             f"p99={percentile(values, 99) * 1000:.0f} ms max={max(values) * 1000:.0f} ms "
             f"mean={statistics.mean(values) * 1000:.0f} ms")
+
+
+@contextlib.contextmanager
+def served(args: argparse.Namespace, *extra: str):
+    """`start_server`, stopping the server if the body raises; on success pass it to `finish`."""
+    server = start_server(args, *extra)
+    try:
+        yield server
+    except BaseException:
+        server.stop()
+        raise
 
 
 def finish(server: Server, ok: bool) -> int:

@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import base_arguments, finish, depth_request, describe_latencies, image_bytes, start_server  # noqa: E402
+from common import base_arguments, finish, depth_request, describe_latencies, image_bytes, served  # noqa: E402
 
 DEADLINE = 30.0  # seconds; no request may take longer (the server's request timeout is below it)
 
@@ -64,9 +64,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     image = image_bytes(640, 480, "JPEG")
-    server = start_server(args)
     ok = True
-    try:
+    with served(args) as server:
         time.sleep(2)
         rest = (server.rss_kib(), server.fd_count())
         capacity = asyncio.run(measure_capacity(server.port, image, concurrency=4, seconds=10))
@@ -101,9 +100,6 @@ def main() -> int:
         growth = 100 * (afters[-1][0] - afters[0][0]) / afters[0][0]
         print(f"RSS after round 1 -> after round {args.rounds}: {afters[0][0]} -> {afters[-1][0]} KiB ({growth:+.1f}%)")
         ok = ok and growth < 5
-    except BaseException:
-        server.stop()
-        raise
     return finish(server, ok)
 
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import base_arguments, finish, depth_request, describe_latencies, image_bytes, require_tool, start_server  # noqa: E402
+from common import base_arguments, finish, depth_request, describe_latencies, image_bytes, require_tool, served  # noqa: E402
 
 
 def attacks(url: str, connections: int, seconds: int, slow_read_seconds: int) -> dict[str, list[str]]:
@@ -72,9 +72,8 @@ def main() -> int:
     args = parser.parse_args()
     tool = require_tool("slowhttptest", "slowhttptest")
     image = image_bytes(640, 480, "JPEG")
-    server = start_server(args)
     ok = True
-    try:
+    with served(args) as server:
         resting_fds = server.fd_count()
         print(f"resting: RSS {server.rss_kib()} KiB, {resting_fds} fds")
         # The same normal client without any attack, for reference (the machine may be busy).
@@ -122,9 +121,6 @@ def main() -> int:
                     print(f"    {r.status} {r.error} {r.seconds:.2f} s {r.body[:200]!r}")
             time.sleep(10)  # let the server drop what is left before the next attack
         print(f"after: RSS {server.rss_kib()} KiB, {server.fd_count()} fds")
-    except BaseException:
-        server.stop()
-        raise
     return finish(server, ok)
 
 

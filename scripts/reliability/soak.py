@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import base_arguments, finish, depth_request, http_request, image_bytes, start_server  # noqa: E402
+from common import base_arguments, finish, depth_request, http_request, image_bytes, served  # noqa: E402
 
 WARMUP_FRACTION = 0.1
 
@@ -101,9 +101,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--max-minutes", type=float, default=40)
     args = parser.parse_args()
-    server = start_server(args)
     ok = True
-    try:
+    with served(args) as server:
         checkpoints: dict = {"start": (server.rss_kib(), server.fd_count())}
         started = time.monotonic()
         issued, outcomes, by_kind = asyncio.run(
@@ -127,9 +126,6 @@ def main() -> int:
         print(f"5xx other than 503 (and the designed 505 to HTTP/2.0): {server_errors or 'none'}; "
               f"malformed HTTP not answered as designed: {misanswered or 'none'}; no response: {transport or 'none'}")
         ok = issued >= args.requests and growth < 5 and end[1] <= warm[1] + 2 and not server_errors and not misanswered
-    except BaseException:
-        server.stop()
-        raise
     return finish(server, ok)
 
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import ImageIO
 import Logging
+import Testing
 @testable import DepthService
 
 /// Files and models the service tests use, all real: the tiny random-weight model written by the
@@ -164,4 +165,16 @@ func withService(
         throw error
     }
     _ = await application.drain(gracePeriod: .seconds(5))
+}
+
+/// Polls `condition` every millisecond; fails the test (instead of hanging) after `timeout`.
+func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("timed out waiting for \(what)")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(1))
+    }
 }
