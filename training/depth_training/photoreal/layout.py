@@ -96,7 +96,7 @@ def wall_frame(room: Room, wall: int) -> tuple[tuple[float, float], tuple[float,
 
 def yaw_facing_in(wall: int) -> float:
     """Yaw of a model whose back is against `wall`: its front (-y at yaw 0) points into the room."""
-    return [math.pi, math.pi / 2, 0.0, -math.pi / 2][wall]
+    return [math.pi, -math.pi / 2, 0.0, math.pi / 2][wall]
 
 
 def footprint(a, x: float, y: float, yaw: float, margin: float = 0.0) -> tuple[float, float, float, float]:
@@ -242,10 +242,9 @@ class RoomPlanner:
             yaw = rng.choice([0, math.pi / 2, math.pi, -math.pi / 2]) + rng.gauss(0, 0.15)
             if role == "person":
                 yaw = rng.uniform(-math.pi, math.pi)
-            x = rng.uniform(0.3 + a.width / 2, room.width - 0.3 - a.width / 2)
-            y = rng.uniform(0.3 + a.depth / 2, room.depth - 0.3 - a.depth / 2)
+            x, y = rng.uniform(0.3, room.width - 0.3), rng.uniform(0.3, room.depth - 0.3)
             b = footprint(a, x, y, yaw, margin=0.1)
-            if x - 0.3 < 0 or y - 0.3 < 0 or overlaps(b, boxes):
+            if b[0] < 0 or b[1] < 0 or b[2] > room.width or b[3] > room.depth or overlaps(b, boxes):
                 continue
             boxes.append(b)
             return Placement(a.id, x, y, 0.0, yaw, role)
