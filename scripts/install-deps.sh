@@ -12,6 +12,9 @@ APT_PACKAGES=(libjpeg-dev libpng-dev libopenblas-dev pkg-config python3-venv)
 # DEPTHD_SKIP_TEST_DEPS=1 leaves them out on a machine that only builds and serves.
 if [ "${DEPTHD_SKIP_TEST_DEPS:-0}" != 1 ]; then
     APT_PACKAGES+=(chromium fonts-dejavu-core debootstrap curl wrk)
+    # The photoreal training-data generator (training/depth_training/photoreal) and its test:
+    # Blender (with Debian's python3-numpy inside it) renders Sweet Home 3D's furniture catalogs.
+    APT_PACKAGES+=(blender python3-numpy sweethome3d sweethome3d-furniture)
 fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
