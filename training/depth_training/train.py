@@ -41,8 +41,12 @@ train_data = "synthetic:training/data/synthetic/train"  # datasets.open_source s
 val_data = "synthetic:training/data/synthetic/val"      # held out, only for the val curve
 out_dir = "training/runs/default"  # checkpoints, losses.csv, loss.png
 device = "cpu"              # cpu | cuda
-threads = 2                 # torch CPU threads
-workers = 1                 # data loader processes (augmentation runs there)
+threads = 1                 # torch CPU threads; 1 beat 2 by x2-3 on the 2-core machine shared with
+                            # rendering (README, "Speed"); an idle machine may prefer 2
+workers = 1                 # data loader processes (augmentation runs there); 2: no clear gain
+channels_last = False       # NHWC convolutions: no clear gain on this CPU (README, "Speed")
+bf16 = False                # bfloat16 autocast around the network, loss in float32: for GPUs or
+                            # CPUs with AVX512_BF16/AMX; x0.2-0.75 on this CPU (README, "Speed")
 seed = 1                    # init, shuffling and augmentation (dropout: seed + rank)
 batch_size = 16             # per process (under torchrun the global batch is this x processes)
 init = "scratch"            # paper: N(0, 0.01) weights (fine.conv1 N(0, 0.001)), zero biases;
@@ -132,9 +136,14 @@ def init_fine_passthrough(model: DepthNet, shift: float = 3.0) -> None:
 
 
 def train_step(model: DepthNet, opt: torch.optim.Optimizer, batch, stage: str,
-               trained: torch.nn.Module | None = None) -> float:
+               trained: torch.nn.Module | None = None, bf16: bool = False) -> float:
+    """One Adam step on batch (x (N, 3, H, W), depth (N, 1, oh, ow), mask (N, 1, oh, ow));
+    `bf16`: the network under bfloat16 autocast, the loss always in float32 (its sums of
+    squared log differences would lose the small differences it is made of)."""
     x, depth, mask = batch
-    loss = scale_invariant_loss(predict(model, x, stage, trained), depth, mask)
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bf16):
+        pred = predict(model, x, stage, trained)                        # (N, 1, oh, ow)
+    loss = scale_invariant_loss(pred.float(), depth, mask)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
@@ -250,6 +259,8 @@ def train_processes(cfg: dict, procs: distributed.Processes) -> DepthNet:
     train_set = DepthDataset(source, train=True, seed=cfg["seed"], camera=model.camera)
     data = {"frames": distinct_frames(source), "items_per_epoch": len(train_set), "world_size": procs.world}
     model.to(dev)
+    if cfg["channels_last"]:
+        model.to(memory_format=torch.channels_last)
     val_set = DepthDataset(open_source(cfg["val_data"]), train=False, camera=model.camera)
     val_loader = DataLoader(val_set, batch_size=cfg["batch_size"], shuffle=False)
     state = {"stage": "coarse", "epoch": 0, "step": 0, "images_seen": 0, "stage_images": 0, "elapsed": 0.0,
@@ -327,11 +338,13 @@ def train_processes(cfg: dict, procs: distributed.Processes) -> DepthNet:
                     done = True
                     break
                 batch = [t.to(dev) for t in batch]
+                if cfg["channels_last"]:
+                    batch[0] = batch[0].contiguous(memory_format=torch.channels_last)
                 # Progress of the stage: time or epochs, whichever budget binds first.
                 progress = max(elapsed / budget, (state["epoch"] + i / max(len(loader), 1)) / epochs)
                 for group in opt.param_groups:
                     group["lr"] = cfg[f"{stage}_lr"] * lr_factor(progress, cfg["final_lr_fraction"])
-                loss = train_step(model, opt, batch, stage, trained)
+                loss = train_step(model, opt, batch, stage, trained, bf16=cfg["bf16"])
                 running = loss if running is None else 0.98 * running + 0.02 * loss
                 state["step"] += 1
                 state["images_seen"] += len(batch[0]) * procs.world

@@ -7,6 +7,7 @@ import torch
 
 from depth_training import lineage, train
 from depth_training.export import load_model, read_metadata, save_model
+from depth_training.loss import scale_invariant_loss
 from depth_training.model import DepthNet
 
 
@@ -190,3 +191,29 @@ def test_init_weights_refuses_a_variant_or_camera_that_disagrees_and_records_an_
     assert history[0] == {"recorded": False, "weights": "old.safetensors", "name": "old",
                           "trained_on": "boxes, 57408 images seen"}
     assert history[1]["steps"] == 2 and lineage.totals(history)["unrecorded_runs"] == 1
+
+
+def test_bfloat16_autocast_computes_the_loss_in_float32_and_stays_close_to_float32(monkeypatch):
+    seen = []
+
+    def recording_loss(pred, depth, mask):
+        seen.append(pred.dtype)
+        return scale_invariant_loss(pred, depth, mask)
+    monkeypatch.setattr(train, "scale_invariant_loss", recording_loss)
+    losses = {}
+    for bf16 in (False, True):
+        model = DepthNet("golden-a").eval()  # no dropout: the same function both times
+        model.init_paper(torch.Generator().manual_seed(0))
+        opt = train.make_optimizer(model, "coarse", CFG)
+        before = snapshot(model.coarse)
+        losses[bf16] = train.train_step(model, opt, random_batch(model), "coarse", bf16=bf16)
+        assert moved(before, model.coarse) == set(before)
+    assert seen == [torch.float32, torch.float32]
+    assert abs(losses[True] - losses[False]) < 0.01 * losses[False]
+
+
+def test_a_run_with_channels_last_and_bf16_writes_weights_in_the_contracts_layout(tmp_path):
+    train.run(train.parse_args(tiny_run_args(tmp_path, "cl", "--variant=tiny", "--channels_last=true", "--bf16=true")))
+    model, _, _ = load_model(tmp_path / "cl" / "weights.safetensors")
+    assert all(v.is_contiguous() for v in model.state_dict().values())
+    assert torch.isfinite(model(torch.zeros(1, 3, 228, 304))).all()
