@@ -17,14 +17,19 @@ from .datasets import open_source
 from .evaluate import comparison_table, evaluate_baselines, evaluate_model, training_statistics
 from .export import load_model, save_model
 from .golden import write_expected
-from .model import DepthNet, Normalization
-from .augment import centre_crop
+from .camera import KINECT, Camera
+from .lineage import run_entry, totals
+from .model import VARIANTS, Architecture, DepthNet, Normalization
+from .augment import FULL_W, centre_crop
 from .train import init_fine_passthrough
 
 
 def load_checkpoint(path: str | Path) -> tuple[DepthNet, dict]:
+    """The checkpoint's model with its architecture and camera (older checkpoints: the named
+    variant of their settings, the Kinect camera)."""
     ck = torch.load(path, map_location="cpu", weights_only=False)
-    model = DepthNet(ck["config"]["variant"])
+    arch = Architecture.from_json(ck["architecture"]) if "architecture" in ck else VARIANTS[ck["config"]["variant"]]
+    model = DepthNet(arch, Camera.from_json(ck["camera"]) if "camera" in ck else KINECT)
     model.load_state_dict(ck["model"])
     if ck["state"]["stage"] == "coarse":
         # Stopped before stage two: the untrained fine network passes the coarse output through.
@@ -44,7 +49,8 @@ def write_preview(path: Path, model: DepthNet, norm: Normalization, test, count:
         rgb, depth, mask = centre_crop(s.rgb, s.depth, s.mask)
         x = norm.apply(torch.from_numpy(rgb).permute(2, 0, 1)[None])
         with torch.no_grad():
-            pred = model(x).exp()[0, 0].numpy()                       # (55, 74) metres
+            pred = model(x).exp()[0, 0].numpy()                       # (55, 74) canonical metres
+        pred = pred * (s.focal_px / model.camera.focal_at(FULL_W))    # in this frame's camera
         d, m = targets(depth, mask)
         big = lambda a: np.asarray(Image.fromarray(a).resize((304, 228), Image.Resampling.NEAREST))
         rows.append(np.concatenate([rgb.astype(np.uint8), big(depth_colors(d, m, 8.0)),
@@ -68,6 +74,11 @@ def main() -> None:
 
     model, ck = load_checkpoint(a.checkpoint)
     cfg, state = ck["config"], ck["state"]
+    # What the shipped weights have seen in all: the runs before this one, then this one.
+    history = ck.get("history", [])
+    if "data" in ck:
+        history = history + [run_entry(cfg, state, ck["data"])]
+    seen = totals(history)
     train_spec = a.train_data or cfg["train_data"]
     test = open_source(a.test_data)
     # Evaluate what ships: the weights after F16 storage, as the engine will load them.
@@ -77,8 +88,8 @@ def main() -> None:
     shipped, norm, _ = load_model(tmp)
     tmp.unlink()
     metrics = evaluate_model(shipped, norm, test)
-    mean_map, median = training_statistics(open_source(train_spec), limit=2000)
-    baselines = evaluate_baselines(mean_map, median, test)
+    mean_map, median = training_statistics(open_source(train_spec), limit=2000, camera=model.camera)
+    baselines = evaluate_baselines(mean_map, median, test, camera=model.camera)
     table = comparison_table("this model", metrics, baselines)
     print(f"{len(test)} held-out synthetic test images\n{table}")
 
@@ -93,8 +104,8 @@ def main() -> None:
                trained_on=(f"procedural synthetic indoor scenes ({train_spec}; training seeds from 0), "
                            f"two stages on CPU, {state['images_seen']} augmented images seen; "
                            f"metrics on {len(test)} held-out scenes (seeds from 2000000)"),
-               metrics=rounded)
-    print(f"wrote {a.out} ({Path(a.out).stat().st_size} bytes)")
+               metrics=rounded, history=history)
+    print(f"wrote {a.out} ({Path(a.out).stat().st_size} bytes); seen in all: {seen}")
 
     # The engine's check: a few held-out test images through the shipped (F16-rounded) weights.
     shipped, norm, _ = load_model(a.out)
@@ -110,6 +121,7 @@ def main() -> None:
         json.dump({"test_images": len(test), "model": rounded,
                    "baselines": {k: {m: round(float(v), 4) for m, v in b.items()} for k, b in baselines.items()},
                    "train_median_m": round(median, 4), "checkpoint_state": state,
+                   "training_history": history, "seen_in_all": seen,
                    "config": cfg, "table": table}, f, indent=1)
     print(f"wrote {a.report}")
 

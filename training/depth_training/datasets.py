@@ -1,8 +1,11 @@
 """One dataset interface over every data source: a `DepthSource` gives 320 x 240 samples
-(rgb uint8 (240, 320, 3), depth float32 metres (240, 320), mask bool (240, 320)), and
-`DepthDataset` turns one into network inputs and 74 x 55 targets, augmented or centre-cropped."""
+(rgb uint8 (240, 320, 3), depth float32 metres (240, 320), mask bool (240, 320), and the frame's
+focal length on that 320-wide grid), and `DepthDataset` turns one into network inputs and
+74 x 55 targets in the canonical camera (camera.py), augmented or centre-cropped."""
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -12,6 +15,7 @@ import torch
 from torch.utils.data import Dataset
 
 from . import augment as aug
+from .camera import KINECT, Camera
 from .model import Normalization
 
 
@@ -20,6 +24,8 @@ class Sample:
     rgb: np.ndarray    # (240, 320, 3) uint8
     depth: np.ndarray  # (240, 320) float32 metres; anything where mask is False
     mask: np.ndarray   # (240, 320) bool, True = valid reading
+    #: horizontal focal length in pixels of this 320-wide sample (default: the Kinect's)
+    focal_px: float = KINECT.focal_at(aug.FULL_W)
 
 
 class DepthSource(Protocol):
@@ -69,12 +75,18 @@ class SyntheticScenes:
 
 class DepthDataset(Dataset):
     """Torch view of a source: (input (3, 228, 304) normalised, depth (1, 55, 74),
-    mask (1, 55, 74) bool). Training draws the paper's augmentations from a generator seeded
-    by (seed, epoch, index), so a run is reproducible; testing takes the centre crop."""
+    mask (1, 55, 74) bool). Depth labels are canonical: the frame's depth times F / f, F the
+    focal length of `camera` and f the frame's own, both on the 320-wide grid. Training draws
+    the paper's augmentations from a generator seeded by (seed, epoch, index), so a run is
+    reproducible (the scale augmentation's depth / s applies on top); testing takes the centre
+    crop. `metric=True` (evaluation) keeps the labels in true metres and adds a fourth item,
+    f / F (1,) float32: the factor that brings a canonical prediction to metres."""
 
     def __init__(self, source: DepthSource, train: bool, seed: int = 0,
-                 normalization: Normalization = Normalization()):
+                 normalization: Normalization = Normalization(), camera: Camera = KINECT,
+                 metric: bool = False):
         self.source, self.train, self.seed, self.norm = source, train, seed, normalization
+        self.canonical_px, self.metric = camera.focal_at(aug.FULL_W), metric
         self.epoch = 0
 
     def __len__(self) -> int:
@@ -82,11 +94,13 @@ class DepthDataset(Dataset):
 
     def __getitem__(self, i: int):
         s = self.source[i]
+        to_metres = np.float32(s.focal_px / self.canonical_px)  # f / F
+        sample_depth = s.depth if self.metric else s.depth / to_metres
         if self.train:
             rng = np.random.default_rng([self.seed, self.epoch, i])
-            rgb, depth, mask = aug.augment(s.rgb, s.depth, s.mask, aug.AugmentParams.random(rng))
+            rgb, depth, mask = aug.augment(s.rgb, sample_depth, s.mask, aug.AugmentParams.random(rng))
         else:
-            rgb, depth, mask = aug.centre_crop(s.rgb, s.depth, s.mask)
+            rgb, depth, mask = aug.centre_crop(s.rgb, sample_depth, s.mask)
         depth, mask = aug.targets(depth, mask)
         mean = np.asarray(self.norm.mean, np.float32) * 255
         scale = 1 / (np.asarray(self.norm.std, np.float32) * 255)
@@ -94,12 +108,65 @@ class DepthDataset(Dataset):
         x = torch.from_numpy(((rgb - mean) * scale).transpose(2, 0, 1).copy())  # (3, 228, 304)
         d = torch.from_numpy(np.where(mask, depth, 0).astype(np.float32))[None]  # (1, 55, 74)
         m = torch.from_numpy(np.ascontiguousarray(mask))[None]                   # (1, 55, 74)
+        if self.metric:
+            return x, d, m, torch.tensor([to_metres])                              # f / F (1,)
         return x, d, m
+
+
+class ConcatSource:
+    """Several sources one after another, each part taken `repeat` times per pass (a repeated
+    frame gets a fresh augmentation each time: DepthDataset seeds by the concatenated index)."""
+
+    def __init__(self, parts: list[tuple[DepthSource, int]]):
+        if not parts or any(r < 1 for _, r in parts):
+            raise ValueError("a concatenation needs at least one part, each repeated at least once")
+        self.parts = parts
+        self.ends = list(itertools.accumulate(len(src) * r for src, r in parts))
+
+    def __len__(self) -> int:
+        return self.ends[-1]
+
+    @property
+    def distinct_frames(self) -> int:
+        """Frames without the repeats."""
+        return sum(distinct_frames(src) for src, _ in self.parts)
+
+    def __getitem__(self, i: int) -> Sample:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        k = bisect.bisect_right(self.ends, i)
+        src = self.parts[k][0]
+        return src[(i - (self.ends[k - 1] if k else 0)) % len(src)]
+
+
+def distinct_frames(source: DepthSource) -> int:
+    """Frames of a source, not counting a concatenation's repeats."""
+    return getattr(source, "distinct_frames", len(source))
 
 
 def open_source(spec: str) -> DepthSource:
     """`synthetic:DIR[:N]` (pre-generated arrays, the first N), `synthetic-seeds:A-B` (rendered on the fly),
-    `folder:DIR`, `nyu:MAT:SPLITS:train|test` -> a DepthSource."""
+    `folder:DIR` (sources.ImageDepthFolder), `nyu:MAT:SPLITS:train|test` -> a DepthSource.
+    Several specs joined by `+` make one concatenated source (so no `+` in paths), and a part
+    ending in `*K` is taken K times per epoch (quote the spec in a shell), e.g.
+    `folder:training/data/photoreal/train*2+synthetic:training/data/synthetic/train:2600`."""
+    parts = [_repeated_part(part) for part in spec.split("+")]
+    if len(parts) == 1 and parts[0][1] == 1:
+        return parts[0][0]
+    return ConcatSource(parts)
+
+
+def _repeated_part(part: str) -> tuple[DepthSource, int]:
+    """`SPEC` or `SPEC*K` -> (source, K)."""
+    body, star, times = part.rpartition("*")
+    if not star:
+        return _open_one(part), 1
+    if not body or not times.isdigit() or int(times) < 1:
+        raise ValueError(f"{part!r}: a repeated part is SPEC*K with a whole K >= 1")
+    return _open_one(body), int(times)
+
+
+def _open_one(spec: str) -> DepthSource:
     kind, _, rest = spec.partition(":")
     if kind == "synthetic":
         root, _, limit = rest.partition(":")
@@ -114,4 +181,5 @@ def open_source(spec: str) -> DepthSource:
         from .sources import NYUDepthV2
         mat, splits, split = rest.rsplit(":", 2)
         return NYUDepthV2(mat, splits, split)
-    raise ValueError(f"unknown data source {spec!r} (synthetic:, synthetic-seeds:, folder:, nyu:)")
+    raise ValueError(f"unknown data source {spec!r} (synthetic:, synthetic-seeds:, folder:, nyu:; "
+                     f"joined by +, each optionally *K)")

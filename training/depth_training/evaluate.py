@@ -19,6 +19,7 @@ from tqdm import tqdm
 from .datasets import DepthDataset, DepthSource, open_source
 from .export import load_model
 from .metrics import NYU_CAP_M, PAPER_NYU, MetricAccumulator, eigen_crop_mask, format_table
+from .camera import KINECT, Camera
 from .model import DepthNet, Normalization
 
 
@@ -35,19 +36,24 @@ def predict_depth(model: DepthNet, x: torch.Tensor) -> torch.Tensor:
 
 def evaluate_model(model: DepthNet, normalization: Normalization, source: DepthSource, *,
                    nyu: bool = False, batch_size: int = 16, device: str = "cpu") -> dict[str, float]:
-    """The eight measures of `model` on `source` (centre crops, 74 x 55 targets)."""
+    """The eight measures of `model` on `source` (centre crops, 74 x 55 targets), in true
+    metres: each prediction (in the model's canonical camera) is scaled by the frame's f / F."""
     model.to(device)
     acc = _accumulator(nyu)
-    loader = DataLoader(DepthDataset(source, train=False, normalization=normalization), batch_size=batch_size)
-    for x, d, m in tqdm(loader, desc="evaluate", mininterval=5):
-        acc.update(predict_depth(model, x.to(device)).cpu().numpy(), d[:, 0].numpy(), m[:, 0].numpy())
+    loader = DataLoader(DepthDataset(source, train=False, normalization=normalization, camera=model.camera,
+                                     metric=True), batch_size=batch_size)
+    for x, d, m, to_metres in tqdm(loader, desc="evaluate", mininterval=5):
+        pred = predict_depth(model, x.to(device)).cpu() * to_metres.view(-1, 1, 1)  # (N, 55, 74) metres
+        acc.update(pred.numpy(), d[:, 0].numpy(), m[:, 0].numpy())
     return acc.result()
 
 
-def training_statistics(train: DepthSource, limit: int = 2000) -> tuple[np.ndarray, float]:
+def training_statistics(train: DepthSource, limit: int = 2000,
+                        camera: Camera = KINECT) -> tuple[np.ndarray, float]:
     """(mean depth map (55, 74) over valid training targets, median of all valid training
-    target depths), from the centre crops of the first `limit` training samples."""
-    ds = DepthDataset(train, train=False)
+    target depths), from the centre crops of the first `limit` training samples, in `camera`'s
+    canonical depth (what a model trained on them predicts)."""
+    ds = DepthDataset(train, train=False, camera=camera)
     total, count, values = np.zeros((55, 74)), np.zeros((55, 74)), []
     for i in tqdm(range(min(limit, len(ds))), desc="training statistics", mininterval=5):
         _, d, m = ds[i]
@@ -61,13 +67,16 @@ def training_statistics(train: DepthSource, limit: int = 2000) -> tuple[np.ndarr
 
 
 def evaluate_baselines(mean_map: np.ndarray, median: float, source: DepthSource, *,
-                       nyu: bool = False) -> dict[str, dict[str, float]]:
+                       nyu: bool = False, camera: Camera = KINECT) -> dict[str, dict[str, float]]:
+    """The two trivial baselines (statistics in `camera`'s canonical depth, scaled to each
+    frame's camera as a model's prediction is) with the same measures, in true metres."""
     accs = {"train mean depth map": _accumulator(nyu), "train median constant": _accumulator(nyu)}
-    ds = DepthDataset(source, train=False)
+    ds = DepthDataset(source, train=False, camera=camera, metric=True)
     for i in tqdm(range(len(ds)), desc="baselines", mininterval=5):
-        _, d, m = ds[i]
-        accs["train mean depth map"].update(mean_map[None], d.numpy(), m.numpy())
-        accs["train median constant"].update(np.full((1, 55, 74), median), d.numpy(), m.numpy())
+        _, d, m, to_metres = ds[i]
+        k = float(to_metres)
+        accs["train mean depth map"].update(mean_map[None] * k, d.numpy(), m.numpy())
+        accs["train median constant"].update(np.full((1, 55, 74), median * k), d.numpy(), m.numpy())
     return {k: a.result() for k, a in accs.items()}
 
 
@@ -92,8 +101,8 @@ def main() -> None:
     metrics = evaluate_model(model, norm, test, nyu=a.nyu, device=a.device)
     baselines = {}
     if a.train_data:
-        mean_map, median = training_statistics(open_source(a.train_data), a.baseline_limit)
-        baselines = evaluate_baselines(mean_map, median, test, nyu=a.nyu)
+        mean_map, median = training_statistics(open_source(a.train_data), a.baseline_limit, model.camera)
+        baselines = evaluate_baselines(mean_map, median, test, nyu=a.nyu, camera=model.camera)
     print(f"{meta.get('name', a.weights)} on {a.test_data} ({len(test)} images)")
     print(comparison_table(meta.get("name", "model"), metrics, baselines))
     if a.json:

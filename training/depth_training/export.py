@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 from safetensors import safe_open
 
+from .camera import KINECT, Camera
 from .model import Architecture, DepthNet, Normalization
 
 FORMAT = "depthd-eigen2014"
@@ -42,25 +43,32 @@ def write_safetensors(path: str | Path, tensors: dict[str, torch.Tensor],
 
 
 def metadata_for(model: DepthNet, normalization: Normalization, name: str, description: str,
-                 trained_on: str, metrics: dict | None = None) -> dict[str, str]:
-    """The contract's `__metadata__`, every value a string."""
-    return {
+                 trained_on: str, metrics: dict | None = None,
+                 history: list | None = None) -> dict[str, str]:
+    """The contract's `__metadata__`, every value a string; `training_history` only when a
+    history is given."""
+    meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "architecture": model.arch.to_json(),
         "input_normalization": normalization.to_json(),
         "output": "log_depth_m",
+        "camera": model.camera.to_json(),
         "name": name,
         "description": description,
         "trained_on": trained_on,
         "metrics": json.dumps(metrics or {}, separators=(",", ":")),
     }
+    if history is not None:
+        meta["training_history"] = json.dumps(history, separators=(",", ":"))
+    return meta
 
 
 def save_model(model: DepthNet, path: str | Path, normalization: Normalization = Normalization(), *,
                name: str, description: str, trained_on: str, metrics: dict | None = None,
-               dtype: torch.dtype = torch.float32) -> None:
-    """Write `model` to `path` (F32 or F16 storage) with the contract's metadata."""
+               history: list | None = None, dtype: torch.dtype = torch.float32) -> None:
+    """Write `model` to `path` (F32 or F16 storage) with the contract's metadata, its camera
+    (`model.camera`) and, when given, its training history (one JSON object per run)."""
     if dtype not in (torch.float32, torch.float16):
         raise ValueError("storage dtype must be torch.float32 or torch.float16")
     a = model.arch
@@ -68,7 +76,7 @@ def save_model(model: DepthNet, path: str | Path, normalization: Normalization =
         raise ValueError("fine path's pooled size differs from the declared output size")
     tensors = {k: v.detach().to("cpu", dtype).contiguous() for k, v in model.state_dict().items()}
     write_safetensors(path, tensors, metadata_for(model, normalization, name, description,
-                                                        trained_on, metrics))
+                                                  trained_on, metrics, history))
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:
@@ -77,13 +85,37 @@ def read_metadata(path: str | Path) -> dict[str, str]:
         return dict(f.metadata() or {})
 
 
+def camera_of(meta: dict[str, str], path: str | Path = "weights") -> Camera:
+    """The `camera` of a weights file's metadata; the Kinect's when the key is absent."""
+    if "camera" not in meta:
+        return KINECT
+    try:
+        return Camera.from_json(meta["camera"])
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{path}: bad camera metadata {meta['camera']!r} ({e})") from None
+
+
+def history_of(meta: dict[str, str], path: str | Path = "weights") -> list | None:
+    """The `training_history` list of a weights file's metadata; None when the key is absent."""
+    if "training_history" not in meta:
+        return None
+    try:
+        history = json.loads(meta["training_history"])
+    except ValueError as e:
+        raise ValueError(f"{path}: training_history is not JSON ({e})") from None
+    if not isinstance(history, list):
+        raise ValueError(f"{path}: training_history must be a JSON list")
+    return history
+
+
 def load_model(path: str | Path) -> tuple[DepthNet, Normalization, dict[str, str]]:
-    """Read a weights file; refuses one whose tensors disagree with its declared architecture."""
+    """Read a weights file; refuses one whose tensors disagree with its declared architecture.
+    The model's `camera` is the file's (the Kinect's when the file has no `camera` key)."""
     with safe_open(str(path), framework="pt") as f:
         meta = dict(f.metadata() or {})
         if meta.get("format") != FORMAT:
             raise ValueError(f"{path}: format is {meta.get('format')!r}, expected {FORMAT!r}")
-        model = DepthNet(Architecture.from_json(meta["architecture"]))
+        model = DepthNet(Architecture.from_json(meta["architecture"]), camera_of(meta, path))
         want = model.expected_shapes()
         have = set(f.keys())
         for k in sorted(have - set(want)):

@@ -11,6 +11,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+from .camera import KINECT, Camera
+
 
 def conv_out(size: int, kernel: int, stride: int) -> int:
     """Output length of a valid convolution."""
@@ -183,11 +185,13 @@ class Fine(nn.Module):
 
 
 class DepthNet(nn.Module):
-    """Coarse + fine network. forward(x) -> log depth (N, 1, oh, ow) for input (N, 3, H, W)."""
+    """Coarse + fine network. forward(x) -> log depth (N, 1, oh, ow) for input (N, 3, H, W), as
+    if the input had been taken with `camera` (the canonical camera; not a tensor)."""
 
-    def __init__(self, arch: Architecture | str = "paper"):
+    def __init__(self, arch: Architecture | str = "paper", camera: Camera = KINECT):
         super().__init__()
         self.arch = VARIANTS[arch] if isinstance(arch, str) else arch
+        self.camera = camera
         self.coarse = Coarse(self.arch)
         self.fine = Fine(self.arch)
 

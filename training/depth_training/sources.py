@@ -2,11 +2,13 @@
 .mat file with its official train/test split, and a folder of RGB images with 16-bit depth PNGs."""
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
 
 from . import augment as aug
+from .camera import KINECT, Camera
 from .datasets import Sample
 from .matfile import read_mat
 
@@ -59,7 +61,20 @@ class NYUDepthV2:
 class ImageDepthFolder:
     """DIR/rgb/NAME.{png,jpg,jpeg} with DIR/depth/NAME.png: single-channel 16-bit PNG, depth in
     millimetres, 0 = missing (the format `depthd predict --format png16` writes). Both are
-    brought to 320 x 240 by nearest-neighbour subsampling (a 640 x 480 pair: every other pixel)."""
+    brought to 320 x 240 by nearest-neighbour subsampling (a 640 x 480 pair: every other pixel).
+
+    Optional DIR/cameras.csv gives each frame's camera, one row per frame after the header:
+
+        name,focal_px,width
+        kitchen-0001,554.26,640
+
+    `name` is the rgb file's stem, `focal_px` the horizontal focal length in pixels of an image
+    `width` pixels wide (e.g. the 640-wide original); it is converted to the 320-wide grid of
+    the samples. Without the file every frame has the Kinect's camera (camera.KINECT). A
+    malformed file, or one without a row for some frame, is refused (ValueError naming the
+    file and the line); rows for frames that are not in rgb/ are ignored."""
+
+    CAMERAS = "cameras.csv"
 
     def __init__(self, root: str | Path):
         root = Path(root)
@@ -74,6 +89,14 @@ class ImageDepthFolder:
                 self.pairs.append((img, d))
         if not self.pairs:
             raise ValueError(f"{root}/rgb: no .png or .jpg images")
+        default = KINECT.focal_at(aug.FULL_W)
+        self.focal_px = [default] * len(self.pairs)  # on the 320-wide grid
+        if (root / self.CAMERAS).exists():
+            cams = read_cameras(root / self.CAMERAS)
+            for i, (img, _) in enumerate(self.pairs):
+                if img.stem not in cams:
+                    raise ValueError(f"{root / self.CAMERAS}: no row for frame {img.stem!r} ({img})")
+                self.focal_px[i] = cams[img.stem].focal_at(aug.FULL_W)
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -89,4 +112,36 @@ class ImageDepthFolder:
         if mm.shape != rgb.shape[:2]:
             raise ValueError(f"{depth_path}: size {mm.shape[::-1]} differs from the image's {rgb.shape[1::-1]}")
         mask = mm > 0
-        return Sample(*aug.subsample(rgb, (mm / 1000.0).astype(np.float32), mask))
+        return Sample(*aug.subsample(rgb, (mm / 1000.0).astype(np.float32), mask), focal_px=self.focal_px[i])
+
+
+CAMERAS_HEADER = ["name", "focal_px", "width"]
+
+
+def read_cameras(path: Path) -> dict[str, Camera]:
+    """cameras.csv (header `name,focal_px,width`) -> {name: Camera}; refuses a wrong header, a
+    row without three fields, a focal length or width that is not a positive number, and a
+    name given twice, naming the file and the line."""
+    out: dict[str, Camera] = {}
+    with open(path, newline="") as f:
+        rows = csv.reader(f)
+        header = [h.strip() for h in next(rows, [])]
+        if header != CAMERAS_HEADER:
+            raise ValueError(f"{path}: line 1: header must be {','.join(CAMERAS_HEADER)}, got {','.join(header)!r}")
+        for row in rows:
+            line = rows.line_num
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) != 3:
+                raise ValueError(f"{path}: line {line}: expected 3 fields name,focal_px,width, got {len(row)}")
+            name, focal, width = (c.strip() for c in row)
+            try:
+                cam = Camera(float(focal), int(width))
+            except ValueError as e:
+                raise ValueError(f"{path}: line {line}: bad camera {row!r} ({e})") from None
+            if not name:
+                raise ValueError(f"{path}: line {line}: empty name")
+            if name in out:
+                raise ValueError(f"{path}: line {line}: frame {name!r} given twice")
+            out[name] = cam
+    return out

@@ -6,6 +6,7 @@ import torch
 from depth_training.evaluate import evaluate_baselines, evaluate_model, training_statistics
 from depth_training.datasets import Sample
 from depth_training.metrics import PAPER_NYU, MetricAccumulator, eigen_crop_mask, format_table
+from depth_training.camera import KINECT, Camera
 from depth_training.model import DepthNet, Normalization
 
 
@@ -73,17 +74,19 @@ def test_table_sets_the_model_beside_the_paper():
 
 
 class Flat:
-    """A source of rooms with the same depth everywhere, per image."""
+    """A source of rooms with the same depth everywhere, per image, optionally per-image focal
+    lengths (px at width 320)."""
 
-    def __init__(self, depths):
-        self.depths = depths
+    def __init__(self, depths, focals=None):
+        self.depths, self.focals = depths, focals
 
     def __len__(self):
         return len(self.depths)
 
     def __getitem__(self, i):
+        extra = {"focal_px": self.focals[i]} if self.focals else {}
         return Sample(np.full((240, 320, 3), 90, np.uint8), np.full((240, 320), self.depths[i], np.float32),
-                      np.ones((240, 320), bool))
+                      np.ones((240, 320), bool), **extra)
 
 
 def test_baselines_use_the_training_mean_map_and_median():
@@ -102,3 +105,29 @@ def test_model_evaluation_scores_the_network_output():
         model.fine.conv3.bias.fill_(math.log(2.0))  # predicts 2 m everywhere
     r = evaluate_model(model, Normalization(), Flat([2.0, 4.0]), batch_size=2)
     assert r["delta1"] == 0.5 and math.isclose(r["abs_rel"], 0.25, rel_tol=1e-6)
+
+
+def test_evaluation_scales_canonical_predictions_to_each_frames_camera():
+    model = DepthNet("tiny")  # the Kinect's camera, F = 259.43 px at 320
+    with torch.no_grad():
+        for p in model.parameters():
+            p.zero_()
+        model.fine.conv3.bias.fill_(math.log(2.0))  # 2 m in the canonical camera
+    f = KINECT.focal_px
+    # Twice the focal length: the same picture shows a scene at twice the distance, so 2 m
+    # canonical is 4 m; half the focal length: 1 m.
+    r = evaluate_model(model, Normalization(), Flat([4.0, 1.0], [2 * f, f / 2]), batch_size=2)
+    assert r["delta1"] == 1.0 and r["abs_rel"] < 1e-6
+    assert evaluate_model(model, Normalization(), Flat([4.0, 1.0]), batch_size=2)["delta1"] == 0.0
+    model.camera = Camera(2 * f, 320)  # the same outputs read as a camera of focal 2F: 1 m at F, 0.5 m at F / 2
+    r = evaluate_model(model, Normalization(), Flat([1.0, 0.5], [f, f / 2]), batch_size=2)
+    assert r["abs_rel"] < 1e-6
+
+
+def test_baselines_are_statistics_in_canonical_depth_scaled_to_the_test_camera():
+    f = KINECT.focal_px
+    # 1 m seen by a camera of focal 2F is 0.5 m canonical; 3 m at F stays 3 m.
+    mean_map, median = training_statistics(Flat([1.0, 3.0], [2 * f, f]))
+    assert np.allclose(mean_map, 1.75) and median == 1.75  # half the pixels at 0.5, half at 3
+    res = evaluate_baselines(mean_map, 1.75, Flat([3.5], [2 * f]))  # 1.75 canonical = 3.5 m at 2F
+    assert res["train mean depth map"]["abs_rel"] < 1e-6 and res["train median constant"]["abs_rel"] < 1e-6

@@ -4,7 +4,8 @@ import pytest
 import torch
 from safetensors import safe_open
 
-from depth_training.export import load_model, read_metadata, save_model
+from depth_training.camera import KINECT, Camera
+from depth_training.export import history_of, load_model, metadata_for, read_metadata, save_model
 from depth_training.model import VARIANTS, Architecture, DepthNet, Normalization
 
 
@@ -86,3 +87,32 @@ def test_loader_refuses_a_tensor_that_disagrees_with_the_architecture(tmp_path):
     save_file({k: v.contiguous() for k, v in m.state_dict().items()}, str(path), metadata=meta)
     with pytest.raises(ValueError, match="coarse.fc6.weight"):
         load_model(path)
+
+
+def test_weights_carry_the_models_camera_and_a_file_without_one_means_the_kinect(tmp_path):
+    m = DepthNet("golden-a", camera=Camera(554.26, 640))
+    save_model(m, tmp_path / "m.safetensors", name="t", description="d", trained_on="x")
+    assert json.loads(read_metadata(tmp_path / "m.safetensors")["camera"]) == {"focal_px": 554.26, "width": 640}
+    assert load_model(tmp_path / "m.safetensors")[0].camera == Camera(554.26, 640)
+    assert json.loads(metadata_for(DepthNet("golden-a"), Normalization(), "n", "d", "t")["camera"]) == \
+        {"focal_px": 259.43, "width": 320}
+    meta = read_metadata(tmp_path / "m.safetensors")
+    del meta["camera"]
+    from safetensors.torch import save_file
+    save_file({k: v.contiguous() for k, v in m.state_dict().items()}, str(tmp_path / "old.safetensors"), metadata=meta)
+    assert load_model(tmp_path / "old.safetensors")[0].camera == KINECT
+    meta["camera"] = '{"focal_px": -1, "width": 320}'
+    save_file({k: v.contiguous() for k, v in m.state_dict().items()}, str(tmp_path / "bad.safetensors"), metadata=meta)
+    with pytest.raises(ValueError, match="bad camera"):
+        load_model(tmp_path / "bad.safetensors")
+
+
+def test_training_history_round_trips_and_is_absent_unless_given(tmp_path):
+    m = DepthNet("golden-a")
+    save_model(m, tmp_path / "a.safetensors", name="t", description="d", trained_on="x")
+    assert history_of(read_metadata(tmp_path / "a.safetensors")) is None
+    runs = [{"recorded": True, "steps": 3}, {"recorded": True, "steps": 5}]
+    save_model(m, tmp_path / "b.safetensors", name="t", description="d", trained_on="x", history=runs)
+    assert history_of(read_metadata(tmp_path / "b.safetensors")) == runs
+    with pytest.raises(ValueError, match="training_history"):
+        history_of({"training_history": '{"steps": 3}'})

@@ -6,6 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import torch
+
+from depth_training.camera import KINECT
+from depth_training.datasets import DepthDataset
 from depth_training.matfile import parse_level5, read_mat
 from depth_training.sources import ImageDepthFolder, NYUDepthV2
 
@@ -112,3 +116,38 @@ def test_folder_source_reads_millimetre_pngs_with_zero_as_missing(tmp_path):
     Image.fromarray(rgb[:, :, 0]).save(tmp_path / "depth" / "a.png")  # 8-bit: not a depth map
     with pytest.raises(ValueError, match="16-bit"):
         src[0]
+
+
+def write_frames(root, names, size=(64, 48)):
+    (root / "rgb").mkdir(parents=True)
+    (root / "depth").mkdir()
+    for n in names:
+        Image.fromarray(np.full((size[1], size[0], 3), 80, np.uint8)).save(root / "rgb" / f"{n}.jpg")
+        Image.fromarray(np.full((size[1], size[0]), 2000, np.uint16)).save(root / "depth" / f"{n}.png")
+
+
+def test_folder_cameras_csv_gives_each_frame_its_focal_length_on_the_320_grid(tmp_path):
+    write_frames(tmp_path, ["a", "b"])
+    assert [ImageDepthFolder(tmp_path)[i].focal_px for i in (0, 1)] == [KINECT.focal_px] * 2  # no file
+    (tmp_path / "cameras.csv").write_text("name,focal_px,width\nb,1000,1280\na,554.26,640\nold,1,1\n")
+    src = ImageDepthFolder(tmp_path)
+    assert src[0].focal_px == pytest.approx(277.13) and src[1].focal_px == pytest.approx(250.0)
+    ds = DepthDataset(src, train=False)
+    assert torch.allclose(ds[0][1][ds[0][2]], torch.tensor(2.0 * 259.43 / 277.13))  # canonical label
+
+
+@pytest.mark.parametrize("text,message", [
+    ("name,focal,width\na,500,640\nb,500,640\n", "line 1: header must be name,focal_px,width"),
+    ("name,focal_px,width\na,500,640\nb,500\n", "line 3: expected 3 fields"),
+    ("name,focal_px,width\na,wide,640\nb,500,640\n", "line 2: bad camera"),
+    ("name,focal_px,width\na,-5,640\nb,500,640\n", "line 2: bad camera"),
+    ("name,focal_px,width\na,500,0\nb,500,640\n", "line 2: bad camera"),
+    ("name,focal_px,width\na,500,640\na,500,640\n", "line 3: frame 'a' given twice"),
+    ("name,focal_px,width\na,500,640\n", "no row for frame 'b'"),
+])
+def test_folder_refuses_a_malformed_or_incomplete_cameras_csv(tmp_path, text, message):
+    write_frames(tmp_path, ["a", "b"])
+    (tmp_path / "cameras.csv").write_text(text)
+    with pytest.raises(ValueError, match="cameras.csv") as e:
+        ImageDepthFolder(tmp_path)
+    assert message in str(e.value)

@@ -1,9 +1,13 @@
 import csv
+import json
 
 import numpy as np
+import pytest
 import torch
 
-from depth_training import train
+from depth_training import lineage, train
+from depth_training.export import load_model, read_metadata, save_model
+from depth_training.loss import scale_invariant_loss
 from depth_training.model import DepthNet
 
 
@@ -132,3 +136,84 @@ def test_scratch_initialisation_replaces_only_the_coarse_convs_with_he_normal():
     assert abs(sd["coarse.fc6.weight"].std().item() - 0.01) < 5e-4
     assert abs(sd["fine.conv2.weight"].std().item() - 0.01) < 5e-4
     assert abs(sd["fine.conv1.weight"].std().item() - 0.001) < 1e-4
+
+
+def tiny_run_args(tmp_path, out, *extra):
+    if not (tmp_path / "train").exists():
+        fake_arrays(tmp_path / "train", 4, 0)
+        fake_arrays(tmp_path / "val", 2, 1)
+    return [f"--train_data=synthetic:{tmp_path / 'train'}", f"--val_data=synthetic:{tmp_path / 'val'}",
+            f"--out_dir={tmp_path / out}", "--batch_size=2", "--workers=0", "--val_batches=1", "--threads=1",
+            "--coarse_epochs=1", "--fine_epochs=1", *extra]
+
+
+def weights_of(path):
+    return load_model(path)[0].state_dict()
+
+
+def test_a_run_from_init_weights_continues_them_and_appends_to_their_history(tmp_path):
+    train.run(train.parse_args(tiny_run_args(tmp_path, "a", "--variant=tiny")))
+    first = read_metadata(tmp_path / "a" / "weights.safetensors")
+    (a_entry,) = json.loads(first["training_history"])
+    assert a_entry["steps"] == 4 and a_entry["images_seen"] == 8 and a_entry["frames"] == 4
+    assert a_entry["stages"]["coarse"]["steps"] == 2 and a_entry["stages"]["fine"]["images"] == 4
+    assert json.loads(first["camera"]) == {"focal_px": 259.43, "width": 320}
+    # No epochs: the weights come out exactly as they went in (no re-init, no output bias from
+    # data, no fine passthrough over trained weights).
+    init = f"--init_weights={tmp_path / 'a' / 'weights.safetensors'}"
+    train.run(train.parse_args(tiny_run_args(tmp_path, "same", init, "--coarse_epochs=0", "--fine_epochs=0")))
+    start = weights_of(tmp_path / "a" / "weights.safetensors")
+    assert all(torch.equal(v, start[k]) for k, v in weights_of(tmp_path / "same" / "weights.safetensors").items())
+    # The architecture comes from the file (no --variant), and training moves every layer on.
+    cfg = train.parse_args(tiny_run_args(tmp_path, "b", init, "--seed=2"))
+    assert cfg["variant"] == ""
+    train.run(cfg)
+    after = weights_of(tmp_path / "b" / "weights.safetensors")
+    assert all(not torch.equal(v, start[k]) for k, v in after.items())
+    history = json.loads(read_metadata(tmp_path / "b" / "weights.safetensors")["training_history"])
+    assert len(history) == 2 and history[0] == a_entry
+    assert history[1]["init"].endswith("weights.safetensors") and history[1]["seed"] == 2
+    assert history[1]["variant"] == "tiny" and lineage.totals(history)["steps"] == 8
+
+
+def test_init_weights_refuses_a_variant_or_camera_that_disagrees_and_records_an_unrecorded_origin(tmp_path):
+    path = tmp_path / "old.safetensors"
+    save_model(DepthNet("tiny"), path, name="old", description="d", trained_on="boxes, 57408 images seen")
+    with pytest.raises(ValueError, match="--variant=small disagrees"):
+        train.run(train.parse_args(tiny_run_args(tmp_path, "x", f"--init_weights={path}", "--variant=small")))
+    with pytest.raises(ValueError, match="--camera_focal_px=300.0 disagrees"):
+        train.run(train.parse_args(tiny_run_args(tmp_path, "x", f"--init_weights={path}", "--camera_focal_px=300")))
+    with pytest.raises(SystemExit):
+        train.parse_args(tiny_run_args(tmp_path, "x", f"--init_weights={tmp_path / 'missing.safetensors'}"))
+    train.run(train.parse_args(tiny_run_args(tmp_path, "y", f"--init_weights={path}", "--variant=tiny",
+                                             "--coarse_epochs=0", "--fine_epochs=1")))
+    history = json.loads(read_metadata(tmp_path / "y" / "weights.safetensors")["training_history"])
+    assert history[0] == {"recorded": False, "weights": "old.safetensors", "name": "old",
+                          "trained_on": "boxes, 57408 images seen"}
+    assert history[1]["steps"] == 2 and lineage.totals(history)["unrecorded_runs"] == 1
+
+
+def test_bfloat16_autocast_computes_the_loss_in_float32_and_stays_close_to_float32(monkeypatch):
+    seen = []
+
+    def recording_loss(pred, depth, mask):
+        seen.append(pred.dtype)
+        return scale_invariant_loss(pred, depth, mask)
+    monkeypatch.setattr(train, "scale_invariant_loss", recording_loss)
+    losses = {}
+    for bf16 in (False, True):
+        model = DepthNet("golden-a").eval()  # no dropout: the same function both times
+        model.init_paper(torch.Generator().manual_seed(0))
+        opt = train.make_optimizer(model, "coarse", CFG)
+        before = snapshot(model.coarse)
+        losses[bf16] = train.train_step(model, opt, random_batch(model), "coarse", bf16=bf16)
+        assert moved(before, model.coarse) == set(before)
+    assert seen == [torch.float32, torch.float32]
+    assert abs(losses[True] - losses[False]) < 0.01 * losses[False]
+
+
+def test_a_run_with_channels_last_and_bf16_writes_weights_in_the_contracts_layout(tmp_path):
+    train.run(train.parse_args(tiny_run_args(tmp_path, "cl", "--variant=tiny", "--channels_last=true", "--bf16=true")))
+    model, _, _ = load_model(tmp_path / "cl" / "weights.safetensors")
+    assert all(v.is_contiguous() for v in model.state_dict().values())
+    assert torch.isfinite(model(torch.zeros(1, 3, 228, 304))).all()
