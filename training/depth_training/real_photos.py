@@ -284,12 +284,23 @@ def format_results(results: dict[str, dict], photo_set: PhotoSet) -> str:
     return "\n".join(lines)
 
 
+def per_photo_table(results: dict[str, dict], photo_set: PhotoSet) -> str:
+    """Markdown: one row per photo with pairs, WHDR of each model and baseline."""
+    names = list(results)
+    lines = ["| photo | pairs | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for p in photo_set.photos:
+        if p.pairs:
+            cells = [_cell(results[n]["per_photo"].get(p.id)) for n in names]
+            lines.append(f"| {p.id} | {len(p.pairs)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _cell(v) -> str:
     return "-" if v is None else f"{v:.3f}"
 
 
 def main() -> None:
-    from .export import load_model
+    from .eval_suite import load_models
     from .photo_previews import pairs_sheet, preview_sheet
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--weights", required=True, nargs="+", help="safetensors file(s) (the contract's format)")
@@ -298,28 +309,34 @@ def main() -> None:
     p.add_argument("--previews", help="write photo | predicted depth previews of the first model here (PNG)")
     p.add_argument("--pairs_sheet", help="write the photos with their marked pairs here (PNG), to check the marks")
     p.add_argument("--json", help="write all results here")
+    p.add_argument("--per_photo", action="store_true", help="also print WHDR photo by photo")
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     photo_set = PhotoSet.load(a.set)
     roots = [Path(a.photos)]
     loaded = LoadedPhotos.load(photo_set, roots)
-    if a.pairs_sheet and not loaded.missing:
+    if loaded.missing:
+        raise SystemExit(f"real_photos: {len(loaded.missing)} files not found under {a.photos} or where their "
+                         f"packages install them ({', '.join(loaded.missing)}); run "
+                         "training/scripts/install-eval-photos.sh")
+    if a.pairs_sheet:
         pairs_sheet(photo_set, loaded.images, a.pairs_sheet)
         print(f"wrote {a.pairs_sheet}")
     ev = RealPhotoEvaluation(loaded, roots)
     results, first = {}, None
-    for w in a.weights:
-        model, norm, meta = load_model(w)
-        grids = ev.grids(model, norm)
-        results[meta.get("name", w)] = ev.evaluate_grids(grids, model.arch)
+    for m in load_models(a.weights):
+        grids = ev.grids(m.net, m.normalization)
+        results[m.label] = ev.evaluate_grids(grids, m.net.arch)
         if first is None:
-            first = (model, grids, meta.get("name", w))
+            first = (m.net, grids, m.label)
     results.update(ev.evaluate_baselines(first[0].arch))
     print(f"real photos: {len(photo_set.photos)} photos, {photo_set.pair_count} pairs "
           f"({sum(len(q.pairs) for q in photo_set.photos if q.indoor)} indoor); ground truth: "
           + (", ".join(s.id for s in photo_set.gt_scenes) or "none"))
     print(format_results(results, photo_set))
+    if a.per_photo:
+        print("\n" + per_photo_table(results, photo_set))
     if a.previews:
         preview_sheet(photo_set, loaded.images, first[1], first[0].arch, a.previews, title=first[2])
         print(f"wrote {a.previews}")

@@ -6,7 +6,8 @@ from depth_training.model import Architecture, Normalization
 from depth_training.photo_set import Photo, PhotoSet, PointPair
 from depth_training.real_photos import (LoadedPhotos, RealPhotoEvaluation, bilinear, bottom_is_nearer_depths,
                                         depth_at_photo_size, grid_position, grid_samples, jpeg_scale,
-                                        median_scaled_metrics, pair_depths, prepare, whdr)
+                                        decode_upright, median_scaled_metrics, pair_depths, prepare,
+                                        upright_size, whdr)
 from depth_training.test_model import make_tiny
 
 from photo_set_fixtures import tiny_photo_set
@@ -163,3 +164,23 @@ def test_missing_photos_are_reported_by_id(tmp_path):
     assert loaded.missing == ["room"]
     with pytest.raises(ValueError, match="install-eval-photos.sh"):
         RealPhotoEvaluation(loaded, [tmp_path])
+
+
+def test_jpegs_are_dct_scaled_like_the_service_and_turned_upright(tmp_path):
+    rng = np.random.default_rng(4)
+    big = tmp_path / "big.jpg"
+    Image.fromarray(rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)).save(big, quality=90)
+    assert decode_upright(big, (320, 240)).size == (320, 240)  # 4/8, as the service decodes it
+    odd = tmp_path / "odd.jpg"  # 5/8 would cover the frame: decoded whole instead
+    Image.fromarray(rng.integers(0, 255, (459, 612, 3), dtype=np.uint8)).save(odd, quality=90)
+    assert decode_upright(odd, (320, 240)).size == (612, 459)
+    turned = tmp_path / "turned.jpg"
+    stored = np.zeros((300, 400, 3), np.uint8)
+    stored[:, :200] = 255  # left half white as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to view
+    Image.fromarray(stored).save(turned, exif=exif, quality=95)
+    assert upright_size(turned) == (300, 400)
+    upright = np.asarray(decode_upright(turned, (320, 240)))  # (400, 300, 3)
+    assert upright.shape == (400, 300, 3)
+    assert upright[:150].mean() > 200 and upright[250:].mean() < 50  # stored left is now the top
