@@ -102,7 +102,7 @@ class Generator:
 
     def run(self) -> None:
         a, base = self.a, SEED_BASE[self.a.split]
-        have = len(frame_names(self.split_dir))
+        have = write_cameras_csv(self.split_dir)  # also heals a run that was stopped mid-room
         bar = tqdm(total=a.frames, initial=min(have, a.frames), desc=f"{a.split} frames", unit="frame",
                    dynamic_ncols=True, mininterval=2)
         t0, made = time.time(), 0
@@ -196,8 +196,10 @@ class Generator:
                 written += 1
             except Exception as e:  # a view that cannot be developed is left out, and said why
                 result.setdefault("rejected_views", {})[name] = str(e)
+                for f in (f"rgb/{name}.jpg", f"depth/{name}.png", f"meta/{name}.json"):
+                    (self.split_dir / f).unlink(missing_ok=True)
         result["frames"] = written
-        (self.split_dir / "rooms" / f"{self.room_name(seed)}.json").write_text(json.dumps(result))
+        write_cameras_csv(self.split_dir)  # usable at once, even if the run is stopped later
         bar.update(written)
         return written
 
