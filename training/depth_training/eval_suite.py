@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from . import evaluate
+from .camera import KINECT
 from .datasets import open_source
 from .export import load_model
 from .metrics import LABELS, METRICS
@@ -64,11 +65,14 @@ def load_models(paths: list[str]) -> list[Model]:
 
 
 def absent(spec: str) -> str | None:
-    """Why the data of a `kind:PATH[:...]` spec is absent, or None when its path exists."""
-    kind, _, rest = spec.partition(":")
-    if kind in ("folder", "synthetic"):
+    """Why the data of a spec is absent (the first `folder:` or `synthetic:` path of its parts
+    that does not exist; parts joined by `+`, each maybe `*K`, as datasets.open_source reads
+    them), or None."""
+    for part in spec.split("+"):
+        body, star, times = part.rpartition("*")
+        kind, _, rest = (body if star and times.isdigit() else part).partition(":")
         path = rest.split(":")[0] if kind == "synthetic" else rest
-        if not Path(path).exists():
+        if kind in ("folder", "synthetic") and not Path(path).exists():
             return f"{path} does not exist"
     return None
 
@@ -94,11 +98,11 @@ def run_photos(models: list[Model], photo_set: PhotoSet, roots: list[Path],
     rows, first = {}, {}
     for m in models:
         grids = ev.grids(m.net, m.normalization)
-        rows[m.label] = ev.evaluate_grids(grids, m.net.arch)
+        rows[m.label] = ev.evaluate_grids(grids, m.net.arch, m.net.camera)
         first = first or {"grids": grids, "loaded": loaded, "model": m}
     arch = models[0].net.arch
     if mean_map is not None and mean_map.shape == (arch.output_height, arch.output_width):
-        rows[MEAN_MAP] = ev.evaluate_map(mean_map, arch)
+        rows[MEAN_MAP] = ev.evaluate_map(mean_map, arch, KINECT)  # training_statistics' default camera
     rows.update(ev.evaluate_baselines(arch))
     return rows, None, first
 

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from .camera import Camera
 from .metrics import MetricAccumulator
 from .model import Architecture, DepthNet, Normalization
 from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, Photo, PhotoSet
@@ -189,6 +190,20 @@ def median_scaled_metrics(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) ->
     return acc.result()
 
 
+def metric_factor(photo_focal_px: float, photo_width: int, camera: Camera, arch: Architecture) -> float:
+    """f / F: what brings a prediction in the model's canonical camera to metres for a photo
+    whose focal length is known, both on the frame's grid (design.md, "The camera contract")."""
+    fw, _ = frame_size(arch)
+    return (photo_focal_px * fw / photo_width) / camera.focal_at(fw)
+
+
+def plain_metrics(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+    """The paper's measures of `pred` (oh, ow) as it is (no scaling)."""
+    acc = MetricAccumulator()
+    acc.update(pred[None], gt[None], (mask & (gt > 0))[None])
+    return acc.result()
+
+
 @dataclass
 class LoadedPhotos:
     """The photos of a set found on disk, decoded for the network (upright RGB, possibly
@@ -248,18 +263,27 @@ class RealPhotoEvaluation:
         return dict(zip(ids, predict(model, normalization, [self.photos.images[i] for i in ids])))
 
     def evaluate_model(self, model: DepthNet, normalization: Normalization) -> dict:
-        return self.evaluate_grids(self.grids(model, normalization), model.arch)
+        return self.evaluate_grids(self.grids(model, normalization), model.arch, model.camera)
 
-    def evaluate_grids(self, grids: dict[str, np.ndarray], arch: Architecture) -> dict:
-        """WHDR and ground-truth measures of depth grids (oh, ow) given per photo id."""
+    def evaluate_grids(self, grids: dict[str, np.ndarray], arch: Architecture, camera: Camera | None = None) -> dict:
+        """WHDR and ground-truth measures of depth grids (oh, ow) given per photo id. On each
+        ground-truth scene: `median_scaled`, and with the grids' canonical `camera` also
+        `metric` (the prediction times f / F with the scene's calibrated focal length)."""
         result = self._whdr({p.id: pair_depths(grids[p.id], p, arch) for p in self.set.photos if p.pairs})
-        result["gt_scenes"] = {s.id: median_scaled_metrics(grids[s.photo], *grid_samples(*self.gt[s.id], arch))
-                               for s in self.set.gt_scenes}
+        result["gt_scenes"] = {}
+        for s in self.set.gt_scenes:
+            gt, mask = grid_samples(*self.gt[s.id], arch)  # (oh, ow) metres, (oh, ow) bool
+            entry = {"median_scaled": median_scaled_metrics(grids[s.photo], gt, mask)}
+            if camera is not None:
+                k = metric_factor(s.focal_px, self.set.photo(s.photo).width, camera, arch)
+                entry["metric"] = plain_metrics(grids[s.photo] * k, gt, mask)
+            result["gt_scenes"][s.id] = entry
         return result
 
-    def evaluate_map(self, depth_map: np.ndarray, arch: Architecture) -> dict:
-        """One depth map (oh, ow) for every photo (e.g. the training set's mean depth map)."""
-        return self.evaluate_grids({i: depth_map for i in self.photos.images}, arch)
+    def evaluate_map(self, depth_map: np.ndarray, arch: Architecture, camera: Camera | None = None) -> dict:
+        """One depth map (oh, ow) for every photo (e.g. the training set's mean depth map, in
+        `camera`'s canonical depth)."""
+        return self.evaluate_grids({i: depth_map for i in self.photos.images}, arch, camera)
 
     def evaluate_baselines(self, arch: Architecture) -> dict[str, dict]:
         """"bottom is nearer" (pairs only) and a constant depth (every pair a tie; on the
@@ -271,15 +295,17 @@ class RealPhotoEvaluation:
 
 def format_results(results: dict[str, dict], photo_set: PhotoSet) -> str:
     """Markdown table: one row per model or baseline; WHDR over all pairs and indoor pairs, then
-    si-log and delta1 of each ground-truth scene after median scaling."""
+    for each ground-truth scene si-log and delta1 after median scaling and abs rel in metres."""
     scenes = [s.id for s in photo_set.gt_scenes]
-    head = ["WHDR (all pairs)", "WHDR (indoor)"] + [f"{s} {m}" for s in scenes for m in ("si-log", "delta<1.25")]
+    head = ["WHDR (all pairs)", "WHDR (indoor)"] + [
+        f"{s} {m}" for s in scenes for m in ("si-log", "delta<1.25 (median-scaled)", "abs rel (metric)")]
     lines = ["| | " + " | ".join(head) + " |", "|---|" + "---|" * len(head)]
     for name, r in results.items():
         cells = [_cell(r.get("whdr")), _cell(r.get("whdr_indoor"))]
         for s in scenes:
-            m = r.get("gt_scenes", {}).get(s)
-            cells += [_cell(m and m["si_log"]), _cell(m and m["delta1"])]
+            m = r.get("gt_scenes", {}).get(s, {})
+            med, metric = m.get("median_scaled"), m.get("metric")
+            cells += [_cell(med and med["si_log"]), _cell(med and med["delta1"]), _cell(metric and metric["abs_rel"])]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -327,7 +353,7 @@ def main() -> None:
     results, first = {}, None
     for m in load_models(a.weights):
         grids = ev.grids(m.net, m.normalization)
-        results[m.label] = ev.evaluate_grids(grids, m.net.arch)
+        results[m.label] = ev.evaluate_grids(grids, m.net.arch, m.net.camera)
         if first is None:
             first = (m.net, grids, m.label)
     results.update(ev.evaluate_baselines(first[0].arch))

@@ -87,3 +87,12 @@ def test_command_line_writes_the_tables_to_json(tiny, tmp_path):
     doc = json.loads(out.read_text())
     assert set(doc["tables"]) == {"photoreal test"} and "procedural test" in doc["skipped"]
     assert 0 < doc["tables"]["photoreal test"]["tiny"]["delta3"] <= 1
+
+
+def test_a_spec_is_absent_when_any_of_its_parts_is(tmp_path):
+    from depth_training.eval_suite import absent
+    (tmp_path / "a").mkdir()
+    assert absent(f"folder:{tmp_path}/a") is None
+    assert absent(f"folder:{tmp_path}/a*2+synthetic:{tmp_path}/a:100") is None
+    assert absent(f"folder:{tmp_path}/a*2+synthetic:{tmp_path}/b:100") == f"{tmp_path}/b does not exist"
+    assert absent("synthetic-seeds:0-10") is None  # rendered on the fly: never absent

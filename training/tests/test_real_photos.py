@@ -7,7 +7,7 @@ from depth_training.photo_set import Photo, PhotoSet, PointPair
 from depth_training.real_photos import (LoadedPhotos, RealPhotoEvaluation, bilinear, bottom_is_nearer_depths,
                                         depth_at_photo_size, grid_position, grid_samples, jpeg_scale,
                                         decode_upright, median_scaled_metrics, pair_depths, prepare,
-                                        upright_size, whdr)
+                                        metric_factor, upright_size, whdr)
 from depth_training.test_model import make_tiny
 
 from photo_set_fixtures import tiny_photo_set
@@ -147,14 +147,16 @@ def test_evaluation_of_a_tiny_model_and_the_baselines_on_a_tiny_set(tmp_path):
     r = ev.evaluate_model(model, Normalization())
     assert 0 <= r["whdr"] <= 1 and set(r["per_photo"]) == {"room", "street"}
     assert r["whdr_indoor"] == r["per_photo"]["room"]
-    assert r["gt_scenes"]["street-gt"]["si_log"] >= 0
+    assert r["gt_scenes"]["street-gt"]["median_scaled"]["si_log"] >= 0
+    assert 0 <= r["gt_scenes"]["street-gt"]["metric"]["delta3"] <= 1
     base = ev.evaluate_baselines(model.arch)
     # room: lower nearer, lower nearer, a 1-row difference (the lower one, b, is not the nearer a);
     # street: lower nearer, same row (tie), lower is nearer b but a is: 3 of 6 wrong.
     assert base["bottom is nearer"]["whdr"] == pytest.approx(3 / 6)
     assert base["constant depth"]["whdr"] == 1.0
     # The disparity grows to the right, so a constant cannot be right everywhere.
-    assert base["constant depth"]["gt_scenes"]["street-gt"]["si_log"] > 0
+    assert base["constant depth"]["gt_scenes"]["street-gt"]["median_scaled"]["si_log"] > 0
+    assert "metric" not in base["constant depth"]["gt_scenes"]["street-gt"]  # a constant has no camera
 
 
 def test_missing_photos_are_reported_by_id(tmp_path):
@@ -184,3 +186,11 @@ def test_jpegs_are_dct_scaled_like_the_service_and_turned_upright(tmp_path):
     upright = np.asarray(decode_upright(turned, (320, 240)))  # (400, 300, 3)
     assert upright.shape == (400, 300, 3)
     assert upright[:150].mean() > 200 and upright[250:].mean() < 50  # stored left is now the top
+
+
+def test_metric_factor_is_one_for_a_kinect_photo_and_grows_with_the_focal_length():
+    from depth_training.camera import KINECT
+    assert metric_factor(518.86, 640, KINECT, PAPER) == pytest.approx(1.0)
+    assert metric_factor(2 * 518.86, 640, KINECT, PAPER) == pytest.approx(2.0)
+    # The motorcycle: 994.978 px at 741 wide is 429.7 px on the 320-wide frame.
+    assert metric_factor(994.978, 741, KINECT, PAPER) == pytest.approx(994.978 * 320 / 741 / 259.43)
