@@ -84,3 +84,16 @@ def test_extract_reads_a_catalog_zip_into_assets_with_sizes_in_metres(tmp_path):
     assert "| Desk lamp | Scopia#lamp | Scopia |" in catalog.credits_markdown(lib)
     # A second call reads the cache instead of unpacking again.
     assert catalog.extract(tmp_path / "cache", furniture, jar).to_json() == lib.to_json()
+
+
+def test_credits_list_every_asset_a_split_shows_and_nothing_else(tmp_path):
+    from depth_training.photoreal import credits
+    lib = _library()
+    meta = tmp_path / "train" / "meta"
+    meta.mkdir(parents=True)
+    (meta / "a.json").write_text('{"assets": ["Kitchen-1"], "textures": ["floor0"]}')
+    (meta / "b.json").write_text('{"assets": ["Kitchen-1", "Bedroom-2"], "textures": []}')
+    text = credits.credits(tmp_path, lib)
+    assert "## train (2 frames, 3 assets)" in text and "## test" not in text
+    assert "| Kitchen-1 |" in text and "| Bedroom-2 |" in text and "| Kitchen-2 |" not in text
+    assert "floor0 texture" in text
