@@ -61,7 +61,13 @@ public struct RGBImage: Sendable, Equatable {
     /// The centred `width` x `height` region (each clamped to the image's own size).
     public func centreCropped(width cropWidth: Int, height cropHeight: Int) -> RGBImage {
         let w = min(max(cropWidth, 1), width), h = min(max(cropHeight, 1), height)
-        let x0 = (width - w) / 2, y0 = (height - h) / 2
+        return cropped(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)
+    }
+
+    /// The `width` x `height` region whose top-left pixel is (`x`, `y`), clamped to the image.
+    public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
+        let w = min(max(cropWidth, 1), width), h = min(max(cropHeight, 1), height)
+        let x0 = min(max(x, 0), width - w), y0 = min(max(y, 0), height - h)
         var out = [UInt8](repeating: 0, count: w * h * 3)
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
