@@ -173,7 +173,7 @@ public struct DepthRequestOptions: Sendable, Equatable {
         if let text = query(.known) {
             options.known = try list(text, .known, fields: 3, example: "known=120,80,2.5").enumerated().map { index, fields throws(ProblemDetails) in
                 guard fields[2] > 0, fields[2] <= maxMetres else {
-                    throw .invalidParameter(.known, "Entry \(index + 1): the distance must be above 0 and at most \(JSONValue.format(maxMetres)) m;"
+                    throw .invalidParameter(.known, "known entry \(index + 1): the distance must be above 0 and at most \(JSONValue.format(maxMetres)) m;"
                         + " got \(JSONValue.format(fields[2])).")
                 }
                 return KnownDepth(point: Point(x: fields[0], y: fields[1]), metres: fields[2])
@@ -187,7 +187,7 @@ public struct DepthRequestOptions: Sendable, Equatable {
     public func checkPoints(inside size: PixelSize) throws(ProblemDetails) {
         for (parameter, list) in [(Parameter.points, points), (.known, known.map(\.point))] {
             for (index, point) in list.enumerated() where !(point.x < Double(size.width) && point.y < Double(size.height)) {
-                throw .invalidParameter(parameter, "Entry \(index + 1): (\(JSONValue.format(point.x)), \(JSONValue.format(point.y)))"
+                throw .invalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1): (\(JSONValue.format(point.x)), \(JSONValue.format(point.y)))"
                     + " is outside the \(size.width)x\(size.height) photo (x 0 to \(size.width - 1), y 0 to \(size.height - 1)).")
             }
         }
@@ -231,14 +231,14 @@ public struct DepthRequestOptions: Sendable, Equatable {
         for (index, entry) in entries.enumerated() {
             let parts = entry.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == fields else {
-                throw .invalidParameter(parameter, "Entry \(index + 1) (\(String(entry).debugDescription)) has \(parts.count)"
+                throw .invalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1) (\(String(entry).debugDescription)) has \(parts.count)"
                     + " value\(parts.count == 1 ? "" : "s"), not \(fields); write entries like \(example).")
             }
             var values: [Double] = []
             for part in parts {
                 let value = try number(part, parameter)
                 guard value >= 0 else {
-                    throw .invalidParameter(parameter, "Entry \(index + 1) (\(String(entry).debugDescription)) has a negative value;"
+                    throw .invalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1) (\(String(entry).debugDescription)) has a negative value;"
                         + " pixels count from 0 at the top-left.")
                 }
                 values.append(value)

@@ -68,7 +68,7 @@ public enum DepthMeasurement {
         var estimates: [Double] = []
         for (index, entry) in known.enumerated() {
             guard let estimate = robustDepth(map, at: entry.point) else {
-                throw .invalidParameter(.known, "Entry \(index + 1): the model has no depth estimate at "
+                throw .invalidParameter(.known, "known entry \(index + 1): the model has no depth estimate at "
                     + "(\(JSONValue.format(entry.point.x)), \(JSONValue.format(entry.point.y))).")
             }
             estimates.append(estimate)
