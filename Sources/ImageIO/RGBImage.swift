@@ -79,4 +79,14 @@ public struct RGBImage: Sendable, Equatable {
         }
         return RGBImage(uncheckedWidth: w, height: h, pixels: out)
     }
+
+    /// Copies `image` into this one with its top-left pixel at (`x`, `y`), clipped to this image.
+    public mutating func paste(_ image: RGBImage, x: Int, y: Int) {
+        for row in max(0, -y)..<min(image.height, height - y) {
+            let columns = max(0, -x)..<min(image.width, width - x)
+            guard !columns.isEmpty else { continue }
+            let from = (row * image.width + columns.lowerBound) * 3, to = ((row + y) * width + columns.lowerBound + x) * 3
+            pixels.replaceSubrange(to..<to + columns.count * 3, with: image.pixels[from..<from + columns.count * 3])
+        }
+    }
 }

@@ -30,7 +30,20 @@ import Testing
     @Test func squashIsOneFrameWhateverTheShape() {
         let layout = FrameLayout(photo: PixelSize(width: 1920, height: 1080), frame: frame, crop: crop, fit: .squash)
         #expect(layout.resized == frame && layout.windows.count == 1)
-        #expect(abs(layout.scale - 320.0 / 1920) < 1e-12)
+        #expect(abs(layout.scale - (320.0 / 1920 * 240.0 / 1080).squareRoot()) < 1e-12, "the geometric mean of the axes")
+    }
+
+    @Test func padShowsTheWholePhotoAtOneScaleInsideOneGreyFrame() throws {
+        let layout = FrameLayout(photo: PixelSize(width: 1080, height: 1920), frame: frame, crop: crop, fit: .pad)
+        #expect(layout.resized == PixelSize(width: 135, height: 240) && layout.windows.count == 1)
+        #expect(layout.windows[0].x == -92 && layout.windows[0].y == 0)
+        let covered = layout.covered
+        #expect(covered.x0 == 0 && covered.y0 == 6 && covered.x1 == 135 && covered.y1 == 234)
+        let photo = RGBImage(width: 1080, height: 1920, filledWith: (255, 0, 0))
+        let input = try #require(layout.windowImages(of: photo).first)
+        #expect(input.size == crop)
+        #expect(input.pixel(x: 0, y: 100) == FrameLayout.padColor, "grey left of the photo")
+        #expect(input.pixel(x: 152, y: 100) == (255, 0, 0), "the photo in the middle")
     }
 
     /// A 16:9 photo with a red band at the left and a blue band at the right: the first window's

@@ -2,7 +2,8 @@ import Foundation
 import ImageIO
 
 /// Joins the network's log-depth grids of a photo's windows (`FrameLayout`) into one grid over
-/// the whole photo at the network's output resolution.
+/// the part of the photo they cover, at the network's output resolution (for `pad`, the one
+/// window's cells over the photo, without the grey around it).
 ///
 /// Each window is predicted on its own, so each has its own overall scale; in log space a scale is
 /// an offset. Neighbouring windows are brought to one scale by the median of their difference
@@ -16,13 +17,14 @@ enum WindowMosaic {
         -> (logDepth: FloatGrid, region: FloatGrid.Region)
     {
         let crop = layout.crop, border = layout.border
-        if windows.count == 1 {
+        if windows.count == 1, layout.resized == layout.frame {
             return (try FloatGrid(width: gridSize.width, height: gridSize.height, values: Array(windows[0])),
                     NetworkInput.depthRegion(gridSize: gridSize, resized: layout.frame, crop: crop))
         }
         // One output cell is crop / grid resized pixels, as in a single window.
         let cellW = Double(crop.width) / Double(gridSize.width), cellH = Double(crop.height) / Double(gridSize.height)
-        let spanW = Double(layout.resized.width - 2 * border.x), spanH = Double(layout.resized.height - 2 * border.y)
+        let covered = layout.covered
+        let spanW = Double(covered.x1 - covered.x0), spanH = Double(covered.y1 - covered.y0)
         let mw = max(1, Int((spanW / cellW).rounded())), mh = max(1, Int((spanH / cellH).rounded()))
         let stepW = spanW / Double(mw), stepH = spanH / Double(mh)
 
@@ -33,10 +35,10 @@ enum WindowMosaic {
             let values = Array(window)
             let origin = layout.windows[k]
             for j in 0..<mh {
-                let v = Double(border.y) + (Double(j) + 0.5) * stepH - Double(origin.y + border.y)
+                let v = Double(covered.y0) + (Double(j) + 0.5) * stepH - Double(origin.y + border.y)
                 guard v >= 0, v <= Double(crop.height) else { continue }
                 for i in 0..<mw {
-                    let u = Double(border.x) + (Double(i) + 0.5) * stepW - Double(origin.x + border.x)
+                    let u = Double(covered.x0) + (Double(i) + 0.5) * stepW - Double(origin.x + border.x)
                     guard u >= 0, u <= Double(crop.width) else { continue }
                     let value = bilinear(values, width: gridSize.width, height: gridSize.height,
                                          x: u / cellW - 0.5, y: v / cellH - 0.5)
@@ -49,7 +51,7 @@ enum WindowMosaic {
         }
         // Offsets that bring each window to its predecessor's scale, then centred.
         var offsets = [Float](repeating: 0, count: windows.count)
-        for k in 1..<windows.count {
+        for k in windows.indices.dropFirst() {
             let differences = zip(samples[k - 1], samples[k]).compactMap { a, b in a.isFinite && b.isFinite ? a - b : nil }
             offsets[k] = offsets[k - 1] + (median(differences) ?? 0)
         }
@@ -63,8 +65,9 @@ enum WindowMosaic {
             }
             if total > 0 { mosaic[cell] = sum / total }
         }
-        let region = FloatGrid.Region(x0: -Double(border.x) / stepW, y0: -Double(border.y) / stepH,
-                                      x1: Double(mw) + Double(border.x) / stepW, y1: Double(mh) + Double(border.y) / stepH)
+        let region = FloatGrid.Region(x0: -Double(covered.x0) / stepW, y0: -Double(covered.y0) / stepH,
+                                      x1: Double(mw) + Double(layout.resized.width - covered.x1) / stepW,
+                                      y1: Double(mh) + Double(layout.resized.height - covered.y1) / stepH)
         return (try FloatGrid(width: mw, height: mh, values: mosaic), region)
     }
 
