@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a JPEG's EXIF says about its orientation and lens, as stored (nil = tag absent or malformed).
 public struct ExifMetadata: Sendable, Equatable {
     /// IFD0 tag 0x0112.
