@@ -3,12 +3,15 @@
 ///
 /// A person picks or drops a photo; the page sends it to `POST /v1/depth?format=color` for the
 /// preview and `?format=json` for the depth values, shows photo and preview side by side at the
-/// same displayed size, reads out the depth in metres under the pointer, and downloads the
-/// 16-bit PNG (`?format=png16`, sent from the original file). Model details come from
-/// `GET /v1/model`; errors show the problem+json `detail`.
+/// same displayed size, reads out the depth in metres under the pointer, says which focal length
+/// the metric scale used and where it came from (`focal_px`, `scale_source`), measures the 3D
+/// distance between two clicked points, and downloads the 16-bit PNG (`?format=png16`, sent from
+/// the original file). A photo scaled down in the browser before upload loses its EXIF, so the
+/// page first asks for the original's focal length (`size=native`) and passes it on, scaled, as
+/// `focal_px`. Model details come from `GET /v1/model`; errors show the problem+json `detail`.
 ///
 /// Element ids used by tests/browser: `#file`, `#photo`, `#preview`, `#readout`, `#download`,
-/// `#error` (plus `#status`, `#model`, `#drop`).
+/// `#error`, `#camera`, `#distance` (plus `#status`, `#model`, `#drop`).
 public enum DemoPage {
     /// The page, UTF-8 HTML; serve it as `text/html; charset=utf-8`.
     public static let html: String = #"""
@@ -75,6 +78,9 @@ public enum DemoPage {
   .frame img:not([src]) { display: none; }
   .marker { position: absolute; width: 14px; height: 14px; margin: -7px 0 0 -7px; pointer-events: none;
             border: 2px solid #fff; border-radius: 50%; box-shadow: 0 0 0 1px #000; display: none; }
+  .pick { position: absolute; width: 12px; height: 12px; margin: -6px 0 0 -6px; pointer-events: none;
+          border: 2px solid #fff; border-radius: 2px; box-shadow: 0 0 0 1px #000; display: none; background: #2458d6; }
+  .pick-b { background: #d6245f; }
   .bar { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; margin-top: 1rem; }
   .readout { font-variant-numeric: tabular-nums; font-size: 1.1rem; min-width: 16rem; }
   .range { color: var(--muted); font-size: .9rem; }
@@ -111,18 +117,20 @@ public enum DemoPage {
   <div class="panes">
     <figure>
       <figcaption>Photo</figcaption>
-      <div class="frame"><img id="photo" alt="The photo you chose"><span class="marker" aria-hidden="true"></span></div>
+      <div class="frame"><img id="photo" alt="The photo you chose"><span class="marker" aria-hidden="true"></span><span class="pick pick-a" aria-hidden="true"></span><span class="pick pick-b" aria-hidden="true"></span></div>
     </figure>
     <figure>
       <figcaption>Depth preview</figcaption>
-      <div class="frame"><img id="preview" tabindex="0" alt="Colour depth preview of the photo; focus it and use the arrow keys to read the depth"><span class="marker" aria-hidden="true"></span></div>
+      <div class="frame"><img id="preview" tabindex="0" alt="Colour depth preview of the photo; focus it and use the arrow keys to read the depth"><span class="marker" aria-hidden="true"></span><span class="pick pick-a" aria-hidden="true"></span><span class="pick pick-b" aria-hidden="true"></span></div>
     </figure>
   </div>
 
   <div class="bar">
     <div>
       <div id="readout" class="readout" aria-live="off">Point at either image to read the depth.</div>
+      <div id="distance" class="readout" aria-live="polite">Click two points to measure the distance between them.</div>
       <div id="range" class="range"></div>
+      <div id="camera" class="range"></div>
     </div>
     <button id="download" type="button" disabled>Download 16-bit PNG (mm)</button>
   </div>
@@ -133,7 +141,8 @@ public enum DemoPage {
   </details>
 
   <footer>
-    Everything on this page uses the public API: <code>POST /v1/depth?format=color|json|png16</code>,
+    Everything on this page uses the public API: <code>POST /v1/depth?format=color|json|png16</code>
+    (with <code>focal_px</code> for a photo scaled down here),
     <code>GET /v1/model</code>. See <a href="/openapi.yaml">openapi.yaml</a>.
   </footer>
 </main>
@@ -149,7 +158,8 @@ public enum DemoPage {
   const photo = $("photo"), preview = $("preview"), readout = $("readout"), range = $("range");
   const download = $("download");
   let original = null;      // the File the person chose
-  let depth = null;         // {width, height, values: Float64Array-like, unit}
+  let depth = null;         // {width, height, values: Float64Array-like, unit, focal}
+  let picks = [];           // clicked pixels of the depth grid, at most two
   let generation = 0;       // ignores answers to a photo that has since been replaced
   const urls = [];
 
@@ -174,10 +184,11 @@ public enum DemoPage {
     return "The server answered " + response.status + " " + response.statusText + (text ? ": " + text.slice(0, 300) : "");
   }
 
-  async function post(body, format, contentType) {
+  // query: e.g. "format=json&size=input".
+  async function post(body, query, contentType) {
     let response;
     try {
-      response = await fetch("/v1/depth?format=" + format + "&size=input", {
+      response = await fetch("/v1/depth?" + query, {
         method: "POST", body: body, headers: { "Content-Type": contentType || "application/octet-stream" }
       });
     } catch (e) {
@@ -199,14 +210,14 @@ public enum DemoPage {
   // The bytes to analyse: the original, or a scaled-down JPEG copy when the photo is large.
   async function analysisBody(file, img) {
     const long = Math.max(img.naturalWidth, img.naturalHeight);
-    if (long <= MAX_SIDE) return { body: file, type: file.type };
+    if (long <= MAX_SIDE) return { body: file, type: file.type, scale: 1 };
     const scale = MAX_SIDE / long;
     const canvas = document.createElement("canvas");
     canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
     canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
     canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.92));
-    return blob ? { body: blob, type: "image/jpeg" } : { body: file, type: file.type };
+    return blob ? { body: blob, type: "image/jpeg", scale: canvas.width / img.naturalWidth } : { body: file, type: file.type, scale: 1 };
   }
 
   // openapi.yaml's DepthMap: {width, height, unit: "m", min, max, depth: [row-major metres]};
@@ -224,7 +235,7 @@ public enum DemoPage {
     if (values.length !== width * height) {
       throw new Error("The JSON answer holds " + values.length + " values for " + width + "x" + height + ".");
     }
-    return { width, height, values, unit: json.unit || "m", min: json.min, max: json.max };
+    return { width, height, values, unit: json.unit || "m", min: json.min, max: json.max, focal: json.focal_px };
   }
 
   async function analyse(file) {
@@ -236,11 +247,13 @@ public enum DemoPage {
     releaseURLs();
     readout.textContent = "Point at either image to read the depth.";
     range.textContent = "";
+    $("camera").textContent = "";
+    clearPicks();
     const photoURL = objectURL(file);
     photo.src = photoURL;
     setStatus("Estimating depth for " + file.name + "…", true);
     try {
-      let upload = { body: file, type: file.type };
+      let upload = { body: file, type: file.type, scale: 1 };
       try {
         const img = await loadImage(photoURL);
         setAspect(img.naturalWidth, img.naturalHeight);
@@ -248,12 +261,20 @@ public enum DemoPage {
       }
       catch (e) { photo.removeAttribute("src"); /* the service says what is wrong with it */ }
       const started = performance.now();
+      // The camera of the original file (its EXIF survives only there), then the same lens for the copy.
+      let origin = null, lens = "";
+      if (upload.scale !== 1) {
+        origin = await (await post(file, "format=json&size=native", file.type)).json();
+        if (mine !== generation) return;
+        lens = "&focal_px=" + (origin.focal_px * upload.scale);
+      }
       const [colorResponse, jsonResponse] = await Promise.all([
-        post(upload.body, "color", upload.type), post(upload.body, "json", upload.type)
+        post(upload.body, "format=color&size=input" + lens, upload.type), post(upload.body, "format=json&size=input" + lens, upload.type)
       ]);
       const [colorBlob, json] = await Promise.all([colorResponse.blob(), jsonResponse.json()]);
       if (mine !== generation) return;
       depth = parseDepth(json);
+      $("camera").textContent = describeCamera(origin || json);
       preview.src = objectURL(colorBlob);
       await preview.decode().catch(() => {});
       if (!photo.getAttribute("src")) setAspect(preview.naturalWidth, preview.naturalHeight);
@@ -277,6 +298,63 @@ public enum DemoPage {
     if (unit === "mm") return v / 1000;
     return v;
   }
+  function describeCamera(answer) {
+    if (!(answer.focal_px > 0)) return "";
+    const where = {
+      exif: "from the photo's EXIF" + (answer.focal_exif_tags ? " (" + answer.focal_exif_tags + ")" : ""),
+      request: "as given with the request",
+      model: "the model's own camera: the photo states no focal length, so the metric scale is the model's guess",
+      known: "rescaled to known distances"
+    }[answer.scale_source] || answer.scale_source;
+    return "Focal length " + answer.focal_px.toFixed(1) + " px, " + where + ".";
+  }
+
+  // The median depth over a 5x5 window around grid pixel (x, y): one noisy value does not decide it.
+  function depthAt(x, y) {
+    const found = [];
+    for (let dy = -2; dy <= 2; dy++) {
+      for (let dx = -2; dx <= 2; dx++) {
+        const cx = Math.min(depth.width - 1, Math.max(0, x + dx)), cy = Math.min(depth.height - 1, Math.max(0, y + dy));
+        const v = depth.values[cy * depth.width + cx];
+        if (v !== null && v > 0 && isFinite(v)) found.push(metres(v, depth.unit));
+      }
+    }
+    if (!found.length) return null;
+    found.sort((a, b) => a - b);
+    const m = found.length >> 1;
+    return found.length % 2 ? found[m] : (found[m - 1] + found[m]) / 2;
+  }
+  // Pixel (x, y) of the grid in the camera frame (x right, y down, z forward, metres), as the API places it.
+  function point3D(x, y) {
+    const z = depthAt(x, y);
+    if (z === null || !(depth.focal > 0)) return null;
+    return [(x + 0.5 - depth.width / 2) * z / depth.focal, (y + 0.5 - depth.height / 2) * z / depth.focal, z];
+  }
+  function clearPicks() {
+    picks = [];
+    for (const p of document.querySelectorAll(".pick")) p.style.display = "none";
+    $("distance").textContent = "Click two points to measure the distance between them.";
+  }
+  function onClick(event) {
+    if (!depth) return;
+    const box = event.currentTarget.getBoundingClientRect();
+    const fx = (event.clientX - box.left) / box.width, fy = (event.clientY - box.top) / box.height;
+    if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return;
+    if (picks.length === 2) clearPicks();
+    const x = Math.min(depth.width - 1, Math.floor(fx * depth.width));
+    const y = Math.min(depth.height - 1, Math.floor(fy * depth.height));
+    picks.push({ x, y, fx, fy });
+    const cls = picks.length === 1 ? ".pick-a" : ".pick-b";
+    for (const p of document.querySelectorAll(cls)) { p.style.left = (fx * 100) + "%"; p.style.top = (fy * 100) + "%"; p.style.display = "block"; }
+    const out = $("distance");
+    if (picks.length === 1) { out.textContent = "A at (" + x + ", " + y + "); click a second point."; return; }
+    const [a, b] = picks.map((p) => point3D(p.x, p.y));
+    if (!a || !b) { out.textContent = "No depth estimate at one of the points."; return; }
+    const d = Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    out.textContent = "A (" + picks[0].x + ", " + picks[0].y + ") to B (" + picks[1].x + ", " + picks[1].y + "): "
+      + d.toFixed(2) + " m apart in 3D (A " + a[2].toFixed(2) + " m away, B " + b[2].toFixed(2) + " m)";
+  }
+
   function describeRange(d) {
     let lo = Infinity, hi = -Infinity;
     for (const v of d.values) if (v !== null && v > 0 && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -320,6 +398,7 @@ public enum DemoPage {
   }
   function onLeave() { for (const m of document.querySelectorAll(".marker")) m.style.display = "none"; }
   for (const img of [photo, preview]) {
+    img.addEventListener("click", onClick);
     img.addEventListener("pointermove", onMove);
     img.addEventListener("pointerleave", onLeave);
   }
@@ -332,7 +411,7 @@ public enum DemoPage {
     download.disabled = true;
     setStatus("Preparing the 16-bit PNG…", true);
     try {
-      const response = await post(original, "png16", original.type);
+      const response = await post(original, "format=png16&size=input", original.type);
       const blob = await response.blob();
       const a = document.createElement("a");
       a.href = objectURL(blob);

@@ -23,8 +23,21 @@ public struct ImageHeader: Sendable, Equatable {
     public let storedSize: PixelSize
     /// From the EXIF APP1 segment of a JPEG; `.up` for PNG and JPEGs without one.
     public let orientation: Orientation
+    /// The JPEG's EXIF (orientation and lens tags); empty for PNG and JPEGs without one.
+    public let exif: ExifMetadata
+
+    public init(format: ImageFormat, storedSize: PixelSize, orientation: Orientation, exif: ExifMetadata = ExifMetadata()) {
+        self.format = format
+        self.storedSize = storedSize
+        self.orientation = orientation
+        self.exif = exif
+    }
     /// Size once upright (width and height exchanged for orientations 5-8).
     public var size: PixelSize { orientation.orientedSize(storedSize) }
+    /// The focal length in upright pixels from EXIF (see `ExifMetadata.focalLengthPixels`), nil without the tags.
+    public var exifFocalLength: (pixels: Double, source: ExifMetadata.FocalSource)? {
+        exif.focalLengthPixels(storedSize: storedSize)
+    }
 }
 
 /// Decodes JPEG and PNG bytes into upright 8-bit RGB.
@@ -72,9 +85,9 @@ public enum ImageDecoder {
         guard !overflow, pixels <= limits.maxPixels else {
             throw ImageError.tooManyPixels(width: width, height: height, limit: limits.maxPixels)
         }
-        let orientation = format == .jpeg ? ExifReader.jpegOrientation(bytes) : .up
+        let exif = format == .jpeg ? ExifReader.jpegMetadata(bytes) : ExifMetadata()
         return ImageHeader(format: format, storedSize: PixelSize(width: width, height: height),
-                           orientation: orientation)
+                           orientation: exif.orientation, exif: exif)
     }
 
     /// Decodes `bytes` into an upright RGB image.

@@ -7,31 +7,37 @@ public enum NetworkInput {
     public static let cropSize = PixelSize(width: 304, height: 228)
 
     /// A decoded photo ready for the network, with the size of the photo it came from.
-    public struct Prepared: Sendable, Equatable {
-        /// The cropped network input, `crop` sized.
-        public let image: RGBImage
+    public struct Prepared: Sendable {
+        /// The network inputs, `crop` sized, one per window of `layout`.
+        public let windows: [RGBImage]
+        /// How the photo was laid over the frame.
+        public let layout: FrameLayout
+        /// The photo's header (upright size, EXIF orientation and lens tags).
+        public let header: ImageHeader
+        /// The decoded upright photo (DCT-scaled for large JPEGs), when asked for with `keepPhoto`.
+        public let photo: RGBImage?
+
         /// The upright size of the original photo (the size depth is returned at).
-        public let originalSize: PixelSize
+        public var originalSize: PixelSize { header.size }
     }
 
-    /// Decodes `bytes` (DCT-scaled to no less than `resized`) and prepares it with `prepare`.
+    /// Decodes `bytes` (DCT-scaled to no less than what the layout needs) and cuts the network's
+    /// inputs from it: one window for a 4:3 photo, overlapping windows at the photo's own aspect
+    /// ratio otherwise (`FrameLayout`, `fit`). With `keepPhoto`, the decoded photo comes back too
+    /// (for point cloud colours).
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = DecodeLimits(),
-                              resized: PixelSize = resizedSize, crop: PixelSize = cropSize) throws -> Prepared {
+                              resized: PixelSize = resizedSize, crop: PixelSize = cropSize,
+                              fit: FrameLayout.Fit = .tile, keepPhoto: Bool = false) throws -> Prepared {
         let header = try ImageDecoder.probe(bytes, limits: limits)
-        let image = try ImageDecoder.decode(bytes, minimumSize: resized, limits: limits)
-        return Prepared(image: prepare(image, resized: resized, crop: crop), originalSize: header.size)
+        let layout = FrameLayout(photo: header.size, frame: resized, crop: crop, fit: fit)
+        let image = try ImageDecoder.decode(bytes, minimumSize: layout.resized, limits: limits)
+        return Prepared(windows: layout.windowImages(of: image), layout: layout, header: header,
+                        photo: keepPhoto ? image : nil)
     }
 
     /// Resizes `image` to exactly `resized` (320x240), anti-aliased, then centre-crops `crop`
-    /// (304x228).
-    ///
-    /// Photos that are not 4:3 are resized anisotropically (squashed or stretched) rather than
-    /// cropped or padded: the network then sees the whole photo, and the depth it returns, once
-    /// resampled back to the photo's own size, covers every pixel of it. The network was trained
-    /// on 4:3 frames, so a strongly non-4:3 photo gets geometry it has not seen; that is the
-    /// price of covering the whole image. Only the paper's thin crop border (8 and 6 pixels of
-    /// the 320x240 frame) is outside what the network sees; `depthRegion` extends the depth
-    /// grid over it.
+    /// (304x228): the paper's test-time preparation, and `FrameLayout.Fit.squash` (a photo that is
+    /// not 4:3 is squashed or stretched). `decode` uses `FrameLayout`, which keeps the aspect ratio.
     public static func prepare(_ image: RGBImage, resized: PixelSize = resizedSize,
                                crop: PixelSize = cropSize) -> RGBImage {
         image.resized(width: resized.width, height: resized.height)

@@ -61,7 +61,13 @@ public struct RGBImage: Sendable, Equatable {
     /// The centred `width` x `height` region (each clamped to the image's own size).
     public func centreCropped(width cropWidth: Int, height cropHeight: Int) -> RGBImage {
         let w = min(max(cropWidth, 1), width), h = min(max(cropHeight, 1), height)
-        let x0 = (width - w) / 2, y0 = (height - h) / 2
+        return cropped(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)
+    }
+
+    /// The `width` x `height` region whose top-left pixel is (`x`, `y`), clamped to the image.
+    public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
+        let w = min(max(cropWidth, 1), width), h = min(max(cropHeight, 1), height)
+        let x0 = min(max(x, 0), width - w), y0 = min(max(y, 0), height - h)
         var out = [UInt8](repeating: 0, count: w * h * 3)
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
@@ -72,5 +78,15 @@ public struct RGBImage: Sendable, Equatable {
             }
         }
         return RGBImage(uncheckedWidth: w, height: h, pixels: out)
+    }
+
+    /// Copies `image` into this one with its top-left pixel at (`x`, `y`), clipped to this image.
+    public mutating func paste(_ image: RGBImage, x: Int, y: Int) {
+        for row in max(0, -y)..<min(image.height, height - y) {
+            let columns = max(0, -x)..<min(image.width, width - x)
+            guard !columns.isEmpty else { continue }
+            let from = (row * image.width + columns.lowerBound) * 3, to = ((row + y) * width + columns.lowerBound + x) * 3
+            pixels.replaceSubrange(to..<to + columns.count * 3, with: image.pixels[from..<from + columns.count * 3])
+        }
     }
 }

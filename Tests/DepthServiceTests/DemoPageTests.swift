@@ -11,17 +11,17 @@ import DepthService
     }
 
     @Test func pageHasTheElementsTheBrowserTestUses() {
-        for id in ["file", "photo", "preview", "readout", "download", "error", "status", "drop", "model"] {
+        for id in ["file", "photo", "preview", "readout", "download", "error", "status", "drop", "model", "camera", "distance"] {
             #expect(DemoPage.html.contains("id=\"\(id)\""), "missing #\(id)")
         }
     }
 
     @Test func pageUsesOnlyThePublicAPI() {
         let html = DemoPage.html
-        #expect(html.contains("\"/v1/depth?format=\""))
+        #expect(html.contains("fetch(\"/v1/depth?\" + query"))
         #expect(html.contains("fetch(\"/v1/model\")"))
         for format in ["color", "json", "png16"] {
-            #expect(html.contains("\"\(format)\""), "never asks for format=\(format)")
+            #expect(html.contains("\"format=\(format)&size="), "never asks for format=\(format)")
         }
     }
 

@@ -44,7 +44,7 @@ import Testing
 
     @Test func batchGivesTheSameMapsAsSingleImages() throws {
         let photos = try [(640, 480), (300, 500), (200, 200)].map { try PipelineFixtures.jpeg(width: $0.0, height: $0.1) }
-        let prepared = try photos.map(pipeline.prepare)
+        let prepared = try photos.map { try pipeline.prepare($0) }
         let predictor = try Predictor(model: pipeline.model, maximumBatchSize: 3)
         let batch = try DepthPipeline.predict(images: prepared, predictor: predictor)
         #expect(batch.count == 3)
@@ -75,12 +75,52 @@ import Testing
         }
     }
 
-    @Test func batchLargerThanThePredictorIsRefused() throws {
-        let image = try pipeline.prepare(try PipelineFixtures.jpeg(width: 64, height: 48))
-        let predictor = try Predictor(model: pipeline.model, maximumBatchSize: 1)
-        #expect(throws: PredictorError.batchSize(requested: 2, maximum: 1)) {
-            try DepthPipeline.predict(images: [image, image], predictor: predictor)
+    @Test func moreWindowsThanThePredictorHoldsRunInSeveralCallsWithTheSameResult() throws {
+        // 9:16 gives three windows, 4:3 one: five windows through a predictor of two.
+        let images = try [(270, 480), (64, 48), (270, 480)].map { try pipeline.prepare(PipelineFixtures.jpeg(width: $0.0, height: $0.1)) }
+        #expect(images.map(\.windowCount) == [3, 1, 3])
+        let small = try DepthPipeline.predict(images: images, predictor: Predictor(model: pipeline.model, maximumBatchSize: 2))
+        let large = try DepthPipeline.predict(images: images, predictor: Predictor(model: pipeline.model, maximumBatchSize: 7))
+        for (a, b) in zip(small, large) {
+            let largest = zip(a.native.values, b.native.values).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(largest < 1e-4)
         }
+        #expect(throws: PredictorError.self) { try DepthPipeline.predict(images: [], predictor: Predictor(model: pipeline.model, maximumBatchSize: 1)) }
+    }
+
+    @Test func widePhotoIsPredictedAtItsOwnAspectRatioAcrossTwoWindows() throws {
+        let map = try PipelineFixtures.depthMap(try PipelineFixtures.jpeg(width: 640, height: 360), pipeline: pipeline)
+        #expect(map.layout.windows.count == 2)
+        // The mosaic spans the resized 427x240 photo less the crop border, at the network's cell size.
+        let cell = 304.0 / 74
+        #expect(map.native.height == 55 && map.native.width == Int((Double(427 - 16) / cell).rounded()))
+        #expect(map.native.values.allSatisfy { $0.isFinite && $0 > 0 })
+        let full = map.grid(size: .input)
+        #expect(full.width == 640 && full.height == 360 && full.values.allSatisfy { $0.isFinite && $0 > 0 })
+    }
+
+    /// Two windows of one photo that the network scales differently are brought to one scale:
+    /// a mosaic of a window and the same window's prediction times 2 shows no step.
+    @Test func windowsAreBroughtToOneScaleBeforeBlending() throws {
+        let layout = FrameLayout(photo: PixelSize(width: 640, height: 360), frame: PixelSize(width: 320, height: 240),
+                                 crop: PixelSize(width: 304, height: 228))
+        // A log-depth ramp along x in resized pixels, sampled per window at its crop's cell centres;
+        // the second window's prediction is 2x deeper (log + ln 2).
+        let cell = 304.0 / 74
+        func window(_ k: Int, shift: Float) -> ArraySlice<Float> {
+            let x0 = Double(layout.windows[k].x + 8)
+            return ArraySlice((0..<55).flatMap { _ in (0..<74).map { i in Float((x0 + (Double(i) + 0.5) * cell) / 400) + shift } })
+        }
+        let blended = try WindowMosaic.blend([window(0, shift: 0), window(1, shift: log(2))],
+                                             gridSize: PixelSize(width: 74, height: 55), layout: layout)
+        let row = Array(blended.logDepth.values[0..<blended.logDepth.width])
+        let steps = zip(row, row.dropFirst()).map { $1 - $0 }
+        let expected = Float((427.0 - 16) / Double(row.count) / 400)
+        #expect(steps.allSatisfy { abs($0 - expected) < 1e-4 }, "a smooth ramp, no step where the windows meet")
+        // Centred: half the factor of 2 on each side (no window preferred).
+        let firstCentre = 8 + 0.5 * 411 / Double(row.count)
+        let expectedFirst = Float(firstCentre / 400) + Float(log(2.0) / 2)
+        #expect(abs(row[0] - expectedFirst) < 1e-3)
     }
 
     @Test func preparationKeepsImageIOErrors() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 import Testing
 @testable import DepthService
 
@@ -28,12 +29,24 @@ struct OpenAPIDocumentTests {
             .bodyTooLarge(limit: 1, received: 2), .imageTooLarge(width: 1, height: 1, limit: 1),
             .unsupportedMediaType(received: "text/plain", supported: ["image/png"]),
             .overloaded(retryAfterSeconds: 1), .notReady("x"), .queueTimeout(seconds: 1), .internalError(),
+            .invalidParameter(.focalPx, "x"),
         ]
         for problem in problems {
             for (member, _) in problem.extensions {
                 #expect(schema.contains("\n        \(member):\n"), "Problem schema lacks \(member)")
             }
         }
+    }
+
+    @Test func everyDepthParameterAndFormatTheServiceReadsIsDescribed() throws {
+        let text = String(decoding: try OpenAPIDocument.load().bytes, as: UTF8.self)
+        for parameter in DepthRequestOptions.Parameter.allCases {
+            #expect(text.contains("        - name: \(parameter.rawValue)\n          in: query\n"), "\(parameter.rawValue) undocumented")
+        }
+        let formats = DepthRequestOptions.Format.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(text.contains("enum: [\(formats)]"))
+        let fits = FrameLayout.Fit.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(text.contains("enum: [\(fits)]"))
     }
 
     @Test func missingDocumentFailsWithEveryPathTried() throws {

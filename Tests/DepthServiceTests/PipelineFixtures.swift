@@ -67,8 +67,13 @@ enum PipelineFixtures {
 
     /// Runs `bytes` through the whole pipeline with a fresh predictor.
     static func depthMap(_ bytes: [UInt8], pipeline: DepthPipeline) throws -> DepthMap {
+        try depthMap(try pipeline.prepare(bytes), pipeline: pipeline)
+    }
+
+    /// Runs a prepared photo through the model with a fresh predictor.
+    static func depthMap(_ image: PreparedImage, pipeline: DepthPipeline) throws -> DepthMap {
         let predictor = try Predictor(model: pipeline.model, maximumBatchSize: 1)
-        let maps = try DepthPipeline.predict(images: [pipeline.prepare(bytes)], predictor: predictor)
+        let maps = try DepthPipeline.predict(images: [image], predictor: predictor)
         guard let map = maps.first else { throw ImageError.invalidArgument("no depth map") }
         return map
     }

@@ -36,7 +36,8 @@ import Testing
         #expect(text["depth-unit"] == "mm")
         #expect(text["depth-scale"] == "0.001")
         #expect(text["model"] == "tiny-paper-io")
-        #expect(result.stdout == "d.png\n")
+        // 333x250 is 4:3 within 2 %: one window, s = 320 / 333, the model's camera is 259.43 / s photo pixels.
+        #expect(result.stdout == "d.png\tfocal_px=269.97\tscale_source=model\n")
     }
 
     @Test func writesBesideThePhotoByDefaultInEachFormat() async throws {
@@ -222,11 +223,51 @@ import Testing
 
     @Test func badArgumentsAreUsageErrors() async throws {
         try write(PipelineFixtures.jpeg(width: 64, height: 48), "photo.jpg")
-        for arguments in [["--format", "gif"], ["--size", "huge"], ["--batch", "0"]] {
+        for arguments in [["--format", "gif"], ["--size", "huge"], ["--batch", "0"], ["--focal-px", "0"],
+                          ["--focal-px", "500", "--fov-deg", "60"], ["--format", "json", "--step", "2"],
+                          ["--known", "1,2"], ["--fit", "crop"]] {
             let result = try await predict(["photo.jpg", "--model", model] + arguments)
             #expect(result.status == 64, "\(arguments)")
         }
+        let both = try await predict(["photo.jpg", "--model", model, "--focal-px", "500", "--fov-deg", "60"])
+        #expect(both.stderr.contains("--fov-deg: Give either focal_px or fov_deg, not both."), "\(both.stderr)")
         #expect(try DepthdProcess.contents(folder) == ["photo.jpg"])
+    }
+
+    @Test func doublingTheFocalLengthDoublesTheDepthToTheMillimetre() async throws {
+        try write(PipelineFixtures.jpeg(width: 400, height: 300), "photo.jpg")
+        let single = try await predict(["photo.jpg", "--model", model, "--format", "npy", "--focal-px", "350", "-o", "a.npy"])
+        let double = try await predict(["photo.jpg", "--model", model, "--format", "npy", "--focal-px", "700", "-o", "b.npy"])
+        #expect(single.status == 0 && double.status == 0, "\(single.stderr)")
+        #expect(single.stdout == "a.npy\tfocal_px=350.00\tscale_source=request\n")
+        let a = try #require(DepthFiles.npy(try read("a.npy"))), b = try #require(DepthFiles.npy(try read("b.npy")))
+        #expect(a.shape == [300, 400])
+        let largest = zip(a.values, b.values).map { abs($1 - 2 * $0) }.max() ?? .infinity
+        #expect(largest < 0.001, "largest difference from twice the depth: \(largest) m")
+    }
+
+    @Test func cliAndServiceGiveTheSameMetricAnswer() async throws {
+        // EXIF focal length, a point cloud and known distances through the CLI equal the pipeline's answer.
+        let photo = try ServiceFixtures.imageFixture("exif_focalplane.jpg")
+        try write(photo, "lens.jpg")
+        let result = try await predict(["lens.jpg", "--model", model, "--format", "ply", "--known", "10,10,2.5", "-o", "cloud.ply"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "cloud.ply\tfocal_px=48.00\tscale_source=known\n")
+        let pipeline = DepthPipeline(model: try PipelineFixtures.tinyModel())
+        let options = DepthRequestOptions(format: .ply, known: [.init(point: .init(x: 10, y: 10), metres: 2.5)])
+        let map = try PipelineFixtures.depthMap(try pipeline.prepare(photo, options: options), pipeline: pipeline)
+        #expect(try read("cloud.ply") == (try pipeline.render(map, options: options)).bytes)
+        #expect(DepthFiles.ply(try read("cloud.ply"))?.comments["focal_px"] == "48.00")
+    }
+
+    @Test func focalLengthImplausibleForOnePhotoFailsThatPhotoOnly() async throws {
+        try write(PipelineFixtures.jpeg(width: 400, height: 300), "wide.jpg")
+        try write(PipelineFixtures.jpeg(width: 40, height: 30), "small.jpg")
+        // 3 px is a 163.5 degree view of the 40-pixel-wide photo, a 178.3 degree one of the 400-pixel-wide one.
+        let result = try await predict(["wide.jpg", "small.jpg", "--model", model, "--focal-px", "3"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("depthd: wide.jpg: focal_px 3 is a 178.28 degree field of view"), "\(result.stderr)")
+        #expect(try DepthdProcess.contents(folder) == ["small-depth.png", "small.jpg", "wide.jpg"])
     }
 
     // MARK: helpers

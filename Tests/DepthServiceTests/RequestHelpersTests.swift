@@ -33,7 +33,7 @@ struct RequestHelpersTests {
             Issue.record("png8 was accepted")
         } catch {
             #expect(error.status == 400)
-            #expect(error.detail == #"Unknown format "png8"; use one of png16, json, color."#)
+            #expect(error.detail == #"Unknown format "png8"; use one of png16, json, color, npy, ply."#)
         }
         do {
             _ = try DepthRequestOptions.parse(format: nil, size: "huge", accept: nil)

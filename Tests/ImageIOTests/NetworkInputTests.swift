@@ -2,9 +2,9 @@ import Testing
 @testable import ImageIO
 
 @Suite struct NetworkInputTests {
-    /// A wide 16:9 photo is squashed, not cropped: its left and right edge colours survive to
-    /// the network input's edges, and the result is the paper's 304x228.
-    @Test func nonFourThreePhotoIsSquashedSoTheWholePhotoIsSeen() throws {
+    /// `prepare` (the paper's preparation, `fit=squash`): a wide 16:9 photo is squashed, not
+    /// cropped: its left and right edge colours survive to the network input's edges.
+    @Test func squashPreparationSeesTheWholePhotoAt304x228() throws {
         var pixels: [UInt8] = []
         for _ in 0..<360 { for x in 0..<640 { pixels += x < 40 ? [255, 0, 0] : x >= 600 ? [0, 0, 255] : [0, 255, 0] } }
         let photo = try RGBImage(width: 640, height: 360, pixels: pixels)
@@ -18,7 +18,10 @@ import Testing
         let bytes = try Fixtures.bytes("orientation6.jpg")
         let prepared = try NetworkInput.decode(bytes)
         #expect(prepared.originalSize == PixelSize(width: 48, height: 32))
-        #expect(prepared.image.size == NetworkInput.cropSize)
+        #expect(prepared.layout.windows.count == 2, "48x32 is 3:2, wider than 4:3: two windows")
+        #expect(prepared.windows.allSatisfy { $0.size == NetworkInput.cropSize })
+        #expect(prepared.photo == nil)
+        #expect(try NetworkInput.decode(bytes, keepPhoto: true).photo?.size == PixelSize(width: 48, height: 32))
     }
 
     @Test func normalisedPlanesFollowTheFormulaAndLayout() throws {

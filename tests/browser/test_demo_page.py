@@ -181,3 +181,77 @@ def test_undecodable_photo_shows_the_services_problem_detail(browser, depthd, ph
     assert detail in shown
     assert browser.evaluate("document.getElementById('preview').naturalWidth") == 0
     assert browser.evaluate("document.getElementById('download').disabled")
+
+
+def click(browser: Browser, x: float, y: float) -> None:
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+
+def median_depth(values: list, width: int, height: int, x: int, y: int) -> float:
+    """The page's robust depth: the median over the 5x5 window around (x, y), edges clamped."""
+    found = sorted(values[min(height - 1, max(0, y + dy)) * width + min(width - 1, max(0, x + dx))]
+                   for dy in range(-2, 3) for dx in range(-2, 3))
+    found = [v for v in found if v > 0]
+    middle = len(found) // 2
+    return found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2
+
+
+def test_two_clicked_points_read_their_distance_in_3d_and_the_focal_length_is_shown(browser, depthd, photo):
+    open_page(browser, depthd)
+    choose_file(browser, photo)
+    browser.wait_for("!document.getElementById('download').disabled", timeout=120)
+    status, body = post_depth(depthd, photo.read_bytes(), "json")
+    assert status == 200
+    answer = json.loads(body)
+    width, height, values = depth_grid(answer)
+
+    # The focal length the scale used, and where it came from (this photo has no lens EXIF).
+    camera = browser.evaluate("document.getElementById('camera').textContent")
+    assert answer["scale_source"] == "model"
+    assert camera.startswith(f"Focal length {answer['focal_px']:.1f} px, the model's own camera"), camera
+
+    left, top, w, h = browser.evaluate(
+        "(r => [r.left, r.top, r.width, r.height])(document.getElementById('preview').getBoundingClientRect())")
+    click(browser, left + w * 0.3, top + h * 0.4)
+    click(browser, left + w * 0.7, top + h * 0.8)
+    text = browser.wait_for("(t => /m apart/.test(t) && t)(document.getElementById('distance').textContent)", timeout=10)
+    match = re.match(r"A \((\d+), (\d+)\) to B \((\d+), (\d+)\): (\d+\.\d+) m apart in 3D", text)
+    assert match, text
+    ax, ay, bx, by, shown = int(match[1]), int(match[2]), int(match[3]), int(match[4]), float(match[5])
+    assert abs(ax - int(width * 0.3)) <= 1 and abs(by - int(height * 0.8)) <= 1
+
+    # The same pixels placed in 3D from the API's own answer: x = (u + 0.5 - W/2) z / f, ...
+    def point(x, y):
+        z = median_depth(values, width, height, x, y)
+        f = answer["focal_px"]
+        return ((x + 0.5 - width / 2) * z / f, (y + 0.5 - height / 2) * z / f, z)
+    a, b = point(ax, ay), point(bx, by)
+    expected = sum((p - q) ** 2 for p, q in zip(a, b)) ** 0.5
+    assert expected > 0.05
+    assert shown == pytest.approx(expected, abs=0.006)
+    # Both picks are marked on both images; a third click starts a new measurement.
+    assert browser.evaluate("[...document.querySelectorAll('.pick')].filter(p => p.style.display === 'block').length") == 4
+    click(browser, left + w * 0.5, top + h * 0.5)
+    assert browser.evaluate("document.getElementById('distance').textContent").endswith("click a second point.")
+
+
+def test_photo_scaled_down_in_the_browser_keeps_its_exif_focal_length(browser, depthd):
+    # A 1600x1200 photo (over the page's 800-pixel upload size) with a 26 mm equivalent lens in EXIF.
+    image = Image.new("RGB", (1600, 1200), (90, 120, 150))
+    for x in range(0, 1600, 100):
+        image.paste((200, 180, 60), (x, 600, x + 50, 1200))
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0xA405] = 26
+    with tempfile.TemporaryDirectory(prefix="depthd-exif-") as folder:
+        path = Path(folder) / "lens.jpg"
+        image.save(path, "JPEG", quality=90, exif=exif.tobytes())
+        status, body = post_depth(depthd, path.read_bytes(), "json")
+        assert status == 200
+        original = json.loads(body)
+        assert original["scale_source"] == "exif"
+        open_page(browser, depthd)
+        choose_file(browser, path)
+        browser.wait_for("!document.getElementById('download').disabled", timeout=120)
+        camera = browser.evaluate("document.getElementById('camera').textContent")
+    assert camera.startswith(f"Focal length {original['focal_px']:.1f} px, from the photo's EXIF (FocalLengthIn35mmFilm)"), camera

@@ -77,16 +77,22 @@ def test_depth_accepts_raw_and_multipart_bodies(spec):
 
 def test_depth_query_parameters(spec):
     params = {p["name"]: p for p in (resolve(spec, p) for p in spec["paths"]["/v1/depth"]["post"]["parameters"])}
-    assert params["format"]["schema"]["enum"] == ["png16", "json", "color"]
+    assert params["format"]["schema"]["enum"] == ["png16", "json", "color", "npy", "ply"]
     assert params["format"]["schema"]["default"] == "png16"
     assert params["size"]["schema"]["enum"] == ["input", "native"]
     assert params["size"]["schema"]["default"] == "input"
+    # The camera, the colour range, the point cloud's step, measuring, and the aspect-ratio fit.
+    assert params["focal_px"]["schema"]["exclusiveMinimum"] == 0
+    assert (params["fov_deg"]["schema"]["minimum"], params["fov_deg"]["schema"]["maximum"]) == (1, 170)
+    assert {"min_m", "max_m", "step", "points", "known"} <= set(params)
+    assert params["fit"]["schema"]["enum"] == ["tile", "pad", "squash"]
 
 
 def test_depth_success_forms_and_headers(spec):
     ok = spec["paths"]["/v1/depth"]["post"]["responses"]["200"]
-    assert set(ok["content"]) == {"image/png", "application/json"}
-    assert {"X-Depth-Unit", "X-Depth-Scale", "Server-Timing"} <= set(ok["headers"])
+    assert set(ok["content"]) == {"image/png", "application/json", "application/x-npy", "application/x-ply"}
+    assert {"X-Depth-Unit", "X-Depth-Scale", "X-Depth-Focal-Px", "X-Depth-Scale-Source", "Server-Timing"} <= set(ok["headers"])
+    assert ok["headers"]["X-Depth-Scale-Source"]["schema"]["enum"] == ["request", "exif", "model", "known"]
     depth_map = resolve(spec, ok["content"]["application/json"]["schema"])
     assert set(depth_map["required"]) == {"width", "height", "unit", "min", "max", "depth"}
     assert depth_map["properties"]["unit"]["const"] == "m"
@@ -124,4 +130,5 @@ def test_metrics_are_prometheus_text(spec):
 def test_model_info_schema(spec):
     content = spec["paths"]["/v1/model"]["get"]["responses"]["200"]["content"]["application/json"]
     model = resolve(spec, content["schema"])
-    assert {"name", "description", "architecture", "input", "output", "trained_on", "metrics"} <= set(model["required"])
+    assert {"name", "description", "architecture", "input", "output", "camera", "trained_on", "metrics"} <= set(model["required"])
+    assert set(model["properties"]["camera"]["required"]) == {"focal_px", "width", "fov_deg"}

@@ -23,6 +23,8 @@ public struct DepthModel: Sendable {
     public let metricsJSON: String
     /// What the output means (`output`); always `log_depth_m`.
     public let output: String
+    /// The camera the predictions assume (`camera`); the NYU Kinect when the key is absent.
+    public let camera: ModelCamera
     /// Every `__metadata__` entry as stored.
     public let metadata: [String: String]
     /// The weights, packed once into one read-only buffer the predictors share.
@@ -77,6 +79,7 @@ public struct DepthModel: Sendable {
         guard (try? JSONSerialization.jsonObject(with: Data(metrics.utf8))) is [String: Any] else {
             throw .invalidMetadata(key: "metrics", reason: "not a JSON object")
         }
+        let camera = try metadata["camera"].map { text throws(ModelError) in try ModelCamera.parse(text) } ?? .nyuKinect
         try Self.checkTensors(file.tensors, against: architecture.expectedTensorShapes)
 
         self.architecture = architecture
@@ -86,6 +89,7 @@ public struct DepthModel: Sendable {
         self.trainedOn = metadata["trained_on"] ?? ""
         self.metricsJSON = metrics
         self.output = output
+        self.camera = camera
         self.metadata = metadata
         self.weights = PackedWeights(file.tensors)
     }

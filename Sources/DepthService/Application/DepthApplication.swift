@@ -65,11 +65,7 @@ public final class DepthApplication: Sendable {
     /// Runs one batch of `maxBatch` images on every worker (touching every workspace and all the
     /// weights), after which `/readyz` answers 200. Throws if a worker could not start.
     public func warmUp() async throws {
-        let preparation = pipeline.preparation
-        let blank = PreparedImage(planes: [Float](repeating: 0, count: 3 * preparation.inputSize.width * preparation.inputSize.height),
-                                  inputSize: preparation.inputSize, frameSize: preparation.frameSize,
-                                  originalSize: preparation.frameSize)
-        try await pool.warmUp(Array(repeating: blank, count: configuration.maxBatch))
+        try await pool.warmUp(Array(repeating: pipeline.preparation.blank(), count: configuration.maxBatch))
     }
 
     /// True once every worker is warm, until a drain begins (what `/readyz` reports).

@@ -4,8 +4,9 @@ import HTTPServer
 import ImageIO
 import Logging
 
-/// `POST /v1/depth`: upload -> decode and prepare (image threads) -> model pool -> depth map at
-/// the requested size -> encode (image threads) -> png16, json or color answer.
+/// `POST /v1/depth`: upload -> decode and prepare (image threads) -> model pool -> depth map scaled
+/// for the photo's camera, at the requested size -> encode (image threads) -> png16, json, color,
+/// npy or ply answer.
 struct DepthEndpoint: Sendable {
     let configuration: ServiceConfiguration
     let pipeline: DepthPipeline
@@ -34,8 +35,7 @@ struct DepthEndpoint: Sendable {
         guard isWarm() else {
             throw ProblemDetails.notReady("The model is still warming up; retry shortly.")
         }
-        let options = try DepthRequestOptions.parse(format: request.queryValue("format"), size: request.queryValue("size"),
-                                                    accept: request.headers["Accept"])
+        let options = try DepthRequestOptions.parse(query: { request.queryValue($0.rawValue) }, accept: request.headers["Accept"])
         let bytes = try ImageUpload.imageBytes(of: request, maxBodyBytes: configuration.maxBodyBytes)
         var timing = ServerTiming()
 
@@ -49,8 +49,9 @@ struct DepthEndpoint: Sendable {
         defer { pool.release(slot) }
 
         var start = ContinuousClock.now
-        let prepared = try await onImageThreads { [pipeline] in try pipeline.prepare(bytes) }
+        let prepared = try await onImageThreads { [pipeline] in try pipeline.prepare(bytes, options: options) }
         timing.add("decode", ContinuousClock.now - start)
+        try pipeline.check(prepared, options: options)
 
         let result: ModelPoolResult<DepthMap>
         do {

@@ -25,6 +25,8 @@ enum ModelDescription {
                                                           ("std", floats(model.normalization.std))]))])),
             ("output", .object([("width", .integer(a.outputWidth)), ("height", .integer(a.outputHeight)), ("unit", "m"),
                                 ("meaning", .string(model.output))])),
+            ("camera", .object([("focal_px", .number(model.camera.focalPx)), ("width", .integer(model.camera.width)),
+                                ("fov_deg", .number((model.camera.fieldOfViewDegrees * 100).rounded() / 100))])),
             ("trained_on", .string(model.trainedOn)),
             ("metrics", metrics(model.metricsJSON)),
         ])

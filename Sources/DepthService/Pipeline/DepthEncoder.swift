@@ -1,40 +1,108 @@
 import ImageIO
 
-/// Encodes a depth grid in metres as png16, json or a colour preview.
+/// What an answer says besides the depth values: the model, the camera the depth was scaled with,
+/// the known-distance fit, measured points, the colour range. Every encoding carries the parts it can.
+public struct DepthContext: Sendable {
+    public var modelName: String
+    /// The focal length used and where it came from; nil for a grid encoded without one (tests).
+    public var camera: PhotoCamera?
+    public var knownFit: KnownDistanceFit?
+    /// `points=` results (JSON only).
+    public var points: [MeasuredPoint]
+    /// The colour preview's fixed range in metres; nil = the map's own range.
+    public var colorRange: ClosedRange<Double>?
+
+    public init(modelName: String, camera: PhotoCamera? = nil, knownFit: KnownDistanceFit? = nil,
+                points: [MeasuredPoint] = [], colorRange: ClosedRange<Double>? = nil) {
+        self.modelName = modelName
+        self.camera = camera
+        self.knownFit = knownFit
+        self.points = points
+        self.colorRange = colorRange
+    }
+
+    /// `X-Depth-Scale-Source`: `known` when known distances set the scale, else the camera's source.
+    public var scaleSource: String? { knownFit != nil ? "known" : camera?.source.rawValue }
+
+    /// (name, value) pairs every format states: focal length, scale source, known-distance fit.
+    var descriptors: [(key: String, value: String)] {
+        var out: [(key: String, value: String)] = []
+        if let camera { out.append(("focal-px", DepthEncoder.decimal(camera.focalPx))) }
+        if let scaleSource { out.append(("scale-source", scaleSource)) }
+        if let knownFit {
+            out.append(("scale-factor", String(format: "%.6f", knownFit.factor)))
+            out.append(("scale-residual", String(format: "%.6f", knownFit.residual)))
+        }
+        return out
+    }
+}
+
+/// Encodes a depth grid in metres as png16, json, a colour preview or npy (`PointCloudEncoder` does ply).
 ///
 /// - png16: 16-bit grayscale PNG in millimetres, rounded; 0 = no estimate (non-finite or not
 ///   positive); other values clipped to 1...65535 (1 mm to 65.535 m). tEXt chunks `depth-unit`
-///   (`mm`), `depth-scale` (`0.001`, metres per unit) and `model` state how to read it.
-/// - json: `{"width","height","unit":"m","min","max","depth":[...]}`, compact, row-major from the
-///   top left, 3 decimals (millimetres); 0 = no estimate; min/max over the estimates.
-/// - color: 8-bit RGB PNG, inferno, near = warm and bright, far = dark, scaled to the map's range.
+///   (`mm`), `depth-scale` (`0.001`, metres per unit), `model`, and `focal-px` / `scale-source`
+///   (with `scale-factor` / `scale-residual` after known distances) state how to read it.
+/// - json: `{"width","height","unit":"m","min","max","focal_px","scale_source",...,"depth":[...]}`,
+///   compact, row-major from the top left, 3 decimals (millimetres); 0 = no estimate; min/max over
+///   the estimates; `points` and `known_fit` when asked for.
+/// - color: 8-bit RGB PNG, inferno, near = warm and bright, far = dark, scaled to the map's range
+///   or to `colorRange`.
+/// - npy: NumPy float32 (height, width), metres, NaN = no estimate.
 public enum DepthEncoder {
     /// Millimetres per metre in png16.
     public static let png16Scale: Float = 1000
 
-    /// Encodes `grid` (metres) as `format`; `modelName` goes into the png16 text chunk.
+    /// Encodes `grid` (metres) as `format` without camera details (`modelName` goes into png16's text).
     public static func encode(_ grid: FloatGrid, format: DepthRequestOptions.Format, modelName: String) throws -> EncodedDepth {
-        let range = estimateRange(grid)
+        try encode(grid, format: format, context: DepthContext(modelName: modelName))
+    }
+
+    /// Encodes `grid` (metres) as `format` (not ply), stating `context`.
+    public static func encode(_ grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) throws -> EncodedDepth {
+        var headers = headers(for: grid, format: format, context: context)
+        switch format {
+        case .png16:
+            return EncodedDepth(bytes: try png16(grid, modelName: context.modelName, extraText: context.descriptors),
+                                contentType: "image/png", headers: headers, fileExtension: ".png")
+        case .json:
+            return EncodedDepth(bytes: json(grid, context: context), contentType: "application/json", headers: headers, fileExtension: ".json")
+        case .color:
+            if let range = context.colorRange {
+                headers += [("X-Depth-Color-Min", decimal(range.lowerBound)), ("X-Depth-Color-Max", decimal(range.upperBound))]
+            }
+            return EncodedDepth(bytes: try color(grid, range: context.colorRange), contentType: "image/png", headers: headers,
+                                fileExtension: ".png")
+        case .npy:
+            return EncodedDepth(bytes: NPYEncoder.encode(grid), contentType: "application/x-npy", headers: headers, fileExtension: ".npy")
+        case .ply:
+            throw ImageError.invalidArgument("ply is encoded by PointCloudEncoder, from the depth map and its camera")
+        }
+    }
+
+    /// The `X-Depth-*` headers of an answer about `grid`.
+    static func headers(for grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = []
         switch format {
         case .png16: headers += [("X-Depth-Unit", "mm"), ("X-Depth-Scale", "0.001")]
-        case .json: headers += [("X-Depth-Unit", "m"), ("X-Depth-Scale", "1")]
+        case .json, .npy, .ply: headers += [("X-Depth-Unit", "m"), ("X-Depth-Scale", "1")]
         case .color: break
         }
         headers += [("X-Depth-Width", "\(grid.width)"), ("X-Depth-Height", "\(grid.height)")]
-        if let range {
+        if let range = estimateRange(grid) {
             headers += [("X-Depth-Min", fixed(range.min)), ("X-Depth-Max", fixed(range.max))]
         }
-        switch format {
-        case .png16:
-            return EncodedDepth(bytes: try png16(grid, modelName: modelName), contentType: "image/png",
-                                headers: headers, fileExtension: ".png")
-        case .json:
-            return EncodedDepth(bytes: json(grid), contentType: "application/json", headers: headers, fileExtension: ".json")
-        case .color:
-            return EncodedDepth(bytes: try color(grid), contentType: "image/png", headers: headers, fileExtension: ".png")
+        if let camera = context.camera { headers.append(("X-Depth-Focal-Px", decimal(camera.focalPx))) }
+        if let source = context.scaleSource { headers.append(("X-Depth-Scale-Source", source)) }
+        if let fit = context.knownFit {
+            headers += [("X-Depth-Scale-Factor", String(format: "%.6f", fit.factor)),
+                        ("X-Depth-Scale-Residual", String(format: "%.6f", fit.residual))]
         }
+        return headers
     }
+
+    /// `value` with 2 decimals (focal lengths in pixels, colour ranges in metres: 1 cm).
+    static func decimal(_ value: Double) -> String { String(format: "%.2f", value) }
 
     /// The png16 sample for `metres`: 0 when there is no estimate, else millimetres rounded half
     /// away from zero and clipped to 1...65535 (clipping before rounding gives the same: the bounds
@@ -47,18 +115,17 @@ public enum DepthEncoder {
         return mm - Float(whole) >= 0.5 ? whole + 1 : whole
     }
 
-    /// A 16-bit grayscale PNG in millimetres with the unit, scale and model in tEXt chunks.
-    public static func png16(_ grid: FloatGrid, modelName: String) throws -> [UInt8] {
+    /// A 16-bit grayscale PNG in millimetres with the unit, scale, model and `extraText` in tEXt chunks.
+    public static func png16(_ grid: FloatGrid, modelName: String, extraText: [(key: String, value: String)] = []) throws -> [UInt8] {
         try ImageEncoder.png16(grid.values.map(millimetres), width: grid.width, height: grid.height, text: [
             (key: "depth-unit", value: "mm"),
             (key: "depth-scale", value: "0.001"),
             (key: "model", value: latin1(modelName.isEmpty ? "unnamed" : modelName)),
-            (key: "Software", value: "depthd"),
-        ])
+        ] + extraText + [(key: "Software", value: "depthd")])
     }
 
     /// The compact JSON document (UTF-8).
-    public static func json(_ grid: FloatGrid) -> [UInt8] {
+    public static func json(_ grid: FloatGrid, context: DepthContext? = nil) -> [UInt8] {
         let range = estimateRange(grid) ?? (0, 0)
         var out: [UInt8] = []
         out.reserveCapacity(80 + grid.values.count * 7)
@@ -66,6 +133,36 @@ public enum DepthEncoder {
         appendFixed(range.min, to: &out)
         out += Array(",\"max\":".utf8)
         appendFixed(range.max, to: &out)
+        if let context {
+            var members: [(String, JSONValue)] = []
+            if let camera = context.camera {
+                members.append(("focal_px", .number((camera.focalPx * 100).rounded() / 100)))
+                if let tags = camera.exifTags { members.append(("focal_exif_tags", .string(tags))) }
+            }
+            if let source = context.scaleSource { members.append(("scale_source", .string(source))) }
+            if let fit = context.knownFit {
+                members.append(("known_fit", .object([
+                    ("factor", .number((fit.factor * 1e6).rounded() / 1e6)),
+                    ("residual", .number((fit.residual * 1e6).rounded() / 1e6)),
+                    ("fitted_m", .array(fit.fitted.map { .number(($0 * 1000).rounded() / 1000) })),
+                ])))
+            }
+            if !context.points.isEmpty {
+                members.append(("points", .array(context.points.map { measured in
+                    .object([
+                        ("x", .number(measured.point.x)), ("y", .number(measured.point.y)),
+                        ("depth", measured.depth.map { .number(($0 * 1000).rounded() / 1000) } ?? .null),
+                        ("position", measured.position.map { .array($0.map { .number(($0 * 1000).rounded() / 1000) }) } ?? .null),
+                    ])
+                })))
+            }
+            for (key, value) in members {
+                out += Array(",".utf8)
+                var text = ""
+                JSONValue.object([(key, value)]).write(to: &text)
+                out += Array(text.utf8.dropFirst().dropLast())
+            }
+        }
         out += Array(",\"depth\":[".utf8)
         for (i, value) in grid.values.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -75,10 +172,13 @@ public enum DepthEncoder {
         return out
     }
 
-    /// An inferno preview PNG the size of `grid`.
-    public static func color(_ grid: FloatGrid) throws -> [UInt8] {
-        let range = estimateRange(grid)
-        return try ImageEncoder.png(ColorMap.inferno.colorize(depth: estimatesOnly(grid), near: range?.min, far: range?.max))
+    /// An inferno preview PNG the size of `grid`, over `range` (metres; nearer and farther values
+    /// take the end colours) or the map's own range.
+    public static func color(_ grid: FloatGrid, range fixedRange: ClosedRange<Double>? = nil) throws -> [UInt8] {
+        let range = fixedRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? estimateRange(grid)
+        var shown = estimatesOnly(grid)
+        if let range { shown.values = shown.values.map { $0.isFinite ? min(max($0, range.min), range.max) : $0 } }
+        return try ImageEncoder.png(ColorMap.inferno.colorize(depth: shown, near: range?.min, far: range?.max))
     }
 
     /// Smallest and largest estimate (finite, positive), nil when there is none.

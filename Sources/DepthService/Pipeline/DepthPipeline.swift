@@ -22,35 +22,88 @@ public struct DepthPipeline: Sendable {
         PixelSize(width: model.architecture.outputWidth, height: model.architecture.outputHeight)
     }
 
-    /// Decodes and prepares one photo. Throws `ImageError`.
-    public func prepare(_ bytes: [UInt8]) throws -> PreparedImage {
-        try preparation.prepare(bytes)
+    /// Decodes and prepares one photo for `options` (its fit; the photo's colours kept for ply). Throws `ImageError`.
+    public func prepare(_ bytes: [UInt8], options: DepthRequestOptions = DepthRequestOptions()) throws -> PreparedImage {
+        try preparation.prepare(bytes, fit: options.fit, keepPhoto: options.format == .ply)
     }
 
-    /// Runs `images` through `predictor` in one call (at most `predictor.maximumBatchSize`) and
-    /// returns one depth map per image, in order. Throws `PredictorError` when the batch is empty,
-    /// too large, or an image was prepared for another input size.
+    /// Runs the windows of `images` through `predictor`, in calls of at most
+    /// `predictor.maximumBatchSize` windows, and returns one depth map per image, in order (each
+    /// image's windows blended by `WindowMosaic`). Throws `PredictorError` when there are no
+    /// images or an image was prepared for another input size.
     public static func predict(images: [PreparedImage], predictor: Predictor) throws -> [DepthMap] {
         let architecture = predictor.model.architecture
         let gridSize = PixelSize(width: architecture.outputWidth, height: architecture.outputHeight)
-        let inputLength = predictor.inputLength
-        var input = [Float]()                                            // (N, 3, H, W)
-        input.reserveCapacity(images.count * inputLength)
-        for image in images {
-            guard image.planes.count == inputLength else {
-                throw PredictorError.bufferSize(name: "prepared image", actual: image.planes.count, expected: inputLength)
+        let inputLength = predictor.inputLength, area = predictor.outputLength
+        guard !images.isEmpty else { throw PredictorError.batchSize(requested: 0, maximum: predictor.maximumBatchSize) }
+        // Every window of every image, in order: (image index, window index).
+        var windows: [(image: Int, window: Int)] = []
+        for (index, image) in images.enumerated() {
+            guard image.planes.count == image.windowCount * inputLength else {
+                throw PredictorError.bufferSize(name: "prepared image", actual: image.planes.count,
+                                                expected: image.windowCount * inputLength)
             }
-            input += image.planes
+            windows += (0..<image.windowCount).map { (index, $0) }
         }
-        let logDepth = try predictor.predictLogDepth(input, count: images.count) // (N, oh, ow)
-        let area = predictor.outputLength
-        return try images.enumerated().map { index, image in
-            try DepthMap(logDepth: logDepth[index * area ..< (index + 1) * area], gridSize: gridSize, image: image)
+        var logDepth = [Float]()                                         // (windows, oh, ow)
+        logDepth.reserveCapacity(windows.count * area)
+        for start in stride(from: 0, to: windows.count, by: predictor.maximumBatchSize) {
+            let chunk = windows[start..<min(start + predictor.maximumBatchSize, windows.count)]
+            var input = [Float]()                                        // (N, 3, H, W)
+            input.reserveCapacity(chunk.count * inputLength)
+            for entry in chunk {
+                input += images[entry.image].planes[entry.window * inputLength ..< (entry.window + 1) * inputLength]
+            }
+            logDepth += try predictor.predictLogDepth(input, count: chunk.count)
+        }
+        var next = 0
+        return try images.map { image in
+            let slices = (0..<image.windowCount).map { offset in
+                logDepth[(next + offset) * area ..< (next + offset + 1) * area]
+            }
+            next += image.windowCount
+            return try DepthMap(windowLogDepth: slices, gridSize: gridSize, image: image)
         }
     }
 
-    /// The depth map at `options.size`, encoded as `options.format`. Throws `ImageError` if encoding fails.
+    /// The camera `map`'s depth is scaled with for `options`. Throws a 400 naming `focal_px` for an
+    /// implausible focal length, or `points` / `known` for a pixel outside the photo.
+    public func camera(for map: DepthMap, options: DepthRequestOptions) throws(ProblemDetails) -> PhotoCamera {
+        try options.checkPoints(inside: map.originalSize)
+        return try PhotoCamera.resolve(request: options.focal, header: map.header, layout: map.layout, model: model.camera)
+    }
+
+    /// Checks, before the model runs, what `camera(for:options:)` and `render` would refuse for
+    /// this photo (the focal length, pixels outside it).
+    public func check(_ image: PreparedImage, options: DepthRequestOptions) throws(ProblemDetails) {
+        try options.checkPoints(inside: image.originalSize)
+        _ = try PhotoCamera.resolve(request: options.focal, header: image.header, layout: image.layout, model: model.camera)
+    }
+
+    /// `map` scaled to metres for its camera (and to the known distances), at `options.size`,
+    /// encoded as `options.format`. Throws a 400 ``ProblemDetails`` for parameters that do not fit
+    /// this photo, `ImageError` if encoding fails.
     public func render(_ map: DepthMap, options: DepthRequestOptions) throws -> EncodedDepth {
-        try DepthEncoder.encode(map.grid(size: options.size), format: options.format, modelName: model.name)
+        let camera = try camera(for: map, options: options)
+        var scaled = map.scaled(by: camera.depthFactor)
+        var context = DepthContext(modelName: model.name, camera: camera, colorRange: options.colorRange)
+        if !options.known.isEmpty {
+            let fit = try DepthMeasurement.fit(options.known, on: scaled)
+            scaled = scaled.scaled(by: fit.factor)
+            context.knownFit = fit
+        }
+        context.points = DepthMeasurement.measure(options.points, on: scaled, focalPx: camera.focalPx)
+        let grid = scaled.grid(size: options.size)
+        guard options.format == .ply else {
+            return try DepthEncoder.encode(grid, format: options.format, context: context)
+        }
+        let step = PointCloudEncoder.step(for: PixelSize(width: grid.width, height: grid.height), requested: options.step)
+        let focal = camera.focalPx(gridWidth: grid.width, photoWidth: map.originalSize.width)
+        let comments = [("focal_px", DepthEncoder.decimal(focal)), ("scale_source", context.scaleSource ?? "model"),
+                        ("step", String(step)), ("frame", "opencv x-right y-down z-forward metres")]
+        let cloud = PointCloudEncoder.encode(grid, focalPx: focal, photo: scaled.photo, step: step, comments: comments)
+        var headers = DepthEncoder.headers(for: grid, format: .ply, context: context)
+        headers += [("X-Depth-Points", String(cloud.points)), ("X-Depth-Step", String(step))]
+        return EncodedDepth(bytes: cloud.bytes, contentType: "application/x-ply", headers: headers, fileExtension: ".ply")
     }
 }

@@ -35,25 +35,37 @@ public struct ImagePreparation: Sendable {
             height: Int((Double(input.height) * Double(paperFrame.height) / Double(paperCrop.height)).rounded()))
     }
 
-    /// Decodes and prepares one photo. Throws `ImageError` (not an image, unsupported format,
-    /// truncated, corrupt, too many pixels...).
-    public func prepare(_ bytes: [UInt8]) throws -> PreparedImage {
-        let decoded = try NetworkInput.decode(bytes, limits: limits, resized: frameSize, crop: inputSize)
+    /// Decodes and prepares one photo: one window for a 4:3 photo, overlapping windows at its own
+    /// aspect ratio otherwise (`fit: .tile`), or squashed to one frame (`fit: .squash`); with
+    /// `keepPhoto` the decoded photo stays for point cloud colours. Throws `ImageError` (not an
+    /// image, unsupported format, truncated, corrupt, too many pixels...).
+    public func prepare(_ bytes: [UInt8], fit: FrameLayout.Fit = .tile, keepPhoto: Bool = false) throws -> PreparedImage {
+        let decoded = try NetworkInput.decode(bytes, limits: limits, resized: frameSize, crop: inputSize,
+                                              fit: fit, keepPhoto: keepPhoto)
         return try prepare(decoded)
     }
 
-    /// Prepares an image already decoded and cropped by `NetworkInput` (its `image` is `inputSize`).
+    /// Prepares an image already decoded and cut by `NetworkInput` (its windows are `inputSize`).
     public func prepare(_ decoded: NetworkInput.Prepared) throws -> PreparedImage {
-        let image = decoded.image
-        guard image.size == inputSize else {
-            throw ImageError.invalidArgument("prepared image is \(image.size), the model reads \(inputSize)")
-        }
-        var planes = [Float](repeating: 0, count: 3 * inputSize.width * inputSize.height) // (3, H, W)
+        let plane = 3 * inputSize.width * inputSize.height
+        var planes = [Float](repeating: 0, count: decoded.windows.count * plane) // (n, 3, H, W)
         try planes.withUnsafeMutableBufferPointer { buffer in
-            try NetworkInput.writeNormalizedPlanes(image, mean: normalization.mean, std: normalization.std,
-                                                   into: buffer, index: 0)
+            for (index, window) in decoded.windows.enumerated() {
+                guard window.size == inputSize else {
+                    throw ImageError.invalidArgument("prepared image is \(window.size), the model reads \(inputSize)")
+                }
+                try NetworkInput.writeNormalizedPlanes(window, mean: normalization.mean, std: normalization.std,
+                                                       into: buffer, index: index)
+            }
         }
-        return PreparedImage(planes: planes, inputSize: inputSize, frameSize: frameSize,
-                             originalSize: decoded.originalSize)
+        return PreparedImage(planes: planes, inputSize: inputSize, layout: decoded.layout, header: decoded.header,
+                             photo: decoded.photo)
+    }
+
+    /// A mid-grey 4:3 photo of the frame's size, prepared (for warm-up batches).
+    public func blank() -> PreparedImage {
+        let layout = FrameLayout(photo: frameSize, frame: frameSize, crop: inputSize)
+        return PreparedImage(planes: [Float](repeating: 0, count: 3 * inputSize.width * inputSize.height), inputSize: inputSize,
+                             layout: layout, header: ImageHeader(format: .png, storedSize: frameSize, orientation: .up))
     }
 }

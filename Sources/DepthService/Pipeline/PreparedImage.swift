@@ -1,21 +1,32 @@
 import ImageIO
 
-/// A photo ready for the network: its normalised planar floats and the geometry needed to map the
-/// network's depth grid back onto the whole photo.
+/// A photo ready for the network: the normalised planar floats of each of its windows and what is
+/// needed to map the network's depth back onto the whole photo.
 public struct PreparedImage: Sendable {
-    /// (3, H, W) normalised planar floats, R then G then B, H x W = `inputSize`.
+    /// (n, 3, H, W) normalised planar floats, R then G then B, one image per window of `layout`,
+    /// H x W = `inputSize`.
     public let planes: [Float]
-    /// The network input size (the centre crop), e.g. 304x228.
+    /// The network input size (each window's centre crop), e.g. 304x228.
     public let inputSize: PixelSize
-    /// The frame the photo was resized to before cropping, e.g. 320x240.
-    public let frameSize: PixelSize
-    /// The upright size of the original photo.
-    public let originalSize: PixelSize
+    /// How the photo was laid over the frame (windows, scale).
+    public let layout: FrameLayout
+    /// The photo's header: upright size, EXIF orientation and lens tags.
+    public let header: ImageHeader
+    /// The decoded upright photo, kept only when the answer needs its colours (format=ply).
+    public let photo: RGBImage?
 
-    public init(planes: [Float], inputSize: PixelSize, frameSize: PixelSize, originalSize: PixelSize) {
+    public init(planes: [Float], inputSize: PixelSize, layout: FrameLayout, header: ImageHeader, photo: RGBImage? = nil) {
         self.planes = planes
         self.inputSize = inputSize
-        self.frameSize = frameSize
-        self.originalSize = originalSize
+        self.layout = layout
+        self.header = header
+        self.photo = photo
     }
+
+    /// How many network inputs the photo gives (its windows).
+    public var windowCount: Int { layout.windows.count }
+    /// The frame each window has, e.g. 320x240.
+    public var frameSize: PixelSize { layout.frame }
+    /// The upright size of the original photo.
+    public var originalSize: PixelSize { header.size }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// Where `depthd predict` writes each depth map.
 ///
 /// Without `--output`, beside its photo: `photo.jpg` -> `photo-depth.png` (png16),
-/// `photo-depth.json` (json) or `photo-color.png` (color). With one photo, `--output` is the file
+/// `photo-depth.json` (json), `photo-color.png` (color),
+/// `photo-depth.npy` (npy) or `photo-points.ply` (ply). With one photo, `--output` is the file
 /// to write (or an existing folder to write into); with several, it is a folder (created if missing).
 enum OutputPaths {
     struct UsageError: Error, CustomStringConvertible {
@@ -16,6 +17,8 @@ enum OutputPaths {
         case .png16: "-depth.png"
         case .json: "-depth.json"
         case .color: "-color.png"
+        case .npy: "-depth.npy"
+        case .ply: "-points.ply"
         }
     }
 

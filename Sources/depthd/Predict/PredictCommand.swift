@@ -10,12 +10,18 @@ struct PredictCommand: AsyncParsableCommand {
         abstract: "Write a depth map for each photo (JPEG or PNG).",
         discussion: """
             Without --output, each map is written beside its photo: photo.jpg -> photo-depth.png \
-            (png16), photo-depth.json (json) or photo-color.png (color). With one photo, --output is \
-            the file to write; with several, a folder.
+            (png16), photo-depth.json (json), photo-color.png (color), photo-depth.npy (npy) or \
+            photo-points.ply (ply). With one photo, --output is the file to write; with several, a folder.
 
             png16: 16-bit grayscale PNG in millimetres (0 = no estimate; tEXt depth-unit=mm, \
-            depth-scale=0.001). json: {"width","height","unit":"m","min","max","depth":[row-major]}. \
-            color: inferno preview, near = warm.
+            depth-scale=0.001, focal-px, scale-source). json: {"width","height","unit":"m","min",\
+            "max","focal_px","scale_source","depth":[row-major]}. color: inferno preview, near = warm. \
+            npy: NumPy float32 metres, NaN = no estimate. ply: binary point cloud in metres, OpenCV \
+            camera frame, colours from the photo.
+
+            Scale: depth is metric for the photo's camera: --focal-px or --fov-deg, else the photo's \
+            EXIF, else the model's own camera. Each written file is printed on stdout as \
+            PATH<TAB>focal_px=F<TAB>scale_source=request|exif|model|known.
 
             The default model is \(ServiceConfiguration.defaultModelPath), searched in ., beside the \
             binary, <prefix>/share/depthd, /usr/share/depthd and /app (DEPTHD_MODEL also sets it). \
@@ -33,8 +39,32 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (one photo) or folder (several photos).")
     var output: String?
 
-    @Option(help: "png16, json or color.")
+    @Option(help: "png16, json, color, npy or ply.")
     var format = "png16"
+
+    @Option(name: .customLong("focal-px"), help: "The photos' focal length in their own pixels (default: EXIF, else the model's camera).")
+    var focalPx: Double?
+
+    @Option(name: .customLong("fov-deg"), help: "The photos' horizontal field of view in degrees (instead of --focal-px).")
+    var fovDeg: Double?
+
+    @Option(name: .customLong("min-m"), help: "color: the near end of a fixed colour range, metres (with --max-m).")
+    var minM: Double?
+
+    @Option(name: .customLong("max-m"), help: "color: the far end of a fixed colour range, metres (with --min-m).")
+    var maxM: Double?
+
+    @Option(help: "ply: every N-th pixel on both axes (default: the smallest N giving at most 1,000,000 points).")
+    var step: Int?
+
+    @Option(help: "json: pixels whose depth and 3D position to add, \"x,y;x,y\".")
+    var points: String?
+
+    @Option(help: "Known distances \"x,y,metres;...\": rescale the map to fit them.")
+    var known: String?
+
+    @Option(help: "tile (windows at the photo's aspect ratio) or squash (the photo squashed to 4:3).")
+    var fit = "tile"
 
     @Option(help: "input (the photo's size) or native (the network's grid, 74x55 for the paper's model).")
     var size = "input"
@@ -48,21 +78,47 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "OpenBLAS threads (1-256; default: OpenBLAS's own, usually every core).")
     var threads: Int?
 
+    /// The flags as `POST /v1/depth` query values, read by the service's own parser.
+    private func queryValue(_ parameter: DepthRequestOptions.Parameter) -> String? {
+        let number = { (value: Double?) in value.map { String($0) } }
+        switch parameter {
+        case .format: return format
+        case .size: return size
+        case .focalPx: return number(focalPx)
+        case .fovDeg: return number(fovDeg)
+        case .minM: return number(minM)
+        case .maxM: return number(maxM)
+        case .step: return step.map(String.init)
+        case .points: return points
+        case .known: return known
+        case .fit: return fit
+        }
+    }
+
+    /// `--flag-name` for a parameter (its query name with dashes).
+    static func flag(_ parameter: DepthRequestOptions.Parameter) -> String {
+        "--" + parameter.rawValue.replacingOccurrences(of: "_", with: "-")
+    }
+
+    private func options() throws -> DepthRequestOptions {
+        do {
+            return try DepthRequestOptions.parse(query: queryValue, accept: nil)
+        } catch {
+            let name = error.extensions.first { $0.0 == "parameter" }.flatMap { if case let .string(n) = $0.1 { n } else { nil } }
+            let prefix = name.flatMap(DepthRequestOptions.Parameter.init(rawValue:)).map { Self.flag($0) + ": " } ?? ""
+            throw ValidationError(prefix + (error.detail ?? error.title))
+        }
+    }
+
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one image") }
-        guard DepthRequestOptions.Format(rawValue: format) != nil else {
-            throw ValidationError("unknown --format \(format.debugDescription); use png16, json or color")
-        }
-        guard DepthRequestOptions.Size(rawValue: size) != nil else {
-            throw ValidationError("unknown --size \(size.debugDescription); use input or native")
-        }
+        _ = try options()
         guard (1...64).contains(batch) else { throw ValidationError("--batch must be 1 to 64") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1 to 256") }
     }
 
     func run() async throws {
-        let options = DepthRequestOptions(format: DepthRequestOptions.Format(rawValue: format) ?? .png16,
-                                          size: DepthRequestOptions.Size(rawValue: size) ?? .input)
+        let options = try options()
         let pipeline = try loadPipeline()
         if let threads { OpenBLAS.setThreadCount(threads) }
         let outputs: [String]
@@ -108,7 +164,11 @@ struct PredictCommand: AsyncParsableCommand {
                 }
                 claimed[Self.canonical(target)] = path
                 do {
-                    prepared.append((index, try pipeline.prepare(InputFile.read(path))))
+                    let image = try pipeline.prepare(InputFile.read(path), options: options)
+                    try pipeline.check(image, options: options)
+                    prepared.append((index, image))
+                } catch let problem as ProblemDetails {
+                    fail(index, problem.detail ?? problem.title)
                 } catch {
                     fail(index, "\(error)")
                 }
@@ -126,7 +186,10 @@ struct PredictCommand: AsyncParsableCommand {
                     let encoded = try pipeline.render(map, options: options)
                     try AtomicFile.write(encoded.bytes, to: outputs[entry.index])
                     progress.clear()
-                    print(outputs[entry.index])
+                    let header = { (name: String) in encoded.headers.first { $0.name == name }?.value ?? "" }
+                    print("\(outputs[entry.index])\tfocal_px=\(header("X-Depth-Focal-Px"))\tscale_source=\(header("X-Depth-Scale-Source"))")
+                } catch let problem as ProblemDetails {
+                    fail(entry.index, problem.detail ?? problem.title)
                 } catch {
                     fail(entry.index, "\(error)")
                 }

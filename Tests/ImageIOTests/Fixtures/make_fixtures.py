@@ -181,6 +181,35 @@ def make_jpegs():
         (HERE / f"orientation{o}.jpg").write_bytes(buf.getvalue())
 
 
+def make_lens_jpegs():
+    """EXIF lens tags as a camera writes them (Pillow's EXIF writer, not ours); the expected focal
+    lengths in pixels are in Tests/ImageIOTests/ExifFocalLengthTests.swift. Only these files:
+    `python -c 'import make_fixtures as m; m.make_lens_jpegs()'` from this folder."""
+    from PIL.TiffImagePlugin import IFDRational
+    stored = pattern(64, 48)
+
+    def save(name, orientation, lens):
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        sub = exif.get_ifd(0x8769)
+        for tag, value in lens.items():
+            sub[tag] = IFDRational(*value) if isinstance(value, tuple) else value
+        buf = io.BytesIO()
+        stored.save(buf, "JPEG", quality=90, exif=exif.tobytes())
+        read = Image.open(io.BytesIO(buf.getvalue())).getexif().get_ifd(0x8769)
+        assert float(read[0x920A]) == lens[0x920A][0] / lens[0x920A][1], read
+        (HERE / name).write_bytes(buf.getvalue())
+
+    # A phone: 4.25 mm lens, 26 mm equivalent; focal plane tags that disagree, to show the 35 mm tag wins.
+    save("exif_35mm.jpg", 1, {0x920A: (425, 100), 0xA405: 26, 0xA20E: (50, 1), 0xA20F: (50, 1), 0xA210: 3})
+    # No 35 mm tag: 4.8 mm over 100 pixels per cm.
+    save("exif_focalplane.jpg", 1, {0x920A: (48, 10), 0xA20E: (100, 1), 0xA20F: (100, 1), 0xA210: 3})
+    # Rotated (orientation 6): the upright horizontal axis is the stored Y axis (125 px/cm), and
+    # the tags were written for a 128x96 original that was then resized to 64x48.
+    save("exif_focalplane_rotated.jpg", 6, {0x920A: (48, 10), 0xA20E: (100, 1), 0xA20F: (125, 1), 0xA210: 3,
+                                            0xA002: 128, 0xA003: 96})
+
+
 # ---------------------------------------------------------------- hostile files
 
 def progressive_gray_scans(refinement_levels):
@@ -253,6 +282,7 @@ def make_hostile(pngs):
 if __name__ == "__main__":
     pngs = make_pngs()
     make_jpegs()
+    make_lens_jpegs()
     make_hostile(pngs)
     total = sum(p.stat().st_size for p in HERE.iterdir() if p.is_file())
     print(f"fixtures written to {HERE} ({total} bytes in all)")
