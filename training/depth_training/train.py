@@ -41,7 +41,7 @@ train_data = "synthetic:training/data/synthetic/train"  # datasets.open_source s
 val_data = "synthetic:training/data/synthetic/val"      # held out, only for the val curve
 out_dir = "training/runs/default"  # checkpoints, losses.csv, loss.png
 device = "cpu"              # cpu | cuda
-threads = 1                 # torch CPU threads; 1 beat 2 by x2-3 on the 2-core machine shared with
+threads = 1                 # torch CPU threads; 1 beat 2 (medians x2.1-3.3) on the 2-core machine shared with
                             # rendering (README, "Speed"); an idle machine may prefer 2
 workers = 1                 # data loader processes (augmentation runs there); 2: no clear gain
 channels_last = False       # NHWC convolutions: no clear gain on this CPU (README, "Speed")
