@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .augment import FULL_W, centre_crop
+from .camera import KINECT, Camera
 from .datasets import open_source
 from .evaluate import comparison_table, evaluate_baselines, evaluate_model, training_statistics
 from .export import load_model, save_model
 from .golden import write_expected
-from .camera import KINECT, Camera
 from .lineage import run_entry, totals
 from .model import VARIANTS, Architecture, DepthNet, Normalization
-from .augment import FULL_W, centre_crop
 from .train import init_fine_passthrough
 
 
@@ -68,6 +68,8 @@ def main() -> None:
     p.add_argument("--report", default="models/metrics.json")
     p.add_argument("--preview", default="models/preview-synthetic.png")
     p.add_argument("--check_images", type=int, default=4)
+    p.add_argument("--data_description", default="procedural synthetic indoor scenes",
+                   help="what the training frames are, for the trained_on metadata")
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -91,7 +93,7 @@ def main() -> None:
     mean_map, median = training_statistics(open_source(train_spec), limit=2000, camera=model.camera)
     baselines = evaluate_baselines(mean_map, median, test, camera=model.camera)
     table = comparison_table("this model", metrics, baselines)
-    print(f"{len(test)} held-out synthetic test images\n{table}")
+    print(f"{len(test)} held-out test images ({a.test_data})\n{table}")
 
     rounded = {k: round(float(v), 4) for k, v in metrics.items()}
     arch = model.arch
@@ -101,9 +103,10 @@ def main() -> None:
                             f"'{cfg['variant']}' (coarse {'-'.join(str(v) for v in arch.coarse.values())}, "
                             f"fine {'-'.join(str(v) for v in arch.fine.values())}), {arch.input_width}x"
                             f"{arch.input_height} RGB -> {arch.output_width}x{arch.output_height} log depth (m)"),
-               trained_on=(f"procedural synthetic indoor scenes ({train_spec}; training seeds from 0), "
-                           f"two stages on CPU, {state['images_seen']} augmented images seen; "
-                           f"metrics on {len(test)} held-out scenes (seeds from 2000000)"),
+               trained_on=(f"{a.data_description} ({train_spec}), two stages, {state['images_seen']} augmented "
+                           f"images seen in the last run; in all (training_history) {seen['runs']} runs, "
+                           f"{seen['steps']} recorded steps, {seen['images_seen']} recorded images; "
+                           f"metrics on {len(test)} held-out frames ({a.test_data})"),
                metrics=rounded, history=history)
     print(f"wrote {a.out} ({Path(a.out).stat().st_size} bytes); seen in all: {seen}")
 

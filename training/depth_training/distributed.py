@@ -3,6 +3,7 @@ way. torchrun sets RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT; gl
 collectives on CPU, nccl on CUDA (one GPU per process, cuda:LOCAL_RANK)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 
@@ -70,3 +71,12 @@ def start(device: str) -> Processes:
         dev = torch.device("cpu")
     dist.init_process_group("nccl" if device == "cuda" else "gloo", rank=rank, world_size=world)
     return Processes(rank, world, dev)
+
+
+def state_hash(model: torch.nn.Module) -> str:
+    """sha256 over the weights, in name order: equal on every rank after a DDP run."""
+    h = hashlib.sha256()
+    for k, v in sorted(model.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    return h.hexdigest()

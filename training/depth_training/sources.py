@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,8 @@ class ImageDepthFolder:
 
     `name` is the rgb file's stem, `focal_px` the horizontal focal length in pixels of an image
     `width` pixels wide (e.g. the 640-wide original); it is converted to the 320-wide grid of
-    the samples. Without the file every frame has the Kinect's camera (camera.KINECT). A
+    the samples. Without the file every frame has the Kinect's camera (camera.KINECT; a warning
+    says so). A
     malformed file, or one without a row for some frame, is refused (ValueError naming the
     file and the line); rows for frames that are not in rgb/ are ignored."""
 
@@ -91,7 +93,12 @@ class ImageDepthFolder:
             raise ValueError(f"{root}/rgb: no .png or .jpg images")
         default = KINECT.focal_at(aug.FULL_W)
         self.focal_px = [default] * len(self.pairs)  # on the 320-wide grid
-        if (root / self.CAMERAS).exists():
+        if not (root / self.CAMERAS).exists():
+            # Not an error (the format users bring has no cameras), but a generator's folder
+            # read before its cameras.csv is written would silently get wrong labels.
+            warnings.warn(f"{root}: no {self.CAMERAS}; every frame is taken as the Kinect camera "
+                          f"({default:g} px at width {aug.FULL_W})", stacklevel=2)
+        else:
             cams = read_cameras(root / self.CAMERAS)
             for i, (img, _) in enumerate(self.pairs):
                 if img.stem not in cams:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import math
 import sys
 import time
@@ -29,6 +28,7 @@ from .camera import KINECT, Camera
 from .datasets import DepthDataset, distinct_frames, open_source
 from .export import load_model, save_model
 from .loss import scale_invariant_loss
+from .loss_plot import plot_losses
 from .model import VARIANTS, DepthNet, Normalization
 
 # ----------------------------------------------------------------------------- settings
@@ -41,7 +41,7 @@ train_data = "synthetic:training/data/synthetic/train"  # datasets.open_source s
 val_data = "synthetic:training/data/synthetic/val"      # held out, only for the val curve
 out_dir = "training/runs/default"  # checkpoints, losses.csv, loss.png
 device = "cpu"              # cpu | cuda
-threads = 1                 # torch CPU threads; 1 beat 2 by x2-3 on the 2-core machine shared with
+threads = 1                 # torch CPU threads; 1 beat 2 (medians x2.1-3.3) on the 2-core machine shared with
                             # rendering (README, "Speed"); an idle machine may prefer 2
 workers = 1                 # data loader processes (augmentation runs there); 2: no clear gain
 channels_last = False       # NHWC convolutions: no clear gain on this CPU (README, "Speed")
@@ -166,28 +166,6 @@ def validate(model: DepthNet, loader, stage: str, dev, max_batches: int) -> floa
     return total / max(count, 1)
 
 
-def plot_losses(csv_path: Path, png_path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    rows = list(csv.DictReader(open(csv_path)))
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for stage, colour in (("coarse", "tab:blue"), ("fine", "tab:orange")):
-        r = [row for row in rows if row["stage"] == stage]
-        if r:
-            x = [float(row["images_seen"]) for row in r]
-            ax.plot(x, [float(row["train_loss"]) for row in r], "o-", color=colour, label=f"{stage} train")
-            ax.plot(x, [float(row["val_loss"]) for row in r], "s--", color=colour, label=f"{stage} val")
-    ax.set_xlabel("training images seen (both stages)")
-    ax.set_ylabel("scale-invariant loss (lambda 0.5)")
-    ax.set_yscale("log")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(png_path, dpi=110)
-    plt.close(fig)
-
-
 def initial_model(cfg: dict, source) -> tuple[DepthNet, list]:
     """The model a fresh run starts from and the history it carries on: the `init_weights`
     file as it is (no re-initialisation, no output bias from data), or a new network."""
@@ -218,15 +196,6 @@ def initial_model(cfg: dict, source) -> tuple[DepthNet, list]:
             model.coarse.fc7.bias.fill_(mu)
             model.fine.conv3.bias.fill_(mu)
     return model, []
-
-
-def state_hash(model: DepthNet) -> str:
-    """sha256 over the weights, in name order: equal on every rank after a DDP run."""
-    h = hashlib.sha256()
-    for k, v in sorted(model.state_dict().items()):
-        h.update(k.encode())
-        h.update(v.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
-    return h.hexdigest()
 
 
 def run(cfg: dict) -> DepthNet:
@@ -369,7 +338,7 @@ def train_processes(cfg: dict, procs: distributed.Processes) -> DepthNet:
         print(f"wrote {out / 'weights.safetensors'} (history: {lineage.totals(full)})")
     if cfg["rank_hashes"]:
         out.mkdir(parents=True, exist_ok=True)
-        (out / f"state-rank{procs.rank}.sha256").write_text(state_hash(model) + "\n")
+        (out / f"state-rank{procs.rank}.sha256").write_text(distributed.state_hash(model) + "\n")
     return model
 
 

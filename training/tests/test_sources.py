@@ -128,7 +128,9 @@ def write_frames(root, names, size=(64, 48)):
 
 def test_folder_cameras_csv_gives_each_frame_its_focal_length_on_the_320_grid(tmp_path):
     write_frames(tmp_path, ["a", "b"])
-    assert [ImageDepthFolder(tmp_path)[i].focal_px for i in (0, 1)] == [KINECT.focal_px] * 2  # no file
+    with pytest.warns(UserWarning, match="no cameras.csv; every frame is taken as the Kinect camera"):
+        no_file = ImageDepthFolder(tmp_path)
+    assert [no_file[i].focal_px for i in (0, 1)] == [KINECT.focal_px] * 2
     (tmp_path / "cameras.csv").write_text("name,focal_px,width\nb,1000,1280\na,554.26,640\nold,1,1\n")
     src = ImageDepthFolder(tmp_path)
     assert src[0].focal_px == pytest.approx(277.13) and src[1].focal_px == pytest.approx(250.0)
