@@ -149,7 +149,8 @@ def run_suite(weights: list[str], *, photoreal: str | None = None, procedural: s
         else:
             result.tables["real photos"], result.sizes["real photos"] = rows, ps.pair_count
             log(f"\n## real photos ({len(ps.photos)} photos, {ps.pair_count} pairs; WHDR: share of pairs ordered "
-                f"wrongly, ties wrong; ground truth after median scaling)\n{format_results(rows, ps)}")
+                f"wrongly, ties wrong; ground truth: si-log and delta after median scaling, abs rel in metres)\n"
+                f"{format_results(rows, ps)}")
             if previews:
                 from .photo_previews import preview_sheet
                 out = Path(previews) / "real-photos.png"
