@@ -13,8 +13,8 @@ EXIF gets). Metrics as Eigen et al. 2014 (training/depth_training/metrics.py), v
 10 m, per crop shape; "median-scaled abs rel" rescales each prediction by median(gt / pred) first,
 so it measures the shape of the map alone.
 
-    PYTHONPATH=training .venv/bin/python scripts/measure-aspect.py --frames 100 \
-        --depthd .build/release/depthd --model models/eigen2014-synthetic.safetensors
+    PYTHONPATH=training .venv/bin/python -u scripts/measure-aspect.py --frames 100 \
+        --depthd .build/release/depthd --model models/eigen2014-synthetic.safetensors [--cache DIR]
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -43,62 +44,93 @@ CROPS = {
 }
 
 
+def render(seed: int, cache: Path) -> int | None:
+    """Renders seed into cache/SEED.npz (rgb, depth, mask) unless it is there; None if the renderer cannot."""
+    path = cache / f"{seed}.npz"
+    if not path.exists():
+        try:
+            sample = render_scene(seed, 640, 480)
+        except Exception as error:  # a seed the renderer cannot place a camera in: skip it, say so
+            print(f"seed {seed}: skipped ({error})", file=sys.stderr)
+            return None
+        np.savez_compressed(path, rgb=sample.rgb, depth=sample.depth, mask=sample.mask)
+    return seed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--frames", type=int, default=100)
     parser.add_argument("--depthd", default=".build/release/depthd")
     parser.add_argument("--model", default="models/eigen2014-synthetic.safetensors")
+    parser.add_argument("--cache", default=None, help="keep the rendered frames here (default: a temporary folder)")
+    parser.add_argument("--workers", type=int, default=2, help="parallel renders and predict runs")
+    parser.add_argument("--fits", default="squash,tile,pad")
+    parser.add_argument("--focal", default="given,not-given", help="given, not-given or both (comma-separated)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="depthd-aspect-") as folder:
         root = Path(folder)
+        cache = Path(args.cache) if args.cache else root / "frames"
+        cache.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        seeds: list[int] = []
+        next_seed = FIRST_TEST_SEED
+        with ProcessPoolExecutor(args.workers) as pool:
+            while len(seeds) < args.frames:
+                batch = range(next_seed, next_seed + args.frames - len(seeds))
+                next_seed += len(batch)
+                seeds += [s for s in pool.map(render, batch, [cache] * len(batch)) if s is not None]
+        print(f"rendered {len(seeds)} frames (seeds {seeds[0]}..{seeds[-1]}) in {time.monotonic() - started:.0f} s")
+
         truth: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {name: [] for name in CROPS}
         files: dict[str, list[Path]] = {name: [] for name in CROPS}
-        started = time.monotonic()
-        seed = FIRST_TEST_SEED
-        while len(files["4:3 (640x480)"]) < args.frames:
-            try:
-                sample = render_scene(seed, 640, 480)
-            except Exception as error:  # a seed the renderer cannot place a camera in: skip it, say so
-                print(f"seed {seed}: skipped ({error})", file=sys.stderr)
-                seed += 1
-                continue
+        for seed in seeds:
+            frame = np.load(cache / f"{seed}.npz")
             for index, (name, (rows, cols)) in enumerate(CROPS.items()):
                 path = root / f"{seed}-{index}.png"
-                Image.fromarray(sample.rgb[rows, cols]).save(path)
+                Image.fromarray(frame["rgb"][rows, cols]).save(path)
                 files[name].append(path)
-                truth[name].append((sample.depth[rows, cols], sample.mask[rows, cols]))
-            seed += 1
-        print(f"rendered {args.frames} frames (seeds {FIRST_TEST_SEED}..{seed - 1}) in {time.monotonic() - started:.0f} s")
+                truth[name].append((frame["depth"][rows, cols], frame["mask"][rows, cols]))
+
+        runs = [(fit, known) for fit in args.fits.split(",") for known in
+                [mode == "given" for mode in args.focal.split(",")]]
+
+        def predict(run: tuple[str, bool]) -> None:
+            fit, known = run
+            out = root / f"{fit}-{known}"
+            out.mkdir()
+            every = [p for name in CROPS for p in files[name]]
+            command = [args.depthd, "predict", "--model", args.model, "--format", "npy", "--fit", fit,
+                       "--batch", "8", "-o", str(out) + "/"] + (["--focal-px", str(FOCAL_PX)] if known else [])
+            subprocess.run(command + [str(p) for p in every], check=True, stdout=subprocess.DEVNULL)
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(args.workers) as pool:
+            list(pool.map(predict, runs))
+        print(f"{len(runs)} predict runs of {sum(map(len, files.values()))} photos in {time.monotonic() - started:.0f} s")
 
         columns: dict[str, dict[str, dict[str, float]]] = {}
-        for fit in ("squash", "tile", "pad"):
-            for known in (True, False):
-                label = f"{fit}, focal {'given' if known else 'not given'}"
-                out = root / label.replace(" ", "_").replace(",", "")
-                out.mkdir()
-                every = [p for name in CROPS for p in files[name]]
-                command = [args.depthd, "predict", "--model", args.model, "--format", "npy", "--fit", fit,
-                           "--batch", "8", "-o", str(out) + "/"] + (["--focal-px", str(FOCAL_PX)] if known else [])
-                subprocess.run(command + [str(p) for p in every], check=True, stdout=subprocess.DEVNULL)
-                for name in CROPS:
-                    plain, scaled = MetricAccumulator(cap=10.0), MetricAccumulator(cap=10.0)
-                    for path, (gt, mask) in zip(files[name], truth[name]):
-                        pred = np.load(out / (path.stem + "-depth.npy"))
-                        assert pred.shape == gt.shape, (pred.shape, gt.shape)
-                        valid = mask & np.isfinite(pred) & (gt > 0) & (gt <= 10)
-                        plain.update(pred[None], gt[None], valid[None])
-                        factor = np.median(gt[valid] / pred[valid])
-                        scaled.update((pred * factor)[None], gt[None], valid[None])
-                    result = plain.result()
-                    result["median_abs_rel"] = scaled.result()["abs_rel"]
-                    columns.setdefault(name, {})[label] = result
+        for fit, known in runs:
+            label = f"{fit}, focal {'given' if known else 'not given'}"
+            out = root / f"{fit}-{known}"
+            for name in CROPS:
+                plain, scaled = MetricAccumulator(cap=10.0), MetricAccumulator(cap=10.0)
+                for path, (gt, mask) in zip(files[name], truth[name]):
+                    pred = np.load(out / (path.stem + "-depth.npy"))
+                    assert pred.shape == gt.shape, (pred.shape, gt.shape)
+                    valid = mask & np.isfinite(pred) & (gt > 0) & (gt <= 10)
+                    plain.update(pred[None], gt[None], valid[None])
+                    factor = np.median(gt[valid] / pred[valid])
+                    scaled.update((pred * factor)[None], gt[None], valid[None])
+                result = plain.result()
+                result["median_abs_rel"] = scaled.result()["abs_rel"]
+                columns.setdefault(name, {})[label] = result
 
     keys = [("abs_rel", "abs rel"), ("delta1", "delta < 1.25"), ("rmse", "RMSE (m)"), ("si_log", "RMSE log scale-inv."),
             ("median_abs_rel", "median-scaled abs rel")]
     for name, by_label in columns.items():
         labels = list(by_label)
-        print(f"\n{name}, {args.frames} frames")
+        print(f"\n{name}, {len(seeds)} frames")
         print("| metric | " + " | ".join(labels) + " |")
         print("|---|" + "---|" * len(labels))
         for key, text in keys:
