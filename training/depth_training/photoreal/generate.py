@@ -199,6 +199,7 @@ class Generator:
                 for f in (f"rgb/{name}.jpg", f"depth/{name}.png", f"meta/{name}.json"):
                     (self.split_dir / f).unlink(missing_ok=True)
         result["frames"] = written
+        (self.split_dir / "rooms" / f"{self.room_name(seed)}.json").write_text(json.dumps(result))
         write_cameras_csv(self.split_dir)  # usable at once, even if the run is stopped later
         bar.update(written)
         return written
