@@ -66,7 +66,7 @@ def main() -> None:
     p.add_argument("--out", default="models/eigen2014-synthetic.safetensors")
     p.add_argument("--expected", default="Tests/DepthNetTests/Golden/bundled.expected.safetensors")
     p.add_argument("--report", default="models/metrics.json")
-    p.add_argument("--preview", default="models/preview-synthetic.png")
+    p.add_argument("--preview", default="models/preview-photoreal.png")
     p.add_argument("--check_images", type=int, default=4)
     p.add_argument("--data_description", default="procedural synthetic indoor scenes",
                    help="what the training frames are, for the trained_on metadata")
