@@ -332,13 +332,14 @@ def find_view(scene, room, cache, rng, hfov, aspect, closeup: bool, tries: int =
         hits = furniture = sky = 0
         near = 1e9
         origin = mathutils.Vector((x, y, z))
+        forward = cam.matrix_world.to_3x3() @ mathutils.Vector((0, 0, -1))
         for r in _rays(cam, hfov, aspect):
             ok, loc, _, _, obj, _ = scene.ray_cast(deps, origin, r, distance=MAX_DEPTH_M)
             if not ok:
                 sky += 1
                 continue
             hits += 1
-            near = min(near, (loc - origin).dot(cam.matrix_world.to_3x3() @ mathutils.Vector((0, 0, -1))))
+            near = min(near, (loc - origin).dot(forward))
             if obj.name.startswith("F_") and "window" not in obj.name and "door" not in obj.name:
                 furniture += 1
         n = hits + sky

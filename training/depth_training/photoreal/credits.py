@@ -6,10 +6,10 @@ creator and licence, split by split.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from . import catalog
+from .generate import used_assets
 
 HEADER = """# Credits: assets in the bundled model's data
 
@@ -24,13 +24,9 @@ use. Generator: `training/depth_training/photoreal` (docs/training-data.md).
 def credits(data: Path, lib: catalog.AssetLibrary, splits=("train", "val", "test")) -> str:
     parts = [HEADER]
     for split in splits:
-        metas = sorted((data / split / "meta").glob("*.json"))
-        used: set[str] = set()
-        for f in metas:
-            m = json.loads(f.read_text())
-            used |= set(m["assets"]) | set(m.get("textures", []))
-        if metas:
-            parts.append(f"## {split} ({len(metas)} frames, {len(used)} assets)\n\n" + catalog.credits_markdown(lib, used))
+        frames, used = used_assets(data / split)
+        if frames:
+            parts.append(f"## {split} ({frames} frames, {len(used)} assets)\n\n" + catalog.credits_markdown(lib, used))
     return "\n".join(parts)
 
 

@@ -36,14 +36,32 @@ def frame_names(split_dir: Path) -> list[str]:
     return sorted(p.stem for p in (split_dir / "meta").glob("*.json"))
 
 
-def write_cameras_csv(split_dir: Path) -> int:
-    """cameras.csv from the frames' meta files (name,focal_px,width); returns the frame count."""
-    rows = []
+def camera_rows(split_dir: Path) -> dict[str, str]:
+    """name -> its cameras.csv row (name,focal_px,width), from the frames' meta files."""
+    rows = {}
     for name in frame_names(split_dir):
-        m = json.loads((split_dir / "meta" / f"{name}.json").read_text())
-        rows.append(f"{name},{m['focal_px']:.4f},{m['width']}")
-    (split_dir / "cameras.csv").write_text("name,focal_px,width\n" + "".join(r + "\n" for r in rows))
+        rows[name] = camera_row(json.loads((split_dir / "meta" / f"{name}.json").read_text()))
+    return rows
+
+
+def camera_row(meta: dict) -> str:
+    return f"{meta['name']},{meta['focal_px']:.4f},{meta['width']}"
+
+
+def write_cameras_csv(split_dir: Path, rows: dict[str, str]) -> int:
+    """cameras.csv (name,focal_px,width), one row per frame in name order; returns the count."""
+    (split_dir / "cameras.csv").write_text("name,focal_px,width\n" + "".join(rows[n] + "\n" for n in sorted(rows)))
     return len(rows)
+
+
+def used_assets(split_dir: Path) -> tuple[int, set[str]]:
+    """(frames, the asset and texture names they show) of a split."""
+    used: set[str] = set()
+    names = frame_names(split_dir)
+    for name in names:
+        m = json.loads((split_dir / "meta" / f"{name}.json").read_text())
+        used |= set(m["assets"]) | set(m.get("textures", []))
+    return len(names), used
 
 
 def develop_view(staging: Path, split_dir: Path, name: str, seed: int, hole_share: float) -> dict:
@@ -102,7 +120,8 @@ class Generator:
 
     def run(self) -> None:
         a, base = self.a, SEED_BASE[self.a.split]
-        have = write_cameras_csv(self.split_dir)  # also heals a run that was stopped mid-room
+        self.cameras = camera_rows(self.split_dir)
+        have = write_cameras_csv(self.split_dir, self.cameras)  # also heals a run stopped mid-room
         bar = tqdm(total=a.frames, initial=min(have, a.frames), desc=f"{a.split} frames", unit="frame",
                    dynamic_ncols=True, mininterval=2)
         t0, made = time.time(), 0
@@ -121,14 +140,11 @@ class Generator:
             if got == 0 and not any(s in self.done_rooms() for s in seeds):
                 raise SystemExit("generate: Blender produced no rooms; see the .staging/*.log files")
         bar.close()
-        n = write_cameras_csv(self.split_dir)
+        n = write_cameras_csv(self.split_dir, self.cameras)
         secs = time.time() - t0
         print(f"{a.split}: {n} frames in {self.split_dir}; {made} new in {secs:.0f} s "
               f"({made / max(secs, 1e-9):.2f} frames/s)", flush=True)
-        used = set()
-        for name in frame_names(self.split_dir):
-            m = json.loads((self.split_dir / "meta" / f"{name}.json").read_text())
-            used |= set(m["assets"]) | set(m.get("textures", []))
+        _, used = used_assets(self.split_dir)
         lib = catalog.AssetLibrary.from_json(self.library_json.read_text())
         (self.split_dir / "credits.md").write_text(
             f"# Assets in {self.split_dir.name} ({n} frames)\n\n" + catalog.credits_markdown(lib, used))
@@ -192,7 +208,7 @@ class Generator:
         written = 0
         for name in result.get("views", []):
             try:
-                develop_view(staging, self.split_dir, name, seed, self.a.hole_share)
+                self.cameras[name] = camera_row(develop_view(staging, self.split_dir, name, seed, self.a.hole_share))
                 written += 1
             except Exception as e:  # a view that cannot be developed is left out, and said why
                 result.setdefault("rejected_views", {})[name] = str(e)
@@ -200,7 +216,7 @@ class Generator:
                     (self.split_dir / f).unlink(missing_ok=True)
         result["frames"] = written
         (self.split_dir / "rooms" / f"{self.room_name(seed)}.json").write_text(json.dumps(result))
-        write_cameras_csv(self.split_dir)  # usable at once, even if the run is stopped later
+        write_cameras_csv(self.split_dir, self.cameras)  # usable at once, even if the run is stopped later
         bar.update(written)
         return written
 
