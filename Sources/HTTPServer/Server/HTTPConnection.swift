@@ -6,6 +6,10 @@ import Glibc
 /// One client connection: reads and parses requests, runs the handler for one request at a time
 /// (so pipelined requests are answered in order), writes responses, and enforces the timeouts.
 /// All mutable state is touched only on `queue`, a serial queue of its own.
+///
+/// While the handler runs, the socket stays watched: an EOF or a reset from the peer cancels the
+/// handler's task (the client has gone), and bytes of a pipelined next request are kept in the
+/// parser, up to ``maxBufferedWhileHandling``; beyond that they wait in the kernel.
 final class HTTPConnection: @unchecked Sendable {
     private enum Phase {
         case awaitingRequest, readingHead, readingBody, handling, writing, lingering, closed
@@ -43,6 +47,13 @@ final class HTTPConnection: @unchecked Sendable {
     private var idleDeadline: ContinuousClock.Instant?
     private var resetOnClose = false
     private var currentHead: HTTPRequestHead?
+    /// The task running the handler for the current request; nil when none runs.
+    private var handlerTask: Task<Void, Never>?
+    /// The peer closed or reset while the handler ran, and its task was cancelled.
+    private var clientGone = false
+    /// Pipelined bytes read while a handler runs, at most: past this reading pauses until the
+    /// response is written (the peer's bytes wait in the kernel, and EOF is no longer noticed).
+    static let maxBufferedWhileHandling = 64 * 1024
     // 32 KiB per connection: large uploads still take few reads, 1024 idle connections cost 32 MiB.
     private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
 
@@ -90,18 +101,33 @@ final class HTTPConnection: @unchecked Sendable {
         do {
             count = try readBuffer.withUnsafeMutableBytes { buffer throws(SocketError) in try Socket.receive(fd, into: buffer) }
         } catch {
+            // A reset (or any error): nothing can be sent any more.
+            if phase == .handling { abandonHandler() }
             close()
             return
         }
         guard let count else { return }
         if count == 0 {
             peerClosed = true
+            if phase == .handling {
+                // The client has gone (or only half-closed: the two look alike until a write, and
+                // clients that half-close are rare). The task is cancelled; a response it still
+                // returns is written with Connection: close. EOF stays readable, so stop watching.
+                abandonHandler()
+                pauseReading()
+                return
+            }
             // The peer can send nothing more: whatever is half received never completes.
             close()
             return
         }
         if phase == .lingering { return }
         parser.append(readBuffer[0..<count])
+        if phase == .handling {
+            // A pipelined next request: parsed once this response is written.
+            if parser.unconsumedByteCount >= Self.maxBufferedWhileHandling { pauseReading() }
+            return
+        }
         process()
     }
 
@@ -143,21 +169,41 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func runHandler(head: HTTPRequestHead, body: [UInt8]) {
         enter(.handling)
-        pauseReading()
+        // Reading goes on (see the type's comment) unless enough pipelined input is already buffered.
+        if parser.unconsumedByteCount >= Self.maxBufferedWhileHandling { pauseReading() } else { resumeReading() }
         let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress)
         let handler = handler
         server.requestStarted()
-        Task { [self] in
+        handlerTask = Task { [self] in
             let response = await handler(request)
-            queue.async { [self] in
-                server.requestFinished()
-                guard phase != .closed else { return }
-                respond(response, to: head, requestBodyBytes: body.count, forceClose: false)
-            }
+            queue.async { [self] in finishHandling(response, to: head, requestBodyBytes: body.count) }
         }
     }
 
-    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int, forceClose: Bool) {
+    /// The peer has gone while the handler runs: cancel its task (plain Swift task cancellation).
+    private func abandonHandler() {
+        clientGone = true
+        handlerTask?.cancel()
+    }
+
+    private func finishHandling(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int) {
+        server.requestFinished()
+        handlerTask = nil
+        let gone = clientGone
+        clientGone = false
+        guard phase != .closed else {
+            if gone {
+                observe(method: head.method, path: head.path, status: response.status,
+                        requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count, outcome: .clientGone)
+            }
+            return
+        }
+        respond(response, to: head, requestBodyBytes: requestBodyBytes, forceClose: gone,
+                outcome: gone ? .clientGone : .responded)
+    }
+
+    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int, forceClose: Bool,
+                         outcome: HTTPRequestOutcome = .responded) {
         requestsServed += 1
         let handlerCloses = response.headers.lowercasedTokens(for: "Connection").contains("close")
         let keepAlive = !forceClose && head.keepAlive && !draining && !peerClosed && !handlerCloses
@@ -166,7 +212,7 @@ final class HTTPConnection: @unchecked Sendable {
                                              serverName: configuration.serverName,
                                              http10KeepAlive: keepAlive && head.version == .http1_0)
         observe(method: head.method, path: head.path, status: response.status,
-                requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count)
+                requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count, outcome: outcome)
         write(response: bytes) { [self] in
             if keepAlive { awaitNextRequest() } else { lingerThenClose() }
         }
@@ -182,13 +228,14 @@ final class HTTPConnection: @unchecked Sendable {
         write(response: bytes) { [self] in lingerThenClose() }
     }
 
-    private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int) {
+    private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int,
+                         outcome: HTTPRequestOutcome = .responded) {
         let start = requestStart ?? .now
         requestStart = nil
         currentHead = nil
         configuration.observer?(HTTPRequestObservation(
             method: method, path: path, status: status, duration: .now - start,
-            requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes))
+            requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes, outcome: outcome))
     }
 
     private func awaitNextRequest() {
@@ -362,6 +409,8 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed else { return }
         resetOnClose = resetting
         enter(.closed)
+        // Nobody can be answered any more (reset, timeout, shutdown's deadline): stop the work too.
+        handlerTask?.cancel()
         timer?.cancel()
         readSource?.cancel()
         resumeReading()

@@ -1,16 +1,3 @@
-/// What the handler sees of every finished exchange, for metrics and access logs.
-public struct HTTPRequestObservation: Sendable {
-    /// The request's method, or nil when the request was rejected before its method was known.
-    public var method: String?
-    /// The target's path without the query (never the raw query), or nil when rejected before parsing it.
-    public var path: String?
-    public var status: Int
-    /// From the request's first byte to the response being handed to the socket.
-    public var duration: Duration
-    public var requestBodyBytes: Int
-    public var responseBodyBytes: Int
-}
-
 /// Answers a complete request; called concurrently for different connections, in order within one.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 
