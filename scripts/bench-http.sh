@@ -2,8 +2,9 @@
 # HTTP server benchmark: depthd's own server against a Hummingbird 2.28.1 hello-world (SwiftNIO),
 # both release builds on loopback, `GET /healthz` with keep-alive at concurrency 64 under wrk.
 # Rounds alternate which server goes first; each server's best round counts (best-of-N survives
-# a machine that other jobs load). Prints requests/s and p99 per round, the best of each, and
-# the ratio depthd/Hummingbird.
+# a machine that other jobs load). Prints requests/s, p99 and the server's CPU time per request
+# (user + system, from /proc: it depends less than requests/s on the share of the cores a server
+# gets) per round, the best of each, and the ratios depthd/Hummingbird.
 #
 #   scripts/bench-http.sh [SECONDS] [ROUNDS]
 #     SECONDS  duration of each wrk run (default 10)
@@ -92,14 +93,15 @@ wait_healthy() {  # URL PID LOG
     return 1
 }
 
-# Servers: NAME -> URL (started once, measured in every round).
+# Servers: NAME -> URL and PID (started once, measured in every round).
 NAMES=()
-declare -A URLS
+declare -A URLS SERVER_PID
 start_server() {  # NAME COMMAND...
     local name=$1; shift
     local port; port=$(free_port)
     "$@" "$port" > "$WORK/$name.log" 2>&1 &
     PIDS+=("$!")
+    SERVER_PID[$name]=$!
     URLS[$name]="http://127.0.0.1:$port/healthz"
     NAMES+=("$name")
     wait_healthy "${URLS[$name]}" "$!" "$WORK/$name.log"
@@ -120,23 +122,34 @@ parse_wrk() {
          /Non-2xx/ { bad = $NF }
          END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$1"
 }
-run_wrk() {  # NAME ROUND SECONDS
+# The server's CPU time so far (user + system) in clock ticks, from /proc.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+run_wrk() {  # NAME ROUND SECONDS; prints requests/s, p99 ms, non-2xx, server CPU microseconds per request
+    local before after
+    before=$(cpu_ticks "${SERVER_PID[$1]}")
     wrk -t2 -c"$CONNECTIONS" -d"$3s" --timeout 10s --latency "${URLS[$1]}" > "$WORK/$1.$2.wrk"
-    parse_wrk "$WORK/$1.$2.wrk"
+    after=$(cpu_ticks "${SERVER_PID[$1]}")
+    read -r rps p99 bad < <(parse_wrk "$WORK/$1.$2.wrk")
+    # CPU per request does not depend on the share of the cores the server got, as requests/s does.
+    echo "$rps $p99 $bad $(awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" -v n="$rps" -v s="$3" \
+        'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / (n * s) : 0) }')"
 }
 
 for name in "${NAMES[@]}"; do run_wrk "$name" warmup 2 > /dev/null; done
 echo "GET /healthz, keep-alive, $CONNECTIONS connections, wrk -t2, ${SECONDS_PER_RUN}s per run, $ROUNDS rounds (order alternates)"
-printf "%-6s %-12s %12s %9s %8s\n" round server "requests/s" "p99 ms" non-2xx
-declare -A BEST_RPS BEST_P99
+printf "%-6s %-12s %12s %9s %8s %16s\n" round server "requests/s" "p99 ms" non-2xx "CPU us/request"
+declare -A BEST_RPS BEST_P99 BEST_CPU
 for round in $(seq 1 "$ROUNDS"); do
     order=("${NAMES[@]}")
     if (( round % 2 == 0 )); then
         order=(); for (( i = ${#NAMES[@]} - 1; i >= 0; i-- )); do order+=("${NAMES[$i]}"); done
     fi
     for name in "${order[@]}"; do
-        read -r rps p99 bad < <(run_wrk "$name" "$round" "$SECONDS_PER_RUN")
-        printf "%-6s %-12s %12s %9s %8s\n" "$round" "$name" "$rps" "$p99" "$bad"
+        read -r rps p99 bad cpu < <(run_wrk "$name" "$round" "$SECONDS_PER_RUN")
+        printf "%-6s %-12s %12s %9s %8s %16s\n" "$round" "$name" "$rps" "$p99" "$bad" "$cpu"
+        if [ -z "${BEST_CPU[$name]:-}" ] || awk -v a="$cpu" -v b="${BEST_CPU[$name]}" 'BEGIN { exit !(a < b) }'; then
+            BEST_CPU[$name]=$cpu
+        fi
         if (( rps > ${BEST_RPS[$name]:-0} )); then BEST_RPS[$name]=$rps; fi
         if [ -z "${BEST_P99[$name]:-}" ] || awk -v a="$p99" -v b="${BEST_P99[$name]}" 'BEGIN { exit !(a < b) }'; then
             BEST_P99[$name]=$p99
@@ -145,13 +158,15 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-printf "%-12s %16s %12s %22s %16s\n" server "best requests/s" "best p99 ms" "requests/s vs hummingbird" "p99 vs hummingbird"
+printf "%-12s %16s %12s %16s %26s %19s %19s\n" server "best requests/s" "best p99 ms" "best CPU us/req" \
+    "requests/s vs hummingbird" "p99 vs hummingbird" "CPU vs hummingbird"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
 for name in "${NAMES[@]}"; do
-    printf "%-12s %16s %12s %22s %16s\n" "$name" "${BEST_RPS[$name]}" "${BEST_P99[$name]}" \
-        "$(awk -v a="${BEST_RPS[$name]}" -v b="${BEST_RPS[hummingbird]}" 'BEGIN { printf "%.2fx", a / b }')" \
-        "$(awk -v a="${BEST_P99[$name]}" -v b="${BEST_P99[hummingbird]}" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }')"
+    printf "%-12s %16s %12s %16s %26s %19s %19s\n" "$name" "${BEST_RPS[$name]}" "${BEST_P99[$name]}" "${BEST_CPU[$name]}" \
+        "$(ratio "${BEST_RPS[$name]}" "${BEST_RPS[hummingbird]}")" "$(ratio "${BEST_P99[$name]}" "${BEST_P99[hummingbird]}")" \
+        "$(ratio "${BEST_CPU[$name]}" "${BEST_CPU[hummingbird]}")"
 done
 if [ -n "${BENCH_BASELINE:-}" ]; then
-    awk -v a="${BEST_RPS[depthd]}" -v b="${BEST_RPS[baseline]}" \
-        'BEGIN { printf "depthd vs baseline (%s): %.2fx requests/s\n", ENVIRON["BENCH_BASELINE"], a / b }'
+    echo "depthd vs baseline ($BENCH_BASELINE): $(ratio "${BEST_RPS[depthd]}" "${BEST_RPS[baseline]}") requests/s," \
+        "$(ratio "${BEST_CPU[depthd]}" "${BEST_CPU[baseline]}") CPU per request"
 fi
