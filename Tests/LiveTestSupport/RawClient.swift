@@ -34,6 +34,7 @@ public struct RawResponse: Sendable {
 /// global queues: on a 2-core machine, blocking either starves the servers under test.
 public final class RawClient: @unchecked Sendable {
     public let fd: Int32
+    private var isOpen = true
     private let ioQueue = DispatchQueue(label: "RawClient")
     private var buffer: [UInt8] = []
 
@@ -63,7 +64,19 @@ public final class RawClient: @unchecked Sendable {
         }
     }
 
-    deinit { Glibc.close(fd) }
+    deinit { if isOpen { Glibc.close(fd) } }
+
+    /// Closes the connection now (FIN, or with `resetting` a reset: SO_LINGER 0, unsent bytes
+    /// discarded), as a client that gives up on its request does. Call nothing else afterwards.
+    public func close(resetting: Bool = false) {
+        guard isOpen else { return }
+        if resetting {
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        }
+        isOpen = false
+        Glibc.close(fd)
+    }
 
     public func send(_ text: String) async throws {
         try await send(bytes: Array(text.utf8))

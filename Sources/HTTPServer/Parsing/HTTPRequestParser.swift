@@ -64,6 +64,9 @@ public struct HTTPRequestParser: Sendable {
     /// True when bytes are buffered that have not been parsed into an event yet.
     public var hasUnconsumedBytes: Bool { cursor < buffer.count }
 
+    /// How many bytes are buffered that have not been parsed into an event yet.
+    public var unconsumedByteCount: Int { buffer.count - cursor }
+
     /// The next event, or nil when more bytes are needed.
     public mutating func next() throws(HTTPParseError) -> HTTPParserEvent? {
         if case .failed(let error) = state { throw error }

@@ -6,12 +6,19 @@ import Glibc
 /// One client connection: reads and parses requests, runs the handler for one request at a time
 /// (so pipelined requests are answered in order), writes responses, and enforces the timeouts.
 /// All mutable state is touched only on `queue`, a serial queue of its own.
+///
+/// While the handler runs, the socket stays watched: an EOF or a reset from the peer cancels the
+/// handler's task (the client has gone), and bytes of a pipelined next request are kept in the
+/// parser, up to ``maxBufferedWhileHandling``; beyond that they wait in the kernel.
 final class HTTPConnection: @unchecked Sendable {
     private enum Phase {
         case awaitingRequest, readingHead, readingBody, handling, writing, lingering, closed
     }
 
     private enum WriteWatch { case inactive, watching, paused }
+
+    /// What follows once the output buffer has been written out.
+    private enum AfterFlush { case nothing, awaitNextRequest, lingerThenClose }
 
     let id: Int
     let queue: DispatchQueue
@@ -25,6 +32,12 @@ final class HTTPConnection: @unchecked Sendable {
     private var readSource: DispatchSourceRead?
     private var writeSource: DispatchSourceWrite?
     private var timer: DispatchSourceTimer?
+    /// When the current phase's timeout falls due; nil when it has none.
+    private var deadline: ContinuousClock.Instant?
+    /// What `timer` is scheduled for; nil when it is not.
+    private var timerArmedFor: ContinuousClock.Instant?
+    private let executor: ConnectionExecutor
+    private var dateCache = ResponseWriter.DateCache()
     private var readPaused = false
     private var writeWatch = WriteWatch.inactive
     private var sourcesToCancel = 2
@@ -32,7 +45,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var phase = Phase.awaitingRequest
     private var output: [UInt8] = []
     private var outputOffset = 0
-    private var afterFlush: (() -> Void)?
+    private var afterFlush = AfterFlush.nothing
     private var requestsServed = 0
     private var peerClosed = false
     private var draining = false
@@ -43,6 +56,13 @@ final class HTTPConnection: @unchecked Sendable {
     private var idleDeadline: ContinuousClock.Instant?
     private var resetOnClose = false
     private var currentHead: HTTPRequestHead?
+    /// The task running the handler for the current request; nil when none runs.
+    private var handlerTask: Task<Void, Never>?
+    /// The peer closed or reset while the handler ran, and its task was cancelled.
+    private var clientGone = false
+    /// Pipelined bytes read while a handler runs, at most: past this reading pauses until the
+    /// response is written (the peer's bytes wait in the kernel, and EOF is no longer noticed).
+    static let maxBufferedWhileHandling = 64 * 1024
     // 32 KiB per connection: large uploads still take few reads, 1024 idle connections cost 32 MiB.
     private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
 
@@ -55,6 +75,7 @@ final class HTTPConnection: @unchecked Sendable {
         self.handler = server.handler
         self.parser = HTTPRequestParser(limits: server.configuration.limits)
         self.queue = DispatchQueue(label: "HTTPServer.connection.\(id)")
+        self.executor = ConnectionExecutor(queue: queue)
     }
 
     func start() {
@@ -90,18 +111,33 @@ final class HTTPConnection: @unchecked Sendable {
         do {
             count = try readBuffer.withUnsafeMutableBytes { buffer throws(SocketError) in try Socket.receive(fd, into: buffer) }
         } catch {
+            // A reset (or any error): nothing can be sent any more.
+            if phase == .handling { abandonHandler() }
             close()
             return
         }
         guard let count else { return }
         if count == 0 {
             peerClosed = true
+            if phase == .handling {
+                // The client has gone (or only half-closed: the two look alike until a write, and
+                // clients that half-close are rare). The task is cancelled; a response it still
+                // returns is written with Connection: close. EOF stays readable, so stop watching.
+                abandonHandler()
+                pauseReading()
+                return
+            }
             // The peer can send nothing more: whatever is half received never completes.
             close()
             return
         }
         if phase == .lingering { return }
         parser.append(readBuffer[0..<count])
+        if phase == .handling {
+            // A pipelined next request: parsed once this response is written.
+            if parser.unconsumedByteCount >= Self.maxBufferedWhileHandling { pauseReading() }
+            return
+        }
         process()
     }
 
@@ -143,52 +179,74 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func runHandler(head: HTTPRequestHead, body: [UInt8]) {
         enter(.handling)
-        pauseReading()
+        // Reading goes on (see the type's comment) unless enough pipelined input is already buffered.
+        if parser.unconsumedByteCount >= Self.maxBufferedWhileHandling { pauseReading() } else { resumeReading() }
         let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress)
         let handler = handler
         server.requestStarted()
-        Task { [self] in
+        handlerTask = Task(executorPreference: executor) { [self] in
             let response = await handler(request)
-            queue.async { [self] in
-                server.requestFinished()
-                guard phase != .closed else { return }
-                respond(response, to: head, requestBodyBytes: body.count, forceClose: false)
-            }
+            queue.async { [self] in finishHandling(response, to: head, requestBodyBytes: body.count) }
         }
     }
 
-    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int, forceClose: Bool) {
+    /// The peer has gone while the handler runs: cancel its task (plain Swift task cancellation).
+    private func abandonHandler() {
+        clientGone = true
+        handlerTask?.cancel()
+    }
+
+    private func finishHandling(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int) {
+        server.requestFinished()
+        handlerTask = nil
+        let gone = clientGone
+        clientGone = false
+        guard phase != .closed else {
+            if gone {
+                observe(method: head.method, path: head.path, status: response.status,
+                        requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count, outcome: .clientGone)
+            }
+            return
+        }
+        respond(response, to: head, requestBodyBytes: requestBodyBytes, forceClose: gone,
+                outcome: gone ? .clientGone : .responded)
+    }
+
+    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int, forceClose: Bool,
+                         outcome: HTTPRequestOutcome = .responded) {
         requestsServed += 1
         let handlerCloses = response.headers.lowercasedTokens(for: "Connection").contains("close")
         let keepAlive = !forceClose && head.keepAlive && !draining && !peerClosed && !handlerCloses
             && requestsServed < configuration.maxRequestsPerConnection
-        let bytes = ResponseWriter.serialize(response, keepAlive: keepAlive, includeBody: head.method != "HEAD",
-                                             serverName: configuration.serverName,
-                                             http10KeepAlive: keepAlive && head.version == .http1_0)
+        let start = output.count
+        ResponseWriter.serialize(response, into: &output, keepAlive: keepAlive, includeBody: head.method != "HEAD",
+                                 serverName: configuration.serverName, date: dateCache.current(),
+                                 http10KeepAlive: keepAlive && head.version == .http1_0)
         observe(method: head.method, path: head.path, status: response.status,
-                requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count)
-        write(response: bytes) { [self] in
-            if keepAlive { awaitNextRequest() } else { lingerThenClose() }
-        }
+                requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count, outcome: outcome)
+        write(byteCount: output.count - start, then: keepAlive ? .awaitNextRequest : .lingerThenClose)
     }
 
     /// Answers a request the parser refused (or that timed out), then closes.
     private func reject(_ error: HTTPParseError) {
         var response = configuration.errorResponder?(error) ?? HTTPResponse(status: error.status, text: error.reason + "\n")
         response.status = error.status
-        let bytes = ResponseWriter.serialize(response, keepAlive: false, includeBody: true, serverName: configuration.serverName)
+        let start = output.count
+        ResponseWriter.serialize(response, into: &output, keepAlive: false, includeBody: true,
+                                 serverName: configuration.serverName, date: dateCache.current())
         observe(method: currentHead?.method, path: currentHead?.path, status: error.status,
                 requestBodyBytes: 0, responseBodyBytes: response.body.count)
-        write(response: bytes) { [self] in lingerThenClose() }
+        write(byteCount: output.count - start, then: .lingerThenClose)
     }
 
-    private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int) {
+    private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int,
+                         outcome: HTTPRequestOutcome = .responded) {
         let start = requestStart ?? .now
         requestStart = nil
         currentHead = nil
         configuration.observer?(HTTPRequestObservation(
             method: method, path: path, status: status, duration: .now - start,
-            requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes))
+            requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes, outcome: outcome))
     }
 
     private func awaitNextRequest() {
@@ -215,11 +273,12 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: - Writing
 
-    /// Writes a whole response with reading paused, under the stall timeout and the delivery deadline.
-    private func write(response bytes: [UInt8], then completion: @escaping () -> Void) {
+    /// Writes out a response just appended to `output` (`byteCount` bytes), under the stall timeout
+    /// and the delivery deadline. Reading pauses only if the kernel cannot take it all at once.
+    private func write(byteCount: Int, then next: AfterFlush) {
         if let rate = configuration.minimumResponseRate, rate > 0 {
             let now = ContinuousClock.now
-            let allowance = Duration.seconds(Double(bytes.count) / Double(rate))
+            let allowance = Duration.seconds(Double(byteCount) / Double(rate))
             // Earlier (pipelined) responses may still wait in the kernel: this one's time comes after theirs.
             if let owed = deliveryDeadline, owed > now {
                 deliveryDeadline = owed + allowance
@@ -227,14 +286,14 @@ final class HTTPConnection: @unchecked Sendable {
                 deliveryDeadline = now + configuration.responseRateGracePeriod + allowance
             }
         }
-        enter(.writing)
-        pauseReading()
-        send(bytes, then: completion)
+        // No timeout is armed yet: most responses go to the kernel whole, right here.
+        phase = .writing
+        afterFlush = next
+        flush()
     }
 
-    private func send(_ bytes: [UInt8], then completion: (() -> Void)? = nil) {
+    private func send(_ bytes: [UInt8]) {
         output.append(contentsOf: bytes)
-        if let completion { afterFlush = completion }
         flush()
     }
 
@@ -251,20 +310,28 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             }
             guard let written else {
+                // The kernel's buffer is full: wait until it has room, reading nothing meanwhile.
                 watchWritable()
+                if phase == .writing {
+                    pauseReading()
+                    // Each wait for room restarts the stall clock: a peer that reads nothing for
+                    // the whole timeout is dropped.
+                    setDeadline(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+                }
                 return
             }
             outputOffset += written
-            // Progress restarts the stall clock; a peer that reads nothing for the whole timeout is dropped.
-            if phase == .writing { armWriteTimer() }
         }
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
         pauseWatchingWritable()
         if deliveryDeadline != nil, Socket.undeliveredBytes(fd) == 0 { deliveryDeadline = nil }
-        if let completion = afterFlush {
-            afterFlush = nil
-            completion()
+        let next = afterFlush
+        afterFlush = .nothing
+        switch next {
+        case .nothing: break
+        case .awaitNextRequest: awaitNextRequest()
+        case .lingerThenClose: lingerThenClose()
         }
     }
 
@@ -274,36 +341,48 @@ final class HTTPConnection: @unchecked Sendable {
         phase = next
         switch next {
         case .awaitingRequest:
-            idleDeadline = .now + configuration.idleTimeout
-            armIdleTimer()
-        case .readingHead: arm(configuration.headTimeout)
-        case .readingBody: arm(configuration.bodyTimeout)
-        case .writing: armWriteTimer()
-        case .lingering: arm(configuration.lingerTimeout)
-        case .handling, .closed: timer?.schedule(deadline: .distantFuture)
+            let idle = ContinuousClock.now + configuration.idleTimeout
+            idleDeadline = idle
+            // The last response may still be in the kernel's send buffer, which the peer drains
+            // while the server waits for it: the delivery deadline may come first.
+            setDeadline(earliest(idle, deliveryDeadline))
+        case .readingHead: setDeadline(.now + configuration.headTimeout)
+        case .readingBody: setDeadline(.now + configuration.bodyTimeout)
+        case .writing: setDeadline(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+        case .lingering: setDeadline(.now + configuration.lingerTimeout)
+        case .handling, .closed: setDeadline(nil)
         }
     }
 
-    private func arm(_ duration: Duration) {
-        timer?.schedule(deadline: .now() + duration.dispatchInterval)
+    /// Sets when the current phase's timeout falls due. The Dispatch timer is moved only when that
+    /// is sooner than it is set for: rescheduling it costs as much as the rest of a small request
+    /// (profiled), and a timer that fires before the deadline re-arms itself for it. On a busy
+    /// keep-alive connection it then fires about once per idle timeout instead of being moved
+    /// three times per request.
+    private func setDeadline(_ next: ContinuousClock.Instant?) {
+        deadline = next
+        guard let next else { return }
+        if let armed = timerArmedFor, armed <= next { return }
+        schedule(next)
     }
 
-    /// The stall timeout from now, or less when the delivery deadline comes first.
-    private func armWriteTimer() {
-        arm(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+    private func schedule(_ due: ContinuousClock.Instant) {
+        timerArmedFor = due
+        timer?.schedule(deadline: .now() + max(.zero, due - .now).dispatchInterval)
     }
 
-    /// The idle deadline, or the delivery deadline when it comes first (the last response may still
-    /// be in the kernel's send buffer, which the peer drains while the server waits for it).
-    private func armIdleTimer() {
-        arm(earliest(idleDeadline ?? .now, deliveryDeadline))
-    }
-
-    private func earliest(_ deadline: ContinuousClock.Instant, _ other: ContinuousClock.Instant?) -> Duration {
-        max(.zero, min(deadline, other ?? deadline) - .now)
+    private func earliest(_ deadline: ContinuousClock.Instant, _ other: ContinuousClock.Instant?) -> ContinuousClock.Instant {
+        guard let other else { return deadline }
+        return min(deadline, other)
     }
 
     private func timerFired() {
+        timerArmedFor = nil
+        guard let due = deadline else { return }
+        if due > .now {
+            schedule(due)
+            return
+        }
         switch phase {
         case .readingHead, .readingBody:
             reject(HTTPParseError(status: 408, reason: "request not received within the time limit"))
@@ -318,7 +397,11 @@ final class HTTPConnection: @unchecked Sendable {
                 }
                 deliveryDeadline = nil
             }
-            if let idleDeadline, idleDeadline > .now { armIdleTimer() } else { close() }
+            if let idleDeadline, idleDeadline > .now {
+                setDeadline(earliest(idleDeadline, deliveryDeadline))
+            } else {
+                close()
+            }
         case .lingering:
             close()
         case .handling, .closed:
@@ -362,6 +445,8 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed else { return }
         resetOnClose = resetting
         enter(.closed)
+        // Nobody can be answered any more (reset, timeout, shutdown's deadline): stop the work too.
+        handlerTask?.cancel()
         timer?.cancel()
         readSource?.cancel()
         resumeReading()
@@ -372,7 +457,7 @@ final class HTTPConnection: @unchecked Sendable {
         case .watching: break
         }
         writeWatch = .watching
-        afterFlush = nil
+        afterFlush = .nothing
     }
 
     private func sourceCancelled() {

@@ -7,6 +7,20 @@ import Glibc
 /// A small HTTP/1.1 server on non-blocking sockets driven by Dispatch: an accept loop on its own
 /// queue, and one serial queue per connection for its read, write and timer sources.
 ///
+/// Each request's handler runs in a Swift task of its own, on its connection's queue (so a
+/// request is read, handled and answered without waking another thread). When the client goes while it runs,
+/// that task is cancelled (`Task.isCancelled`, `withTaskCancellationHandler` and cancellable
+/// awaits such as `Task.sleep` see it), and the observer is told ``HTTPRequestOutcome/clientGone``:
+/// - a reset or socket error: the connection is closed at once and the response, when the handler
+///   returns one, is dropped;
+/// - an EOF (the client closed, or only half-closed with `shutdown(SHUT_WR)` after its request):
+///   treated as abandonment, as nginx does by default, because the two cannot be told apart
+///   before a write and HTTP clients close rather than half-close. A response the handler returns
+///   all the same is still written, best effort and with `Connection: close`, so a half-closing
+///   client gets what the handler chose to finish; requests pipelined behind it are not served.
+/// Closing a connection for any other reason (a timeout, shutdown's grace period running out)
+/// cancels its handler too.
+///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0)) { request in
 ///     HTTPResponse(status: 200, text: "hello")

@@ -1,17 +1,8 @@
-/// What the handler sees of every finished exchange, for metrics and access logs.
-public struct HTTPRequestObservation: Sendable {
-    /// The request's method, or nil when the request was rejected before its method was known.
-    public var method: String?
-    /// The target's path without the query (never the raw query), or nil when rejected before parsing it.
-    public var path: String?
-    public var status: Int
-    /// From the request's first byte to the response being handed to the socket.
-    public var duration: Duration
-    public var requestBodyBytes: Int
-    public var responseBodyBytes: Int
-}
-
 /// Answers a complete request; called concurrently for different connections, in order within one.
+/// It runs in a task of its own whose executor is its connection's serial queue (see
+/// `ConnectionExecutor`): blocking or long CPU work holds up only that connection, but occupies a
+/// thread while it lasts, so hand it to threads of its own. The task is cancelled when the client
+/// goes (see ``HTTPServer``).
 public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 
 /// Everything the server can be told; defaults suit production behind a load balancer.
