@@ -16,7 +16,49 @@ public struct ColorMap: Sendable {
     /// Maps a depth grid to RGB: `near` (default: the grid's smallest finite value) is brightest,
     /// `far` (default: the largest) darkest, linearly in between. Non-finite values, which carry
     /// no estimate, are mid grey.
+    ///
+    /// One pass for the range, one over raw buffers for the colours, with the table index rounded
+    /// by truncation and the exact fraction (no libm call per pixel): the same pixels as
+    /// `colorizeReference`.
     public func colorize(depth grid: FloatGrid, near: Float? = nil, far: Float? = nil) -> RGBImage {
+        var low = Float.infinity, high = -Float.infinity, anyFinite = false
+        if near == nil || far == nil {
+            for value in grid.values where value.isFinite {
+                low = min(low, value)
+                high = max(high, value)
+                anyFinite = true
+            }
+        }
+        let nearValue = near ?? (anyFinite ? low : 0)
+        let farValue = far ?? (anyFinite ? high : 1)
+        let span = farValue - nearValue
+        let count = grid.values.count
+        let pixels = [UInt8](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+            grid.values.withUnsafeBufferPointer { values in
+                table.withUnsafeBufferPointer { colors in
+                    let out = buffer.baseAddress!, palette = colors.baseAddress!
+                    for i in 0..<count {
+                        let value = values[i]
+                        if !value.isFinite {
+                            out[3 * i] = 128; out[3 * i + 1] = 128; out[3 * i + 2] = 128
+                            continue
+                        }
+                        let t = span != 0 ? (farValue - value) / span : 1
+                        let scaled = min(max(t, 0), 1) * 255
+                        // NaN (an infinite range) takes entry 0, where the reference would trap.
+                        let whole = scaled.isNaN ? 0 : Int(scaled)
+                        let entry = (whole + (scaled - Float(whole) >= 0.5 ? 1 : 0)) * 3
+                        out[3 * i] = palette[entry]; out[3 * i + 1] = palette[entry + 1]; out[3 * i + 2] = palette[entry + 2]
+                    }
+                }
+            }
+            initialized = count * 3
+        }
+        return RGBImage(uncheckedWidth: grid.width, height: grid.height, pixels: pixels)
+    }
+
+    /// `colorize` value by value through `color(at:)`: slow and plain, kept to check it against.
+    public func colorizeReference(depth grid: FloatGrid, near: Float? = nil, far: Float? = nil) -> RGBImage {
         let finite = grid.values.filter(\.isFinite)
         let nearValue = near ?? finite.min() ?? 0
         let farValue = far ?? finite.max() ?? 1

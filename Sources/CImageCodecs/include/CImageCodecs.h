@@ -68,18 +68,33 @@ int cic_png_decode(const uint8_t *data, size_t size, uint8_t *rgb, size_t capaci
 int cic_png_decode_gray16(const uint8_t *data, size_t size, uint16_t *values, size_t capacity,
                           uint32_t expected_width, uint32_t expected_height, char *message);
 
-/// Encodes 8-bit interleaved RGB as PNG. On success *out (release with cic_free) holds *out_size bytes.
+/// Encodes 8-bit interleaved RGB as PNG (Sub filter, the C layer's own deflate). On success *out
+/// (release with cic_free) holds *out_size bytes.
 int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height,
                         uint8_t **out, size_t *out_size, char *message);
 
-/// Encodes a 16-bit grayscale grid (host order) as PNG with `text_count` tEXt chunks.
+/// Encodes a 16-bit grayscale grid (host order) as PNG with `text_count` tEXt chunks (Up filter,
+/// the C layer's own deflate).
 int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t height,
                           const char *const *text_keys, const char *const *text_values,
                           int text_count, uint8_t **out, size_t *out_size, char *message);
 
+/// The same as cic_png_encode_rgb8 through libpng (adaptive filters, zlib level 1): the reference.
+int cic_png_encode_rgb8_libpng(const uint8_t *rgb, uint32_t width, uint32_t height,
+                               uint8_t **out, size_t *out_size, char *message);
+
+/// The same as cic_png_encode_gray16 through libpng (Up filter, zlib level 1): the reference.
+int cic_png_encode_gray16_libpng(const uint16_t *values, uint32_t width, uint32_t height,
+                                 const char *const *text_keys, const char *const *text_values,
+                                 int text_count, uint8_t **out, size_t *out_size, char *message);
+
 /// Encodes 8-bit interleaved RGB as JPEG (quality 1-100, baseline or progressive, 4:2:0).
 int cic_jpeg_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, int quality,
                          int progressive, uint8_t **out, size_t *out_size, char *message);
+
+/// Writes `count` 16-bit samples for `values`: 0 where a value is not finite or not positive,
+/// else value * `scale` clipped to 1...65535 and rounded half away from zero.
+void cic_quantize16(const float *values, size_t count, float scale, uint16_t *samples);
 
 /// Releases memory returned by the encoders.
 void cic_free(void *pointer);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Codec benchmark: the image work of one POST /v1/depth for a 640x480 JPEG of a real photo (the
+# portrait that ships with matplotlib, made as scripts/bench-server.sh makes it), stage by stage,
+# each changed stage beside its slow reference in the same run (ms, ratio, outputs checked equal).
+#
+#   scripts/bench-codecs.sh [MODEL] [ROUNDS]
+#     MODEL   weights file (default models/eigen2014-synthetic.safetensors)
+#     ROUNDS  best of this many alternating rounds (default 30)
+#   BENCH_CALLGRIND=1  also count instructions of the png16 stage under callgrind (repeatable
+#                      under load; needs valgrind)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODEL=${1:-models/eigen2014-synthetic.safetensors}
+ROUNDS=${2:-30}
+PY=${PYTHON:-.venv/bin/python}
+[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+[ -f "$MODEL" ] || { echo "bench-codecs: no model at $MODEL" >&2; exit 2; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-codecs.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+swift build -c release --product depthd-bench >&2
+"$PY" - "$WORK/photo.jpg" <<'PYEOF'
+import sys
+from pathlib import Path
+import matplotlib
+from PIL import Image
+sample = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+Image.open(sample).convert("RGB").resize((640, 480), Image.Resampling.LANCZOS).save(sys.argv[1], quality=90)
+PYEOF
+.build/release/depthd-bench codecs --photo "$WORK/photo.jpg" --model "$MODEL" --rounds "$ROUNDS" --out "$WORK"
+# Every PNG the run wrote must decode, with Pillow, to the same pixels as its reference's.
+"$PY" - "$WORK" <<'PYEOF'
+import sys
+from pathlib import Path
+import numpy as np
+from PIL import Image
+work = Path(sys.argv[1])
+for name in ("depth", "color"):
+    fast, reference = (np.array(Image.open(work / f"{name}{suffix}.png")) for suffix in ("", "-reference"))
+    assert fast.shape == reference.shape and (fast == reference).all(), f"{name}.png differs from its reference"
+    print(f"  Pillow: {name}.png decodes to the reference's pixels ({fast.shape}, {fast.dtype})")
+PYEOF
+if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
+    command -v valgrind >/dev/null || { echo "bench-codecs: valgrind not found" >&2; exit 2; }
+    echo "  callgrind (instructions, whole run with 1 round: compare runs of two builds):"
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" \
+        .build/release/depthd-bench codecs --photo "$WORK/photo.jpg" --model "$MODEL" --rounds 1 >/dev/null 2>&1
+    callgrind_annotate "$WORK/callgrind.out" 2>/dev/null | grep -E "cic_|PROGRAM TOTALS" | head -12
+fi
