@@ -1,5 +1,5 @@
 // A small, fast zlib (RFC 1950) / DEFLATE (RFC 1951) compressor for the PNG writer: greedy LZ77
-// with a one-entry hash table (4-byte hashes, the whole 32 KiB window), dynamic Huffman blocks
+// with a two-entry hash table (4-byte hashes, the whole 32 KiB window), dynamic Huffman blocks
 // built from each block's own statistics, a 64-bit bit buffer, and a stored block wherever
 // Huffman coding would not be smaller. zlib's level 1 spends most of its time in its 16-bit bit
 // writer and hash chains; for depth maps this is several times faster at a similar size.
@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "cic_deflate.h"
 
 #define CIC_WINDOW 32768u
@@ -66,6 +69,23 @@ static inline uint64_t cic_load64(const uint8_t *p) {
 }
 
 static inline uint32_t cic_hash(uint32_t v) { return (v * 2654435761u) >> (32 - CIC_HASH_BITS); }
+
+// Length of the match of `a` against the earlier `b` (whose first 4 bytes are tested against
+// `first4`, a's), up to `limit`; 0 when fewer than CIC_MIN_MATCH bytes agree.
+static inline size_t cic_match_length(const uint8_t *a, const uint8_t *b, uint32_t first4, size_t limit) {
+    if (cic_load32(b) != first4) return 0;
+    size_t length = CIC_MIN_MATCH;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time: the first differing byte is the lowest set byte of the XOR.
+    while (length + 8 <= limit) {
+        uint64_t x = cic_load64(a + length) ^ cic_load64(b + length);
+        if (x != 0) return length + ((size_t)__builtin_ctzll(x) >> 3);
+        length += 8;
+    }
+#endif
+    while (length < limit && a[length] == b[length]) length++;
+    return length;
+}
 
 // ---- Huffman code lengths, limited to `limit` bits ----
 
@@ -183,8 +203,8 @@ static void cic_align(cic_bits *w) {
 
 // ---- one block ----
 
-// A token: literal byte (bit 31 clear, value < 256) or a match: bit 31 | length << 16 | distance.
-#define CIC_MATCH_FLAG 0x80000000u
+// A token, as the writer needs it: litlen symbol (9 bits) | length extra bits' value << 9 (5) |
+// distance symbol << 14 (5; CIC_DIST_SYMBOLS for a literal) | distance extra bits' value << 19 (13).
 
 typedef struct {
     uint32_t litlen_freq[CIC_LITLEN_SYMBOLS], dist_freq[CIC_DIST_SYMBOLS];
@@ -268,8 +288,11 @@ static void cic_write_stored(cic_bits *w, const uint8_t *data, size_t size, int 
     } while (size > 0);
 }
 
+// Writes the block's tokens with a branch-free bit writer: each token adds at most 48 bits to
+// fewer than 8 pending, then all whole bytes go out in one 8-byte store. The caller checked that
+// the block (whose exact size cic_dynamic_bits gave) plus 8 bytes of slack fits.
 static void cic_write_dynamic(cic_bits *w, const cic_block_codes *c, const uint32_t *tokens, size_t token_count,
-                              const uint8_t *data, int final) {
+                              int final) {
     cic_put(w, (final ? 1u : 0u) | (2u << 1), 3);   // BTYPE = 10
     cic_put(w, (uint32_t)(c->hlit - 257), 5);
     cic_put(w, (uint32_t)(c->hdist - 1), 5);
@@ -280,23 +303,42 @@ static void cic_write_dynamic(cic_bits *w, const cic_block_codes *c, const uint3
         cic_put(w, c->codelen_code[s], c->codelen_len[s]);
         if (cic_header_extra_bits[s]) cic_put(w, (uint32_t)(c->header[i] >> 8), cic_header_extra_bits[s]);
     }
-    const uint8_t *p = data;
+    // Code and total bits (code + extra) per symbol; distance symbol 30 marks a literal (no bits).
+    uint8_t litlen_total[CIC_LITLEN_SYMBOLS], dist_len[CIC_DIST_SYMBOLS + 1], dist_total[CIC_DIST_SYMBOLS + 1];
+    uint16_t dist_code[CIC_DIST_SYMBOLS + 1];
+    for (int s = 0; s < CIC_LITLEN_SYMBOLS; s++) {
+        litlen_total[s] = (uint8_t)(c->litlen_len[s] + (s >= 257 ? cic_length_extra[s - 257] : 0));
+    }
+    for (int s = 0; s < CIC_DIST_SYMBOLS; s++) {
+        dist_code[s] = c->dist_code[s];
+        dist_len[s] = c->dist_len[s];
+        dist_total[s] = (uint8_t)(c->dist_len[s] + cic_dist_extra[s]);
+    }
+    dist_code[CIC_DIST_SYMBOLS] = 0, dist_len[CIC_DIST_SYMBOLS] = 0, dist_total[CIC_DIST_SYMBOLS] = 0;
+    uint64_t bits = w->bits;
+    unsigned count = w->count;
+    uint8_t *out = w->out;
+    // Bring the pending bits below 8, as the loop expects.
+    while (count >= 8) { *out++ = (uint8_t)bits; bits >>= 8; count -= 8; }
     for (size_t t = 0; t < token_count; t++) {
         uint32_t token = tokens[t];
-        if (!(token & CIC_MATCH_FLAG)) {
-            cic_put(w, c->litlen_code[token], c->litlen_len[token]);
-            p++;
-            continue;
-        }
-        unsigned length = (token >> 16) & 0x1ff, distance = token & 0xffff;
-        unsigned ls = cic_length_symbol[length], ds = cic_dist_symbol(distance);
-        cic_put(w, c->litlen_code[257 + ls] | (uint32_t)(length - cic_length_base[ls]) << c->litlen_len[257 + ls],
-                c->litlen_len[257 + ls] + cic_length_extra[ls]);
-        cic_put(w, c->dist_code[ds] | (uint32_t)(distance - cic_dist_base[ds]) << c->dist_len[ds],
-                c->dist_len[ds] + cic_dist_extra[ds]);
-        p += length;
+        unsigned ls = token & 511, le = (token >> 9) & 31, ds = (token >> 14) & 31, de = token >> 19;
+        bits |= (uint64_t)(c->litlen_code[ls] | le << c->litlen_len[ls]) << count;
+        count += litlen_total[ls];
+        bits |= (uint64_t)(dist_code[ds] | de << dist_len[ds]) << count;
+        count += dist_total[ds];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(out, &bits, 8);
+#else
+        for (int b = 0; b < 8; b++) out[b] = (uint8_t)(bits >> (8 * b));
+#endif
+        out += count >> 3;
+        bits >>= count & 56;
+        count &= 7;
     }
-    (void)p;
+    w->bits = bits;
+    w->count = count;
+    w->out = out;
     cic_put(w, c->litlen_code[256], c->litlen_len[256]);
 }
 
@@ -304,6 +346,36 @@ static void cic_write_dynamic(cic_bits *w, const cic_block_codes *c, const uint3
 
 uint32_t cic_adler32(uint32_t adler, const uint8_t *data, size_t size) {
     uint32_t a = adler & 0xffff, b = adler >> 16;
+#if defined(__SSE2__)
+    // 16 bytes at a time (SSE2 is part of x86-64): the byte sums by SAD, the weighted sums
+    // (16..1) by multiply-add on 16-bit lanes; combined modulo 65521 after each chunk.
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i weights_low = _mm_setr_epi16(16, 15, 14, 13, 12, 11, 10, 9);
+    const __m128i weights_high = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+    while (size >= 16) {
+        size_t blocks = size / 16 < 347 ? size / 16 : 347;   // 347 * 16 <= 5552, no lane overflows
+        __m128i sums = zero, prefix = zero, weighted = zero;
+        for (size_t k = 0; k < blocks; k++) {
+            __m128i bytes = _mm_loadu_si128((const __m128i *)(data + 16 * k));
+            prefix = _mm_add_epi32(prefix, sums);
+            sums = _mm_add_epi32(sums, _mm_sad_epu8(bytes, zero));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpacklo_epi8(bytes, zero), weights_low));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpackhi_epi8(bytes, zero), weights_high));
+        }
+        uint32_t lanes[4];
+        _mm_storeu_si128((__m128i *)lanes, sums);
+        uint64_t byte_sum = (uint64_t)lanes[0] + lanes[2];
+        _mm_storeu_si128((__m128i *)lanes, prefix);
+        uint64_t prefix_sum = (uint64_t)lanes[0] + lanes[2];
+        _mm_storeu_si128((__m128i *)lanes, weighted);
+        uint64_t weighted_sum = (uint64_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        uint64_t b64 = b + 16 * (uint64_t)blocks * a + 16 * prefix_sum + weighted_sum;
+        a = (uint32_t)((a + byte_sum) % 65521);
+        b = (uint32_t)(b64 % 65521);
+        data += 16 * blocks;
+        size -= 16 * blocks;
+    }
+#endif
     while (size > 0) {
         size_t chunk = size < 5552 ? size : 5552;   // the most bytes before b can overflow 32 bits
         size -= chunk;
@@ -354,14 +426,15 @@ uint32_t cic_crc32(uint32_t crc, const uint8_t *data, size_t size) {
 size_t cic_zlib_bound(size_t size) {
     // Stored blocks at worst: 5 bytes per 65535 and per block plus an alignment byte per block,
     // the zlib header and Adler-32, slack for the last bits.
+    // The block writer's 8-byte stores need 16 bytes of slack past the last real byte.
     size_t blocks = size / CIC_BLOCK_INPUT + 1;
-    return size + 5 * (size / 65535 + 1) + 6 * blocks + 2 + 4 + 16;
+    return size + 5 * (size / 65535 + 1) + 6 * blocks + 2 + 4 + 32;
 }
 
 size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t capacity) {
     pthread_once(&cic_tables_once, cic_build_tables);
     if (data == NULL || out == NULL || size > 0x7fffffffu || capacity < cic_zlib_bound(size)) return 0;
-    uint32_t *table = malloc(sizeof(uint32_t) << CIC_HASH_BITS);
+    uint32_t *table = malloc(2 * sizeof(uint32_t) << CIC_HASH_BITS);   // two entries per hash
     size_t block_tokens = CIC_BLOCK_INPUT;
     uint32_t *tokens = malloc(sizeof(uint32_t) * block_tokens);
     cic_block_codes *codes = malloc(sizeof(cic_block_codes));
@@ -372,11 +445,12 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t 
         return 0;
     }
     // Positions are stored + 1 so that 0 means empty.
-    memset(table, 0, sizeof(uint32_t) << CIC_HASH_BITS);
+    memset(table, 0, 2 * sizeof(uint32_t) << CIC_HASH_BITS);
     cic_bits w = {out, out + capacity, 0, 0};
     cic_put(&w, 0x78, 8);   // CM 8, 32 KiB window
     cic_put(&w, 0x01, 8);   // FLEVEL 0 (fastest), FCHECK: 0x7801 % 31 == 0
     size_t position = 0;
+    int failed = 0;
     do {
         size_t block_start = position, block_end = size - position > CIC_BLOCK_INPUT ? position + CIC_BLOCK_INPUT : size;
         size_t count = 0;
@@ -386,43 +460,41 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t 
         while (position < block_end) {
             if (position + CIC_MIN_MATCH <= block_end) {
                 uint32_t here = cic_load32(data + position);
-                uint32_t h = cic_hash(here);
-                uint32_t candidate = table[h];
-                table[h] = (uint32_t)position + 1;
-                if (candidate != 0 && position - (candidate - 1) <= CIC_WINDOW &&
-                    cic_load32(data + candidate - 1) == here) {
-                    const uint8_t *a = data + position, *b = data + candidate - 1;
-                    size_t limit = block_end - position < CIC_MAX_MATCH ? block_end - position : CIC_MAX_MATCH;
-                    size_t length = CIC_MIN_MATCH;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                    // Eight bytes at a time: the first differing byte is the lowest set byte of the XOR.
-                    while (length + 8 <= limit) {
-                        uint64_t x = cic_load64(a + length) ^ cic_load64(b + length);
-                        if (x != 0) {
-                            length += (size_t)__builtin_ctzll(x) >> 3;
-                            goto extended;
-                        }
-                        length += 8;
+                uint32_t *bucket = table + 2 * cic_hash(here);
+                uint32_t candidates[2] = {bucket[0], bucket[1]};
+                bucket[1] = bucket[0];
+                bucket[0] = (uint32_t)position + 1;
+                size_t limit = block_end - position < CIC_MAX_MATCH ? block_end - position : CIC_MAX_MATCH;
+                size_t length = 0;
+                unsigned distance = 0;
+                for (int k = 0; k < 2; k++) {
+                    if (candidates[k] == 0 || position - (candidates[k] - 1) > CIC_WINDOW) continue;
+                    size_t found = cic_match_length(data + position, data + candidates[k] - 1, here, limit);
+                    if (found > length) {
+                        length = found;
+                        distance = (unsigned)(position - (candidates[k] - 1));
                     }
-#endif
-                    while (length < limit && a[length] == b[length]) length++;
-                extended:;
-                    unsigned distance = (unsigned)(a - b);
-                    tokens[count++] = CIC_MATCH_FLAG | (uint32_t)length << 16 | distance;
-                    codes->litlen_freq[257 + cic_length_symbol[length]]++;
-                    codes->dist_freq[cic_dist_symbol(distance)]++;
+                }
+                if (length > 0) {
+                    unsigned ls = cic_length_symbol[length], ds = cic_dist_symbol(distance);
+                    tokens[count++] = (257 + ls) | (uint32_t)(length - cic_length_base[ls]) << 9 | ds << 14 |
+                                      (uint32_t)(distance - cic_dist_base[ds]) << 19;
+                    codes->litlen_freq[257 + ls]++;
+                    codes->dist_freq[ds]++;
                     // Index the next three positions inside the match (every match is at least 4
                     // long) so later rows can find them; the rest of a long match is skipped.
                     if (position + 3 + CIC_MIN_MATCH <= block_end) {
-                        table[cic_hash(cic_load32(data + position + 1))] = (uint32_t)position + 2;
-                        table[cic_hash(cic_load32(data + position + 2))] = (uint32_t)position + 3;
-                        table[cic_hash(cic_load32(data + position + 3))] = (uint32_t)position + 4;
+                        for (size_t k = 1; k <= 3; k++) {
+                            uint32_t *inner = table + 2 * cic_hash(cic_load32(data + position + k));
+                            inner[1] = inner[0];
+                            inner[0] = (uint32_t)(position + k) + 1;
+                        }
                     }
                     position += length;
                     continue;
                 }
             }
-            tokens[count++] = data[position];
+            tokens[count++] = data[position] | (uint32_t)CIC_DIST_SYMBOLS << 14;
             codes->litlen_freq[data[position]]++;
             position++;
         }
@@ -440,8 +512,13 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t 
         size_t block_size = block_end - block_start;
         // A stored block costs its bytes plus 5 per 65535 and the alignment.
         uint64_t stored_bits = 8 * ((uint64_t)block_size + 5 * (block_size / 65535 + 1)) + 8;
-        if (cic_dynamic_bits(codes) < stored_bits) {
-            cic_write_dynamic(&w, codes, tokens, count, data + block_start, final);
+        uint64_t dynamic_bits = cic_dynamic_bits(codes);
+        if (dynamic_bits < stored_bits) {
+            if ((uint64_t)(w.end - w.out) < dynamic_bits / 8 + 16) {
+                failed = 1;   // cannot happen within the bound; fail rather than overrun
+                break;
+            }
+            cic_write_dynamic(&w, codes, tokens, count, final);
         } else {
             cic_write_stored(&w, data + block_start, block_size, final);
         }
@@ -456,5 +533,5 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t 
     free(tokens);
     free(codes);
     // More than the buffer holds would be a bug in the bound; report failure rather than overrun.
-    return w.out <= w.end ? (size_t)(w.out - out) : 0;
+    return !failed && w.out <= w.end ? (size_t)(w.out - out) : 0;
 }

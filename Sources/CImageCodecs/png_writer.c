@@ -22,16 +22,13 @@ static uint8_t *cic_close_chunk(uint8_t *chunk, const char type[4], size_t lengt
     return chunk + 12 + length;
 }
 
-// PNG filter types (PNG 9.2).
-enum { CIC_FILTER_SUB = 1, CIC_FILTER_UP = 2 };
-
-// Filters rows of `row_bytes` bytes, `bpp` bytes per pixel, into `filtered` (one type byte, then
-// the row). gray16 rows are read from host-order samples and written big-endian first.
-static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height, int gray16,
+// Filters rows into `filtered` (one filter-type byte, then the row; PNG 9.2). gray16 rows are
+// read from host-order samples, written big-endian and filtered Up (depth maps are smooth from
+// row to row); RGB rows take `filter`.
+static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height, int gray16, int filter,
                             uint8_t *filtered, uint8_t *scratch) {
     size_t row_bytes = (size_t)width * (gray16 ? 2 : 3);
     if (gray16) {
-        // Depth maps are smooth from row to row: Up (each byte minus the one above).
         const uint16_t *grid = (const uint16_t *)pixels;
         uint8_t *previous = scratch, *current = scratch + row_bytes;
         memset(previous, 0, row_bytes);
@@ -42,31 +39,37 @@ static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height,
                 current[2 * x + 1] = (uint8_t)row[x];
             }
             uint8_t *out = filtered + (size_t)y * (row_bytes + 1);
-            out[0] = CIC_FILTER_UP;
+            out[0] = CIC_PNG_FILTER_UP;
             for (size_t i = 0; i < row_bytes; i++) out[1 + i] = (uint8_t)(current[i] - previous[i]);
             uint8_t *swap = previous;
             previous = current;
             current = swap;
         }
-    } else {
-        // Colour previews: Sub (each byte minus the same channel of the pixel to its left).
-        const uint8_t *rgb = (const uint8_t *)pixels;
-        for (uint32_t y = 0; y < height; y++) {
-            const uint8_t *row = rgb + (size_t)y * row_bytes;
-            uint8_t *out = filtered + (size_t)y * (row_bytes + 1);
-            out[0] = CIC_FILTER_SUB;
+        return;
+    }
+    const uint8_t *rgb = (const uint8_t *)pixels;
+    for (uint32_t y = 0; y < height; y++) {
+        const uint8_t *row = rgb + (size_t)y * row_bytes, *above = y > 0 ? row - row_bytes : NULL;
+        uint8_t *out = filtered + (size_t)y * (row_bytes + 1);
+        out[0] = (uint8_t)filter;
+        if (filter == CIC_PNG_FILTER_SUB) {
             memcpy(out + 1, row, row_bytes < 3 ? row_bytes : 3);
             for (size_t i = 3; i < row_bytes; i++) out[1 + i] = (uint8_t)(row[i] - row[i - 3]);
+        } else if (filter == CIC_PNG_FILTER_UP && above != NULL) {
+            for (size_t i = 0; i < row_bytes; i++) out[1 + i] = (uint8_t)(row[i] - above[i]);
+        } else {
+            memcpy(out + 1, row, row_bytes);   // None, or Up on the first row (the row above is zeros)
         }
     }
 }
 
-static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t height, int gray16,
+static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t height, int gray16, int filter,
                                const char *const *keys, const char *const *values, int text_count,
                                uint8_t **out, size_t *out_size, char *message) {
     if (pixels == NULL || out == NULL || out_size == NULL || width == 0 || height == 0 ||
         width > (1u << 24) || height > (1u << 24) || text_count < 0 ||
-        (text_count > 0 && (keys == NULL || values == NULL))) {
+        (text_count > 0 && (keys == NULL || values == NULL)) || filter < CIC_PNG_FILTER_NONE ||
+        filter > CIC_PNG_FILTER_UP) {
         cic_set_message(message, "bad arguments to PNG encode");
         return CIC_BAD_ARGUMENT;
     }
@@ -96,7 +99,7 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
         cic_set_message(message, "out of memory");
         return CIC_OUT_OF_MEMORY;
     }
-    cic_filter_rows(pixels, width, height, gray16, filtered, scratch);
+    cic_filter_rows(pixels, width, height, gray16, filter, filtered, scratch);
     free(scratch);
 
     static const uint8_t signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
@@ -132,14 +135,14 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
     return CIC_OK;
 }
 
-int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height,
+int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, int filter,
                         uint8_t **out, size_t *out_size, char *message) {
-    return cic_png_write_image(rgb, width, height, 0, NULL, NULL, 0, out, out_size, message);
+    return cic_png_write_image(rgb, width, height, 0, filter, NULL, NULL, 0, out, out_size, message);
 }
 
 int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t height,
                           const char *const *text_keys, const char *const *text_values,
                           int text_count, uint8_t **out, size_t *out_size, char *message) {
-    return cic_png_write_image(values, width, height, 1, text_keys, text_values, text_count, out,
+    return cic_png_write_image(values, width, height, 1, CIC_PNG_FILTER_UP, text_keys, text_values, text_count, out,
                                out_size, message);
 }

@@ -1,3 +1,5 @@
+import CImageCodecs
+
 /// A perceptually uniform colour map (matplotlib's inferno) for depth previews a person can read
 /// at a glance: near is warm and bright (pale yellow), far is dark (black-purple).
 public struct ColorMap: Sendable {
@@ -17,9 +19,10 @@ public struct ColorMap: Sendable {
     /// `far` (default: the largest) darkest, linearly in between. Non-finite values, which carry
     /// no estimate, are mid grey.
     ///
-    /// One pass for the range, one over raw buffers for the colours, with the table index rounded
-    /// by truncation and the exact fraction (no libm call per pixel): the same pixels as
-    /// `colorizeReference`.
+    /// One pass for the range, one in C for the colours, with the table index rounded by
+    /// truncation and the exact fraction (no libm call per pixel): the same pixels as
+    /// `colorizeReference` (which would trap where this takes entry 0: a NaN ratio, from an
+    /// infinite `near` or `far`).
     public func colorize(depth grid: FloatGrid, near: Float? = nil, far: Float? = nil) -> RGBImage {
         var low = Float.infinity, high = -Float.infinity, anyFinite = false
         if near == nil || far == nil {
@@ -31,25 +34,11 @@ public struct ColorMap: Sendable {
         }
         let nearValue = near ?? (anyFinite ? low : 0)
         let farValue = far ?? (anyFinite ? high : 1)
-        let span = farValue - nearValue
         let count = grid.values.count
         let pixels = [UInt8](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
             grid.values.withUnsafeBufferPointer { values in
                 table.withUnsafeBufferPointer { colors in
-                    let out = buffer.baseAddress!, palette = colors.baseAddress!
-                    for i in 0..<count {
-                        let value = values[i]
-                        if !value.isFinite {
-                            out[3 * i] = 128; out[3 * i + 1] = 128; out[3 * i + 2] = 128
-                            continue
-                        }
-                        let t = span != 0 ? (farValue - value) / span : 1
-                        let scaled = min(max(t, 0), 1) * 255
-                        // NaN (an infinite range) takes entry 0, where the reference would trap.
-                        let whole = scaled.isNaN ? 0 : Int(scaled)
-                        let entry = (whole + (scaled - Float(whole) >= 0.5 ? 1 : 0)) * 3
-                        out[3 * i] = palette[entry]; out[3 * i + 1] = palette[entry + 1]; out[3 * i + 2] = palette[entry + 2]
-                    }
+                    cic_colorize(values.baseAddress!, count, nearValue, farValue, colors.baseAddress!, buffer.baseAddress!)
                 }
             }
             initialized = count * 3

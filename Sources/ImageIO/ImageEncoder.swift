@@ -2,9 +2,22 @@ import CImageCodecs
 
 /// PNG and JPEG encoding through the C layer.
 public enum ImageEncoder {
-    /// An 8-bit RGB PNG of `image` (Sub filter, the C layer's own deflate).
-    public static func png(_ image: RGBImage) throws -> [UInt8] {
-        try png(image, encoder: cic_png_encode_rgb8)
+    /// The filter every row of an RGB PNG gets (PNG 9.2).
+    public enum RowFilter: Int32, Sendable {
+        /// Rows as they are: best for colour-mapped previews, whose few colours repeat exactly
+        /// (136 vs 156 KB with Sub for a 640x480 inferno depth preview, and faster).
+        case none = 0
+        /// Each byte minus the same channel of the pixel to its left: suits photos.
+        case sub = 1
+        /// Each byte minus the one above.
+        case up = 2
+    }
+
+    /// An 8-bit RGB PNG of `image`, every row with `filter`, compressed by the C layer's own deflate.
+    public static func png(_ image: RGBImage, filter: RowFilter = .none) throws -> [UInt8] {
+        try png(image) { rgb, width, height, out, size, message in
+            cic_png_encode_rgb8(rgb, width, height, filter.rawValue, out, size, message)
+        }
     }
 
     /// The same pixels as `png` through libpng (adaptive filters, zlib level 1): the reference.
