@@ -40,6 +40,10 @@ for name in ("depth", "color"):
     assert fast.shape == reference.shape and (fast == reference).all(), f"{name}.png differs from its reference"
     print(f"  Pillow: {name}.png decodes to the reference's pixels ({fast.shape}, {fast.dtype})")
 PYEOF
+# libpng's pngfix (libpng-tools) checks every chunk, CRC and the zlib stream, where installed.
+if command -v pngfix >/dev/null; then
+    pngfix "$WORK/depth.png" "$WORK/color.png" | sed 's/^/  pngfix: /'
+fi
 if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
     command -v valgrind >/dev/null || { echo "bench-codecs: valgrind not found" >&2; exit 2; }
     echo "  callgrind (instructions, whole run with 1 round: compare runs of two builds):"
