@@ -46,8 +46,27 @@ if command -v pngfix >/dev/null; then
 fi
 if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
     command -v valgrind >/dev/null || { echo "bench-codecs: valgrind not found" >&2; exit 2; }
-    echo "  callgrind (instructions, whole run with 1 round: compare runs of two builds):"
+    # Valgrind cannot read the Swift binary's DWARF; the symbol table is enough.
+    strip --strip-debug -o "$WORK/depthd-bench" .build/release/depthd-bench
     valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" \
-        .build/release/depthd-bench codecs --photo "$WORK/photo.jpg" --model "$MODEL" --rounds 1 >/dev/null 2>&1
-    callgrind_annotate "$WORK/callgrind.out" 2>/dev/null | grep -E "cic_|PROGRAM TOTALS" | head -12
+        "$WORK/depthd-bench" codecs --photo "$WORK/photo.jpg" --model "$MODEL" --rounds 1 >/dev/null 2>&1
+    echo "  callgrind, instructions (inclusive) of one round, fast vs reference (same number of calls):"
+    callgrind_annotate --inclusive=yes --threshold=100 "$WORK/callgrind.out" 2>/dev/null | "$PY" -c '
+import re, sys
+counts = {}
+for line in sys.stdin:
+    m = re.match(r"\s*([\d,]+) \([^)]*\)\s+\S*?:(\S+)", line)
+    if m: counts.setdefault(m.group(2), int(m.group(1).replace(",", "")))
+def find(pattern):
+    return max((v for k, v in counts.items() if re.search(pattern, k)), default=0)
+pairs = [("upsample", r"FloatGridV17resampledBilinear5width", r"resampledBilinearReference"),
+         ("millimetres", r"^cic_quantize16$", r"Sample16O6sample"),
+         ("png16", r"^cic_png_encode_gray16$", r"^cic_png_encode_gray16_libpng$"),
+         ("colour map", r"ColorMapV8colorize5depth", r"colorizeReference"),
+         ("colour png", r"^cic_png_encode_rgb8$", r"^cic_png_encode_rgb8_libpng$")]
+for name, fast, reference in pairs:
+    f, r = find(fast), find(reference)
+    ratio = f"{r / f:6.2f}x" if f else "   n/a"
+    print(f"    {name:12s} {f:13,d} {r:13,d} {ratio}")
+'
 fi
