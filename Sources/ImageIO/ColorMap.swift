@@ -19,18 +19,14 @@ public struct ColorMap: Sendable {
     /// `far` (default: the largest) darkest, linearly in between. Non-finite values, which carry
     /// no estimate, are mid grey.
     ///
-    /// One pass for the range, one in C for the colours, with the table index rounded by
+    /// One pass for the range, one for the colours, both in C, with the table index rounded by
     /// truncation and the exact fraction (no libm call per pixel): the same pixels as
     /// `colorizeReference` (which would trap where this takes entry 0: a NaN ratio, from an
     /// infinite `near` or `far`).
     public func colorize(depth grid: FloatGrid, near: Float? = nil, far: Float? = nil) -> RGBImage {
         var low = Float.infinity, high = -Float.infinity, anyFinite = false
         if near == nil || far == nil {
-            for value in grid.values where value.isFinite {
-                low = min(low, value)
-                high = max(high, value)
-                anyFinite = true
-            }
+            anyFinite = grid.values.withUnsafeBufferPointer { cic_finite_range($0.baseAddress!, $0.count, &low, &high) } != 0
         }
         let nearValue = near ?? (anyFinite ? low : 0)
         let farValue = far ?? (anyFinite ? high : 1)

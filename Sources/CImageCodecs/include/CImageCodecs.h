@@ -105,6 +105,10 @@ void cic_quantize16(const float *values, size_t count, float scale, uint16_t *sa
 void cic_colorize(const float *values, size_t count, float near, float far, const uint8_t *table,
                   uint8_t *rgb);
 
+/// The smallest and largest finite value of `values` in *low and *high; returns 0 (and leaves
+/// infinities) when there is none.
+int cic_finite_range(const float *values, size_t count, float *low, float *high);
+
 /// Releases memory returned by the encoders.
 void cic_free(void *pointer);
 
