@@ -170,3 +170,18 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         #expect(map.colorize(depth: ramp) == map.colorizeReference(depth: ramp))
     }
 }
+
+@Suite struct FastResizeRoundingTests {
+    /// Every float from -2 to 258 in steps of 1/1024 (all the halves among them), the extremes and
+    /// neighbours of the halves: the libm-free byte rounding equals the plain rule.
+    @Test func byteRoundingEqualsTheReferenceRule() {
+        var values: [Float] = [-.infinity, -1e30, -0.0, 0, .leastNonzeroMagnitude, 1e30, .infinity]
+        for k in -2048...(258 * 1024) { values.append(Float(k) / 1024) }
+        for k in 0...256 {
+            let half = Float(k) + 0.5
+            values += [half, half.nextUp, half.nextDown]
+        }
+        let mismatches = values.filter { ImageResizer.toByte($0) != ImageResizer.toByteReference($0) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+}
