@@ -71,7 +71,7 @@ private struct CodecBenchmark {
     }
 
     func row(_ stage: String, _ milliseconds: Double, _ note: String) {
-        print(Self.padded(stage) + String(format: " %8.3f %10@ %8@  ", milliseconds, "", "") + note)
+        print(Self.padded(stage) + String(format: " %8.3f", milliseconds) + String(repeating: " ", count: 21) + note)
     }
 
     static func padded(_ stage: String) -> String {
@@ -111,7 +111,7 @@ private struct CodecBenchmark {
         let wideResizeMs = time { resized = ImageResizer.resize(wide, width: 427, height: 240) }
         // FNV-1a of the bytes, to compare builds (the loops changed, the arithmetic did not).
         let digest = resized.pixels.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
-        row("(resize, 16:9 photos)", wideResizeMs, "\(wide.size) -> 427x240, separable taps (none at 4:3); FNV-1a "
+        row("(resize, 16:9 photos)", wideResizeMs, "\(wide.size) -> 427x240 (none at 4:3), bytes FNV-1a "
             + String(digest, radix: 16))
 
         // The model's real depth map for this photo (one 4:3 window), for what follows.
