@@ -5,7 +5,7 @@ public enum ImageEncoder {
     /// The filter every row of an RGB PNG gets (PNG 9.2).
     public enum RowFilter: Int32, Sendable {
         /// Rows as they are: best for colour-mapped previews, whose few colours repeat exactly
-        /// (136 vs 156 KB with Sub for a 640x480 inferno depth preview, and faster).
+        /// (136 vs 156 KB with Sub for the 640x480 preview of scripts/bench-codecs.sh, and faster).
         case none = 0
         /// Each byte minus the same channel of the pixel to its left: suits photos.
         case sub = 1

@@ -95,6 +95,31 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         }
     }
 
+    /// Unfiltered RGB rows reach the deflate as they are: byte patterns that exercise every path
+    /// of it (literals, short and window-long matches, stored fallback, block boundaries at
+    /// 64 and 128 KiB) each round-trip through libpng's inflate, which checks the Adler-32.
+    @Test func deflateRoundTripsEveryKindOfByteStream() throws {
+        var random = SeededBytes(state: 23)
+        // Widths x heights whose rows (1 + 3w bytes) put the stream just around block boundaries.
+        let shapes = [(1, 1), (2, 1), (5, 7), (7281, 3), (7282, 3), (21845, 1), (21845, 2), (21846, 2), (300, 200), (1000, 150)]
+        for (shape, kind) in zip(shapes + shapes, 0...) {
+            let (width, height) = shape
+            let count = width * height * 3
+            var bytes = [UInt8](repeating: 0, count: count)
+            for i in 0..<count {
+                switch kind % 5 {
+                case 0: bytes[i] = UInt8(truncatingIfNeeded: random.next())                              // incompressible
+                case 1: bytes[i] = UInt8(truncatingIfNeeded: random.next() % 3)                          // few symbols
+                case 2: bytes[i] = i >= 32768 && random.next() % 8 != 0 ? bytes[i - 32768] : UInt8(truncatingIfNeeded: random.next())  // window-long matches
+                case 3: bytes[i] = i >= 300 && random.next() % 16 != 0 ? bytes[i - 1 - Int(random.next() % 300)] : UInt8(truncatingIfNeeded: random.next())
+                default: bytes[i] = UInt8(truncatingIfNeeded: i / 1000)                                 // long runs
+                }
+            }
+            let image = try RGBImage(width: width, height: height, pixels: bytes)
+            #expect(try ImageDecoder.decode(ImageEncoder.png(image, filter: .none)) == image, "\(width)x\(height) kind \(kind % 5)")
+        }
+    }
+
     @Test func badArgumentsAreRefusedByBothEncoders() {
         #expect(throws: ImageError.self) { try ImageEncoder.png16([1, 2], width: 1, height: 1) }
         #expect(throws: ImageError.self) { try ImageEncoder.png16Reference([1, 2], width: 1, height: 1) }
