@@ -1,4 +1,6 @@
 import CBLAS
+import CDirectConvolution
+import Dispatch
 
 /// Geometry of one square-kernel convolution layer.
 struct ConvolutionShape: Equatable {
@@ -150,12 +152,31 @@ enum Convolution {
     }
 }
 
-/// Fully connected layer as one sgemm over the whole batch.
+/// Fully connected layer: `DirectConvolution`'s AVX-512 kernel where the CPU has it (every weight
+/// row read once for up to 8 images, rows split over threads), else one sgemm over the batch.
 enum FullyConnected {
     /// input: (N, in); weight: (out, in); bias: (out); output: (N, out).
     static func forward(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
-                        output: UnsafeMutablePointer<Float>) {
+                        output: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        let isa = Int32(DirectConvolution.instructionSet)
+        if dc_fully_connected_available(isa) != 0 {
+            nonisolated(unsafe) let (x, w, b, y) = (input, weight, bias, output)
+            let parts = max(1, min(threads, outputs / 64))
+            let run: @Sendable (Int) -> Void = { part in
+                let first = outputs * part / parts, end = outputs * (part + 1) / parts
+                dc_fully_connected(isa, w, Int32(outputs), Int32(inputs), x, Int32(batch), b, relu ? 1 : 0, y, Int32(first), Int32(end - first))
+            }
+            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            return
+        }
+        blas(input, batch: batch, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu, output: output)
+    }
+
+    /// The OpenBLAS path (CPUs without AVX-512F). Same arguments as `forward`.
+    static func blas(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
+                     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+                     output: UnsafeMutablePointer<Float>) {
         if batch == 1 {
             // sgemm would first pack the whole weight matrix (fc6 holds tens of millions of values);
             // a matrix-vector product streams it once.

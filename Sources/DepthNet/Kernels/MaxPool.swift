@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Max pooling without padding in ceil mode: windows that run past the bottom or right border are
 /// kept and cover only the pixels that exist (PyTorch's `ceil_mode=True`).
 enum MaxPool {
@@ -38,5 +40,25 @@ enum MaxPool {
                 }
             }
         }
+    }
+}
+
+extension MaxPool {
+    /// `forward` with the planes split over `threads` threads, each with its own row scratch.
+    /// input: (planes, height, width); output: (planes, oh, ow).
+    static func forward(_ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int,
+                        window: Int, stride: Int, output: UnsafeMutablePointer<Float>, threads: Int) {
+        let outArea = outputLength(height, window: window, stride: stride) * outputLength(width, window: window, stride: stride)
+        let parts = max(1, min(threads, planes))
+        // Each part reads and writes its own planes.
+        nonisolated(unsafe) let (source, target) = (input, output)
+        let run: @Sendable (Int) -> Void = { part in
+            let first = planes * part / parts, end = planes * (part + 1) / parts
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(width, 1)) // (width)
+            defer { scratch.deallocate() }
+            forward(source + first * height * width, planes: end - first, height: height, width: width,
+                    window: window, stride: stride, output: target + first * outArea, rowScratch: scratch)
+        }
+        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
     }
 }

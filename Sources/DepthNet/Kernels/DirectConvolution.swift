@@ -1,0 +1,118 @@
+import CDirectConvolution
+import Dispatch
+
+/// Register-blocked direct convolution (CDirectConvolution): no im2col matrix, weights packed once
+/// per model, the CPU's widest vectors chosen at run time. The engine's convolution wherever the
+/// CPU has AVX-512F or AVX2 + FMA; elsewhere `Convolution` (im2col + sgemm) runs instead.
+enum DirectConvolution {
+    /// The kernels' instruction set on this CPU: 2 AVX-512F, 1 AVX2 + FMA, 0 none.
+    static let instructionSet = Int(dc_instruction_set())
+
+    /// A name for the instruction set, for reports.
+    static var instructionSetName: String {
+        switch instructionSet {
+        case 2: return "AVX-512F"
+        case 1: return "AVX2+FMA"
+        default: return "none"
+        }
+    }
+
+    /// Whether a layer runs here: the CPU has the instructions, and for a single output channel
+    /// (its own row kernel, AVX-512F only) the stride is 1.
+    static func handles(_ shape: ConvolutionShape) -> Bool {
+        guard shape.outChannels == 1 else { return instructionSet > 0 }
+        return shape.stride == 1 && dc_single_channel_available(Int32(instructionSet)) != 0
+    }
+
+    /// Whether a layer's weights are packed (`DirectConvolutionWeights`): every layer this runs
+    /// but a single output channel's, which reads the plain (1, C * k * k) row.
+    static func packs(_ shape: ConvolutionShape) -> Bool { handles(shape) && shape.outChannels > 1 }
+
+    /// Values of the zero-padded input copy a layer needs: (C, N, H + 2p, W + 2p), or 0 unpadded.
+    static func paddedCount(_ shape: ConvolutionShape, batch: Int) -> Int {
+        guard handles(shape), shape.padding > 0 else { return 0 }
+        return shape.inChannels * batch * (shape.height + 2 * shape.padding) * (shape.width + 2 * shape.padding)
+    }
+
+    /// input: (C, N, H, W); weights: `DirectConvolutionWeights` of (Cout, C * k * k), or the plain
+    /// (1, C * k * k) row for one output channel; bias: (Cout); output: (Cout, N, oh, ow);
+    /// padded: `paddedCount` scratch values. Splits the output pixels over `threads` threads.
+    static func forward(_ input: UnsafePointer<Float>, batch: Int, shape: ConvolutionShape,
+                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+                        output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, threads: Int) {
+        let p = shape.padding
+        var source = input
+        if p > 0 {
+            dc_pad_planes(input, Int64(shape.inChannels * batch), Int32(shape.height), Int32(shape.width), Int32(p), padded)
+            source = UnsafePointer(padded)
+        }
+        let description = dc_convolution(
+            input: source, in_channels: Int32(shape.inChannels), batch: Int32(batch),
+            padded_height: Int32(shape.height + 2 * p), padded_width: Int32(shape.width + 2 * p),
+            kernel: Int32(shape.kernel), stride: Int32(shape.stride), out_channels: Int32(shape.outChannels),
+            out_height: Int32(shape.outHeight), out_width: Int32(shape.outWidth),
+            packed_weights: weights, bias: bias, output: output, relu: relu ? 1 : 0)
+        let layer = UnsafeMutablePointer<dc_convolution>.allocate(capacity: 1)
+        layer.initialize(to: description)
+        defer { layer.deallocate() }
+        // Each part writes a disjoint range of output pixels; the description is only read.
+        nonisolated(unsafe) let shared = UnsafePointer(layer)
+        let isa = Int32(instructionSet)
+        if shape.outChannels == 1 {
+            let rows = batch * shape.outHeight, parts = max(1, min(threads, rows))
+            let run: @Sendable (Int) -> Void = { part in
+                let first = rows * part / parts, end = rows * (part + 1) / parts
+                dc_single_channel_forward(isa, shared, Int64(first), Int64(end - first))
+            }
+            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            return
+        }
+        let pixels = batch * shape.outArea
+        // Whole tiles of 6 pixels per thread, so no tile is split between two threads.
+        let tiles = (pixels + 5) / 6
+        let parts = max(1, min(threads, tiles))
+        let kLength = shape.columnRows
+        let run: @Sendable (Int) -> Void = { part in
+            let first = min(pixels, tiles * part / parts * 6), end = min(pixels, tiles * (part + 1) / parts * 6)
+            let offsets = UnsafeMutablePointer<Int64>.allocate(capacity: kLength) // (C * k * k)
+            defer { offsets.deallocate() }
+            dc_convolution_forward(isa, shared, Int64(first), Int64(end - first), offsets)
+        }
+        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+    }
+}
+
+/// Every multi-channel convolution's weights in the direct kernels' packed layout, made once per
+/// model and only read afterwards (so predictors on many threads share it).
+final class DirectConvolutionWeights: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Float>
+    private let offsets: [String: Int]
+
+    /// weights: each layer's (Cout, C, k, k) tensor by layer name ("coarse.conv2").
+    init(_ weights: [String: Tensor]) {
+        let isa = Int32(DirectConvolution.instructionSet)
+        var offsets: [String: Int] = [:], total = 0
+        let names = weights.keys.sorted()
+        for name in names {
+            guard let w = weights[name] else { continue }
+            offsets[name] = total
+            total += Int(dc_packed_weight_count(isa, Int32(w.shape[0]), Int32(w.count / w.shape[0])))
+        }
+        let storage = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+        for name in names {
+            guard let w = weights[name], let offset = offsets[name] else { continue }
+            w.values.withUnsafeBufferPointer { values in
+                dc_pack_weights(isa, values.baseAddress, Int32(w.shape[0]), Int32(w.count / w.shape[0]), storage + offset)
+            }
+        }
+        self.storage = storage
+        self.offsets = offsets
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The packed weights of a layer, or nil if the layer was not packed.
+    func pointer(_ layer: String) -> UnsafePointer<Float>? {
+        offsets[layer].map { UnsafePointer(storage + $0) }
+    }
+}
