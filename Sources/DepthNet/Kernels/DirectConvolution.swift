@@ -19,9 +19,9 @@ enum DirectConvolution {
 
     /// Whether a layer runs here: the CPU has the instructions, and for a single output channel
     /// (its own row kernel, AVX-512F only) the stride is 1.
-    static func handles(_ shape: ConvolutionShape) -> Bool {
-        guard shape.outChannels == 1 else { return instructionSet > 0 }
-        return shape.stride == 1 && dc_single_channel_available(Int32(instructionSet)) != 0
+    static func handles(_ shape: ConvolutionShape, instructionSet isa: Int = instructionSet) -> Bool {
+        guard shape.outChannels == 1 else { return isa > 0 }
+        return shape.stride == 1 && dc_single_channel_available(Int32(isa)) != 0
     }
 
     /// Whether a layer's weights are packed (`DirectConvolutionWeights`): every layer this runs
@@ -37,9 +37,11 @@ enum DirectConvolution {
     /// input: (C, N, H, W); weights: `DirectConvolutionWeights` of (Cout, C * k * k), or the plain
     /// (1, C * k * k) row for one output channel; bias: (Cout); output: (Cout, N, oh, ow);
     /// padded: `paddedCount` scratch values. Splits the output pixels over `threads` threads.
+    /// `isa` (tests only) runs a narrower instruction set than the CPU's.
     static func forward(_ input: UnsafePointer<Float>, batch: Int, shape: ConvolutionShape,
                         weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
-                        output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, threads: Int) {
+                        output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, threads: Int,
+                        instructionSet isa: Int = instructionSet) {
         let p = shape.padding
         var source = input
         if p > 0 {
@@ -57,7 +59,7 @@ enum DirectConvolution {
         defer { layer.deallocate() }
         // Each part writes a disjoint range of output pixels; the description is only read.
         nonisolated(unsafe) let shared = UnsafePointer(layer)
-        let isa = Int32(instructionSet)
+        let isa = Int32(isa)
         if shape.outChannels == 1 {
             let rows = batch * shape.outHeight, parts = max(1, min(threads, rows))
             let run: @Sendable (Int) -> Void = { part in
@@ -88,9 +90,10 @@ final class DirectConvolutionWeights: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Float>
     private let offsets: [String: Int]
 
-    /// weights: each layer's (Cout, C, k, k) tensor by layer name ("coarse.conv2").
-    init(_ weights: [String: Tensor]) {
-        let isa = Int32(DirectConvolution.instructionSet)
+    /// weights: each layer's (Cout, C, k, k) tensor by layer name ("coarse.conv2"), packed for
+    /// instruction set `isa`.
+    init(_ weights: [String: Tensor], instructionSet isa: Int = DirectConvolution.instructionSet) {
+        let isa = Int32(isa)
         var offsets: [String: Int] = [:], total = 0
         let names = weights.keys.sorted()
         for name in names {
