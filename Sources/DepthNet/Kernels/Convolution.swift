@@ -36,7 +36,8 @@ struct ConvolutionShape: Equatable {
 }
 
 /// Convolution as im2col + sgemm, in the channel-major (C, N, H, W) layout the engine keeps
-/// between layers, so that a group of images is one product whose result lands in place.
+/// between layers, so that a group of images is one product whose result lands in place. The
+/// engine's path on CPUs without AVX2 + FMA; elsewhere `DirectConvolution` runs.
 enum Convolution {
     /// input: (C, N, H, W); weight: (Cout, C * k * k); bias: (Cout); output: (Cout, N, oh, ow);
     /// columns: (C * k * k, groupSize * oh * ow) scratch.
