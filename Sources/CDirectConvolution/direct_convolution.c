@@ -184,55 +184,80 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixe
 
 // Fully connected: ROWS weight rows against IMAGES inputs per pass, so every weight row streamed
 // from memory serves all images of the pass (the layer is bound by reading its weights).
-#define DEFINE_FC(NAME, ROWS, IMAGES)                                                               \
-    __attribute__((target("avx512f"))) static void NAME(const float *const *w, const float *const *x, \
-                                                        int cols, float *sums) {                    \
-        __m512 acc[ROWS][IMAGES];                                                                   \
+#define DEFINE_FC(NAME, TARGET, VEC, WIDTH, MASK_TYPE, MAKE_MASK, LOAD, ZERO, FMA, REDUCE, ROWS, IMAGES) \
+    __attribute__((target(TARGET))) static void NAME(const float *const *w, const float *const *x,  \
+                                                    int cols, float *sums) {                        \
+        VEC acc[ROWS][IMAGES];                                                                      \
         _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                           \
-            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) acc[r][i] = _mm512_setzero_ps(); \
-        for (int k = 0; k < cols; k += 16) {                                                        \
-            const __mmask16 mask = cols - k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols - k)) - 1); \
-            __m512 wv[ROWS];                                                                        \
-            _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) wv[r] = _mm512_maskz_loadu_ps(mask, w[r] + k); \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) acc[r][i] = ZERO(); \
+        for (int k = 0; k < cols; k += WIDTH) {                                                     \
+            const MASK_TYPE mask = MAKE_MASK(cols - k);                                             \
+            VEC wv[ROWS];                                                                           \
+            _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) wv[r] = LOAD(mask, w[r] + k); \
             _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) {                   \
-                __m512 xv = _mm512_maskz_loadu_ps(mask, x[i] + k);                                  \
-                _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) acc[r][i] = _mm512_fmadd_ps(wv[r], xv, acc[r][i]); \
+                VEC xv = LOAD(mask, x[i] + k);                                                      \
+                _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) acc[r][i] = FMA(wv[r], xv, acc[r][i]); \
             }                                                                                       \
         }                                                                                           \
         _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                           \
-            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) sums[r * IMAGES + i] = _mm512_reduce_add_ps(acc[r][i]); \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) sums[r * IMAGES + i] = REDUCE(acc[r][i]); \
     }
 
 #if defined(__x86_64__)
-DEFINE_FC(fc_8x1, 8, 1)
-DEFINE_FC(fc_4x2, 4, 2)
-DEFINE_FC(fc_4x4, 4, 4)
-DEFINE_FC(fc_3x8, 3, 8)
+__attribute__((target("avx512f"))) static inline __mmask16 mask512(int left) {
+    return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+}
+__attribute__((target("avx512f"))) static inline __m512 load512(__mmask16 mask, const float *p) { return _mm512_maskz_loadu_ps(mask, p); }
+__attribute__((target("avx2,fma"))) static inline __m256i mask256(int left) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+__attribute__((target("avx2,fma"))) static inline __m256 load256(__m256i mask, const float *p) { return _mm256_maskload_ps(p, mask); }
+__attribute__((target("avx2,fma"))) static inline float reduce256(__m256 v) {
+    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
+    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
+    return _mm_cvtss_f32(sum);
+}
+#define FC512(NAME, ROWS, IMAGES) DEFINE_FC(NAME, "avx512f", __m512, 16, __mmask16, mask512, load512, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_reduce_add_ps, ROWS, IMAGES)
+#define FC256(NAME, ROWS, IMAGES) DEFINE_FC(NAME, "avx2,fma", __m256, 8, __m256i, mask256, load256, _mm256_setzero_ps, _mm256_fmadd_ps, reduce256, ROWS, IMAGES)
+FC512(fc512_8x1, 8, 1)
+FC512(fc512_4x2, 4, 2)
+FC512(fc512_4x4, 4, 4)
+FC512(fc512_3x8, 3, 8)
+FC256(fc256_4x1, 4, 1)
+FC256(fc256_4x2, 4, 2)
+FC256(fc256_2x4, 2, 4)
+FC256(fc256_1x8, 1, 8)
 #endif
 
-int dc_fully_connected_available(int isa) { return isa == 2; }
+int dc_fully_connected_available(int isa) { return isa == 1 || isa == 2; }
+
+typedef void (*fc_function)(const float *const *, const float *const *, int, float *);
 
 void dc_fully_connected(int isa, const float *weights, int rows, int cols, const float *input, int count,
                         const float *bias, int relu, float *output, int first_row, int row_count) {
 #if defined(__x86_64__)
-    if (isa != 2) return;
+    if (!dc_fully_connected_available(isa)) return;
     float sums[32];
     const float *w[8], *x[8];
     for (int first_image = 0; first_image < count;) {
         const int left = count - first_image;
         const int images = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-        const int block = images == 8 ? 3 : images == 1 ? 8 : 4;
+        // Row blocks sized so that the sums fit the registers (32 vectors with AVX-512, 16 with AVX2).
+        int block;
+        fc_function run;
+        switch (images) {
+        case 8: block = isa == 2 ? 3 : 1; run = isa == 2 ? fc512_3x8 : fc256_1x8; break;
+        case 4: block = isa == 2 ? 4 : 2; run = isa == 2 ? fc512_4x4 : fc256_2x4; break;
+        case 2: block = 4; run = isa == 2 ? fc512_4x2 : fc256_4x2; break;
+        default: block = isa == 2 ? 8 : 4; run = isa == 2 ? fc512_8x1 : fc256_4x1; break;
+        }
         for (int i = 0; i < images; i++) x[i] = input + (int64_t)(first_image + i) * cols;
         for (int row = first_row; row < first_row + row_count; row += block) {
             const int valid = first_row + row_count - row < block ? first_row + row_count - row : block;
             // A short last block repeats its last row; only valid rows are stored.
             for (int r = 0; r < block; r++) w[r] = weights + (int64_t)(row + (r < valid ? r : valid - 1)) * cols;
-            switch (images) {
-            case 8: fc_3x8(w, x, cols, sums); break;
-            case 4: fc_4x4(w, x, cols, sums); break;
-            case 2: fc_4x2(w, x, cols, sums); break;
-            default: fc_8x1(w, x, cols, sums); break;
-            }
+            run(w, x, cols, sums);
             for (int r = 0; r < valid; r++)
                 for (int i = 0; i < images; i++) {
                     float value = sums[r * images + i] + bias[row + r];

@@ -70,11 +70,13 @@ import Testing
         let bias = randomTensor([29], using: &rng)         // (out)
         for relu in [false, true] {
             let expected = ReferenceKernels.fullyConnected(input, weight: weight, bias: bias, relu: relu)
-            for threads in [1, 3] {
-                var output = [Float](repeating: .nan, count: batch * 29)
-                FullyConnected.forward(input.values, batch: batch, inputs: 53, outputs: 29, weight: weight.values, bias: bias.values,
-                                       relu: relu, output: &output, threads: threads)
-                #expect(largestAbsoluteDifference(output, expected.values) <= 1e-5, "batch \(batch) threads \(threads) relu \(relu)")
+            for isa in instructionSets {
+                for threads in [1, 3] {
+                    var output = [Float](repeating: .nan, count: batch * 29)
+                    FullyConnected.forward(input.values, batch: batch, inputs: 53, outputs: 29, weight: weight.values, bias: bias.values,
+                                           relu: relu, output: &output, threads: threads, instructionSet: isa)
+                    #expect(largestAbsoluteDifference(output, expected.values) <= 1e-5, "isa \(isa) batch \(batch) threads \(threads) relu \(relu)")
+                }
             }
             var blas = [Float](repeating: .nan, count: batch * 29)
             FullyConnected.blas(input.values, batch: batch, inputs: 53, outputs: 29, weight: weight.values, bias: bias.values, relu: relu, output: &blas)

@@ -58,7 +58,7 @@ int dc_single_channel_available(int isa);
 /// weight row. Computes output rows first_row ..< first_row + row_count (flat (N, oh) indices).
 void dc_single_channel_forward(int isa, const dc_convolution *c, int64_t first_row, int64_t row_count);
 
-/// Whether `dc_fully_connected` runs with instruction set `isa` (AVX-512F only).
+/// Whether `dc_fully_connected` runs with instruction set `isa` (AVX-512F or AVX2 + FMA).
 int dc_fully_connected_available(int isa);
 
 /// output rows first_row ..< first_row + row_count of a fully connected layer:

@@ -153,14 +153,16 @@ enum Convolution {
     }
 }
 
-/// Fully connected layer: `DirectConvolution`'s AVX-512 kernel where the CPU has it (every weight
-/// row read once for up to 8 images, rows split over threads), else one sgemm over the batch.
+/// Fully connected layer: CDirectConvolution's AVX-512F / AVX2 kernel where the CPU has one (every
+/// weight row read once for up to 8 images, rows split over threads), else one sgemm over the batch.
 enum FullyConnected {
-    /// input: (N, in); weight: (out, in); bias: (out); output: (N, out).
+    /// input: (N, in); weight: (out, in); bias: (out); output: (N, out). `isa` (tests only) runs a
+    /// narrower instruction set than the CPU's.
     static func forward(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
-                        output: UnsafeMutablePointer<Float>, threads: Int = 1) {
-        let isa = Int32(DirectConvolution.instructionSet)
+                        output: UnsafeMutablePointer<Float>, threads: Int = 1,
+                        instructionSet: Int = DirectConvolution.instructionSet) {
+        let isa = Int32(instructionSet)
         if dc_fully_connected_available(isa) != 0 {
             nonisolated(unsafe) let (x, w, b, y) = (input, weight, bias, output)
             let parts = max(1, min(threads, outputs / 64))
@@ -174,7 +176,7 @@ enum FullyConnected {
         blas(input, batch: batch, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu, output: output)
     }
 
-    /// The OpenBLAS path (CPUs without AVX-512F). Same arguments as `forward`.
+    /// The OpenBLAS path (CPUs without AVX2 + FMA). Same arguments as `forward`.
     static func blas(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
                      weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
                      output: UnsafeMutablePointer<Float>) {

@@ -1,12 +1,17 @@
 import CDirectConvolution
 import Dispatch
+import Foundation
 
 /// Register-blocked direct convolution (CDirectConvolution): no im2col matrix, weights packed once
 /// per model, the CPU's widest vectors chosen at run time. The engine's convolution wherever the
 /// CPU has AVX-512F or AVX2 + FMA; elsewhere `Convolution` (im2col + sgemm) runs instead.
 enum DirectConvolution {
-    /// The kernels' instruction set on this CPU: 2 AVX-512F, 1 AVX2 + FMA, 0 none.
-    static let instructionSet = Int(dc_instruction_set())
+    /// The kernels' instruction set on this CPU: 2 AVX-512F, 1 AVX2 + FMA, 0 none. The environment
+    /// variable DEPTHNET_KERNELS=openblas forces 0 (every layer on OpenBLAS), for comparisons.
+    static let instructionSet: Int = {
+        if let choice = getenv("DEPTHNET_KERNELS"), String(cString: choice) == "openblas" { return 0 }
+        return Int(dc_instruction_set())
+    }()
 
     /// A name for the instruction set, for reports.
     static var instructionSetName: String {
