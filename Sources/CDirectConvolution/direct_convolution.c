@@ -3,7 +3,9 @@
 // step; weights are packed once per model so each step reads them as contiguous vectors.
 #include "direct_convolution.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 #include <string.h>
 
 #define PIXELS 6
@@ -270,6 +272,7 @@ void dc_fully_connected(int isa, const float *weights, int rows, int cols, const
 }
 
 // One output channel, stride 1: output rows as vectors of 16 pixels, every weight a broadcast.
+#if defined(__x86_64__)
 __attribute__((target("avx512f"))) static void single_row(const float *input, int64_t channel_stride, int wp,
                                                           int in_channels, int k, const float *weights,
                                                           int out_width, float bias, int relu, float *out) {
@@ -297,6 +300,8 @@ __attribute__((target("avx512f"))) static void single_row(const float *input, in
         }
     }
 }
+
+#endif
 
 int dc_single_channel_available(int isa) { return isa == 2; }
 

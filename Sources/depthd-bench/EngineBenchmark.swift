@@ -121,7 +121,10 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
             }
         }
         if let most = threadCounts.last, most > 1, let one = throughput[1], let many = throughput[most], one.count == 2, many.count == 2 {
-            print(String(format: "%@: %d threads / 1 thread throughput: batch 1 %.2fx, batch 8 %.2fx", variant, most, many[0] / one[0], many[1] / one[1]))
+            // The sgemm peak's own ratio says how much of `most` cores the machine gave during the run.
+            func peak(_ threads: Int) -> Double { swift.filter { $0.threads == threads }.compactMap(\.sgemm_peak_gflops).max() ?? .nan }
+            print(String(format: "%@: %d threads / 1 thread throughput: batch 1 %.2fx, batch 8 %.2fx (sgemm peak in the same run: %.2fx)",
+                         variant, most, many[0] / one[0], many[1] / one[1], peak(most) / peak(1)))
         }
         let difference = swift.compactMap { $0.variants[variant]?.largest_difference }.max() ?? .nan
         let gflop = swift.compactMap { $0.variants[variant]?.gflop_per_image }.first ?? .nan
