@@ -50,7 +50,15 @@ enum DirectConvolution {
         let p = shape.padding
         var source = input
         if p > 0 {
-            dc_pad_planes(input, Int64(shape.inChannels * batch), Int32(shape.height), Int32(shape.width), Int32(p), padded)
+            // Planes split over the threads too, so that no step of the layer runs on one thread only.
+            let planes = shape.inChannels * batch, parts = max(1, min(threads, planes))
+            let (h, w) = (shape.height, shape.width), paddedArea = (h + 2 * p) * (w + 2 * p)
+            nonisolated(unsafe) let (from, to) = (input, padded)
+            let pad: @Sendable (Int) -> Void = { part in
+                let first = planes * part / parts, end = planes * (part + 1) / parts
+                dc_pad_planes(from + first * h * w, Int64(end - first), Int32(h), Int32(w), Int32(p), to + first * paddedArea)
+            }
+            if parts == 1 { pad(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: pad) }
             source = UnsafePointer(padded)
         }
         let description = dc_convolution(
@@ -86,41 +94,5 @@ enum DirectConvolution {
             dc_convolution_forward(isa, shared, Int64(first), Int64(end - first), offsets)
         }
         if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
-    }
-}
-
-/// Every multi-channel convolution's weights in the direct kernels' packed layout, made once per
-/// model and only read afterwards (so predictors on many threads share it).
-final class DirectConvolutionWeights: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Float>
-    private let offsets: [String: Int]
-
-    /// weights: each layer's (Cout, C, k, k) tensor by layer name ("coarse.conv2"), packed for
-    /// instruction set `isa`.
-    init(_ weights: [String: Tensor], instructionSet isa: Int = DirectConvolution.instructionSet) {
-        let isa = Int32(isa)
-        var offsets: [String: Int] = [:], total = 0
-        let names = weights.keys.sorted()
-        for name in names {
-            guard let w = weights[name] else { continue }
-            offsets[name] = total
-            total += Int(dc_packed_weight_count(isa, Int32(w.shape[0]), Int32(w.count / w.shape[0])))
-        }
-        let storage = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
-        for name in names {
-            guard let w = weights[name], let offset = offsets[name] else { continue }
-            w.values.withUnsafeBufferPointer { values in
-                dc_pack_weights(isa, values.baseAddress, Int32(w.shape[0]), Int32(w.count / w.shape[0]), storage + offset)
-            }
-        }
-        self.storage = storage
-        self.offsets = offsets
-    }
-
-    deinit { storage.deallocate() }
-
-    /// The packed weights of a layer, or nil if the layer was not packed.
-    func pointer(_ layer: String) -> UnsafePointer<Float>? {
-        offsets[layer].map { UnsafePointer(storage + $0) }
     }
 }
