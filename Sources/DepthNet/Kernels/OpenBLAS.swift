@@ -53,6 +53,10 @@ public enum OpenBLAS {
         return (own, now == own ? nil : now)
     }()
 
+    /// Whether this OpenBLAS build can choose its kernel family again at run time (DYNAMIC_ARCH
+    /// builds such as Debian's export gotoblas_dynamic_init and gotoblas_dynamic_quit).
+    static var canChooseKernel: Bool { symbol("gotoblas_dynamic_quit") != nil && symbol("gotoblas_dynamic_init") != nil }
+
     /// The family to switch to, or nil: SkylakeX on AVX-512 CPUs that got a narrower family,
     /// Haswell on AVX2 + FMA CPUs that got a pre-AVX2 one.
     static func betterCore(than own: String) -> String? {
