@@ -317,3 +317,48 @@ void dc_single_channel_forward(int isa, const dc_convolution *c, int64_t first_r
     }
 #endif
 }
+
+// 3x3 stride-2 max pooling in ceil mode: each output row takes the column-wise max of its (up to)
+// three input rows into a scratch row padded with -infinity, then every 16 outputs take the max of
+// the scratch's even, odd and next-even elements.
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void pool_plane(const float *source, int height, int width, int out_height,
+                                                          int out_width, float *target, float *scratch) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (int oy = 0; oy < out_height; oy++) {
+        const int y0 = 2 * oy, y1 = y0 + 3 < height ? y0 + 3 : height;
+        for (int x = 0; x < width; x += 16) {
+            const __mmask16 mask = width - x >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (width - x)) - 1);
+            __m512 column = _mm512_maskz_loadu_ps(mask, source + (int64_t)y0 * width + x);
+            for (int y = y0 + 1; y < y1; y++) column = _mm512_max_ps(column, _mm512_maskz_loadu_ps(mask, source + (int64_t)y * width + x));
+            _mm512_mask_storeu_ps(scratch + x, mask, column);
+        }
+        for (int ox = 0; ox < out_width; ox += 16) {
+            const float *base = scratch + 2 * ox;
+            const __mmask16 mask = out_width - ox >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (out_width - ox)) - 1);
+            __m512 a = _mm512_loadu_ps(base), b = _mm512_loadu_ps(base + 16);
+            __m512 c = _mm512_loadu_ps(base + 2), d = _mm512_loadu_ps(base + 18);
+            __m512 best = _mm512_max_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+            best = _mm512_max_ps(best, _mm512_permutex2var_ps(c, even, d));
+            _mm512_mask_storeu_ps(target + (int64_t)oy * out_width + ox, mask, best);
+        }
+    }
+}
+#endif
+
+int dc_max_pool_available(int isa) { return isa == 2; }
+
+int64_t dc_max_pool_scratch_count(int width) { return (int64_t)width + 64; }
+
+void dc_max_pool_3x3s2(int isa, const float *input, int64_t planes, int height, int width, int out_height,
+                       int out_width, float *output, float *scratch) {
+#if defined(__x86_64__)
+    if (isa != 2) return;
+    // Reads run up to 2 * out_width + 34 <= width + 36 values into the scratch row.
+    for (int x = width; x < width + 64; x++) scratch[x] = -__builtin_inff();
+    for (int64_t p = 0; p < planes; p++)
+        pool_plane(input + p * height * width, height, width, out_height, out_width,
+                   output + p * out_height * out_width, scratch);
+#endif
+}

@@ -84,6 +84,23 @@ import Testing
         }
     }
 
+    @Test(arguments: 0..<24)
+    func directMaxPoolMatchesDirectLoops(seed: UInt64) {
+        var rng = SplitMix64(state: 7000 + seed)
+        // Sizes from below one window to several vectors wide, odd and even (ceil-mode borders).
+        let (h, w) = (Int.random(in: 1...40, using: &rng), Int.random(in: 1...75, using: &rng))
+        let input = randomTensor([2, 3, h, w], using: &rng) // (N, C, H, W)
+        let expected = ReferenceKernels.maxPool(input, window: 3, stride: 2)
+        for isa in [0] + instructionSets {
+            for threads in [1, 2] {
+                var output = [Float](repeating: .nan, count: expected.count)
+                MaxPool.forward(input.values, planes: 6, height: h, width: w, window: 3, stride: 2, output: &output,
+                                threads: threads, instructionSet: isa)
+                #expect(output == expected.values, "isa \(isa) threads \(threads) on \(h)x\(w)")
+            }
+        }
+    }
+
     @Test func openBLASRunsTheWidestKernelFamilyTheCPUHasUnlessTheEnvironmentChoosesOne() {
         let (own, switched) = OpenBLAS.kernelChoice
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil {

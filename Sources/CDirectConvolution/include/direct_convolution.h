@@ -67,6 +67,17 @@ int dc_fully_connected_available(int isa);
 void dc_fully_connected(int isa, const float *weights, int rows, int cols, const float *input, int count,
                         const float *bias, int relu, float *output, int first_row, int row_count);
 
+/// Whether `dc_max_pool_3x3s2` runs with instruction set `isa` (AVX-512F only).
+int dc_max_pool_available(int isa);
+
+/// Floats of scratch `dc_max_pool_3x3s2` needs for planes `width` wide.
+int64_t dc_max_pool_scratch_count(int width);
+
+/// 3x3 stride-2 max pooling in ceil mode (no padding; border windows cover only existing pixels)
+/// of `planes` (height, width) planes into (out_height, out_width) planes.
+void dc_max_pool_3x3s2(int isa, const float *input, int64_t planes, int height, int width, int out_height,
+                       int out_width, float *output, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif
