@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// One-way dependencies: CImageCodecs <- ImageIO; CBLAS <- DepthNet; HTTPServer stands alone;
+// One-way dependencies: CImageCodecs <- ImageIO; CBLAS, CDirectConvolution <- DepthNet; HTTPServer stands alone;
 // DepthService joins them (CMalloc: glibc's malloc tuning); the depthd executable is a thin
 // command line over DepthService.
 let package = Package(
@@ -26,10 +26,13 @@ let package = Package(
         ),
         // OpenBLAS through its CBLAS header (Debian: libopenblas-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // The engine's direct convolution kernels (AVX-512F / AVX2 + FMA, chosen at run time).
+        // Always optimised: at -O0 (debug builds, the test suite) they would run many times slower.
+        .target(name: "CDirectConvolution", cSettings: [.unsafeFlags(["-O2"])]),
         // glibc's <malloc.h> (mallopt), header only.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
-        .target(name: "DepthNet", dependencies: ["CBLAS"]),
+        .target(name: "DepthNet", dependencies: ["CBLAS", "CDirectConvolution"]),
         .target(name: "HTTPServer"),
         .target(
             name: "DepthService",

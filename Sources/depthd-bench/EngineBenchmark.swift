@@ -1,9 +1,11 @@
-// depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report]
+// depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report | --report-only]
 // Reads what training/scripts/bench_engine_torch.py wrote into DIR (weights, a shared input and
-// PyTorch's outputs), times the Swift engine on the same weights, input and thread count, appends
-// the round to DIR/swift-timings.jsonl and, with --report, prints both sides: for each side the
-// best (lowest) of its rounds' medians, so that alternating rounds on a shared machine compare
-// like with like. scripts/bench-engine.sh runs the rounds.
+// PyTorch's outputs), times the Swift engine on the same weights, input and thread count, measures
+// the sgemm peak in the same process, appends the round to DIR/swift-timings.jsonl and, with
+// --report, prints both sides for every thread count the rounds used: for each side the best
+// (lowest) of its rounds' medians, so that alternating rounds on a shared machine compare like with
+// like, plus the throughput ratio of the largest thread count to one thread. It also prints which
+// kernels ran. scripts/bench-engine.sh runs the rounds.
 import DepthNet
 import Dispatch
 import Foundation
@@ -20,6 +22,7 @@ private struct Round: Codable {
     let threads: Int
     var torch: String?
     var sgemm_peak_gflops: Double?
+    var kernels: String?
     let variants: [String: Variant]
 }
 
@@ -68,6 +71,9 @@ private func appendRound(_ round: Round, to url: URL) throws {
 private func measure(directory: URL, variants: [String], threads: Int, repeats: Int) throws -> Round {
     let batch = 8
     var results: [String: Round.Variant] = [:]
+    // The peak is measured before and after the engine's timings and the higher kept, so that a
+    // burst of load from other processes during one measurement does not set it.
+    var peak = OpenBLAS.measureSgemmGFLOPS(size: 1024)
     for variant in variants {
         let model = try DepthModel(contentsOfFile: directory.appendingPathComponent("\(variant).safetensors").path)
         let io = try SafetensorsFile(bytes: try Data(contentsOf: directory.appendingPathComponent("\(variant).io.safetensors")))
@@ -85,40 +91,54 @@ private func measure(directory: URL, variants: [String], threads: Int, repeats: 
                                          largest_difference: Double(difference), gflop_per_image: model.architecture.flopsPerImage / 1e9)
         print(String(format: "swift %@: batch 1 %.1f ms, batch 8 %.1f ms/image", variant, one.wall * 1e3, eight.wall * 1e3 / Double(batch)))
     }
-    return Round(threads: OpenBLAS.threadCount, torch: nil, sgemm_peak_gflops: OpenBLAS.measureSgemmGFLOPS(size: 1024), variants: results)
+    peak = max(peak, OpenBLAS.measureSgemmGFLOPS(size: 1024))
+    return Round(threads: OpenBLAS.threadCount, torch: nil, sgemm_peak_gflops: peak,
+                 kernels: EngineKernels.description, variants: results)
 }
 
 private func report(swift: [Round], torch: [Round], variants: [String]) {
     let batch = 8.0
-    let peak = swift.compactMap(\.sgemm_peak_gflops).max() ?? .nan
+    let threadCounts = Set(swift.map(\.threads)).sorted()
     print("")
-    print("engine benchmark: \(swift.first?.threads ?? 0) OpenBLAS thread(s), \(torch.first?.threads ?? 0) PyTorch thread(s) (torch \(torch.first?.torch ?? "?")); \(swift.count) alternating rounds, each side's best round median")
-    print(String(format: "sgemm peak (1024^3, best of the rounds): %.1f GFLOP/s", peak))
-    print("wall: elapsed time per image; cpu: process CPU time per image (all threads), less sensitive to other load")
-    print("variant  batch  swift wall ms  torch wall ms  ratio  swift cpu ms  torch cpu ms  ratio  swift GFLOP/s (wall)  % of sgemm peak")
+    print("engine benchmark: \(swift.count) Swift rounds and \(torch.count) PyTorch rounds (torch \(torch.first?.torch ?? "?")), alternating; each row is each side's best round median")
+    print("kernels: \(swift.last?.kernels ?? "?")")
+    print("sgemm peak: OpenBLAS sgemm on 1024^3 with the same thread count, best of the same run (measured before and after every round's engine timings); speed-up: PyTorch time / Swift time")
+    print("variant  threads  batch  ms/image  GFLOP/s  sgemm peak  % of peak  torch ms/image  speed-up vs torch  cpu ms/image")
     for variant in variants {
-        let mine = swift.compactMap { $0.variants[variant] }, theirs = torch.compactMap { $0.variants[variant] }
-        guard let gflop = mine.first?.gflop_per_image, !theirs.isEmpty else { continue }
-        func best(_ rounds: [Round.Variant], _ key: KeyPath<Round.Variant, Double>, per images: Double) -> Double {
-            (rounds.map { $0[keyPath: key] }.min() ?? .nan) / images
+        var throughput: [Int: [Double]] = [:] // threads -> images/s at batch 1, batch 8
+        for threads in threadCounts {
+            let mine = swift.filter { $0.threads == threads }, theirs = torch.filter { $0.threads == threads }
+            let ours = mine.compactMap { $0.variants[variant] }, others = theirs.compactMap { $0.variants[variant] }
+            guard let gflop = ours.first?.gflop_per_image else { continue }
+            let peak = mine.compactMap(\.sgemm_peak_gflops).max() ?? .nan
+            func best(_ rounds: [Round.Variant], _ key: KeyPath<Round.Variant, Double>, per images: Double) -> Double {
+                (rounds.map { $0[keyPath: key] }.min() ?? .nan) / images
+            }
+            for (label, images, wall, cpu) in [("1", 1.0, \Round.Variant.batch1_seconds, \Round.Variant.batch1_cpu_seconds),
+                                               ("8", batch, \Round.Variant.batch8_seconds, \Round.Variant.batch8_cpu_seconds)] {
+                let (swiftWall, torchWall) = (best(ours, wall, per: images), best(others, wall, per: images))
+                let gflops = gflop / swiftWall
+                throughput[threads, default: []].append(1 / swiftWall)
+                print(variant.padding(toLength: 7, withPad: " ", startingAt: 0)
+                    + String(format: "  %7d  %5@  %8.1f  %7.1f  %10.1f  %8.0f%%  %14.1f  %16.2fx  %12.1f", threads, label, swiftWall * 1e3, gflops,
+                             peak, 100 * gflops / peak, torchWall * 1e3, torchWall / swiftWall, best(ours, cpu, per: images) * 1e3))
+            }
         }
-        for (label, images, wall, cpu) in [("1", 1.0, \Round.Variant.batch1_seconds, \Round.Variant.batch1_cpu_seconds),
-                                           ("8", batch, \Round.Variant.batch8_seconds, \Round.Variant.batch8_cpu_seconds)] {
-            let (swiftWall, torchWall) = (best(mine, wall, per: images), best(theirs, wall, per: images))
-            let (swiftCPU, torchCPU) = (best(mine, cpu, per: images), best(theirs, cpu, per: images))
-            let gflops = gflop / swiftWall
-            print(variant.padding(toLength: 7, withPad: " ", startingAt: 0) + "      " + label
-                + String(format: "  %13.1f  %13.1f  %5.2f  %12.1f  %12.1f  %5.2f  %20.1f  %15.0f", swiftWall * 1e3, torchWall * 1e3,
-                         swiftWall / torchWall, swiftCPU * 1e3, torchCPU * 1e3, swiftCPU / torchCPU, gflops, 100 * gflops / peak))
+        if let most = threadCounts.last, most > 1, let one = throughput[1], let many = throughput[most], one.count == 2, many.count == 2 {
+            // The sgemm peak's own ratio says how much of `most` cores the machine gave during the run.
+            func peak(_ threads: Int) -> Double { swift.filter { $0.threads == threads }.compactMap(\.sgemm_peak_gflops).max() ?? .nan }
+            print(String(format: "%@: %d threads / 1 thread throughput: batch 1 %.2fx, batch 8 %.2fx (sgemm peak in the same run: %.2fx)",
+                         variant, most, many[0] / one[0], many[1] / one[1], peak(most) / peak(1)))
         }
-        let difference = mine.compactMap(\.largest_difference).max() ?? .nan
+        let difference = swift.compactMap { $0.variants[variant]?.largest_difference }.max() ?? .nan
+        let gflop = swift.compactMap { $0.variants[variant]?.gflop_per_image }.first ?? .nan
         print(String(format: "%@: %.2f GFLOP per image; largest |swift - torch| in the batch-8 log-depth output: %.3g", variant, gflop, difference))
     }
 }
 
 func runEngineBenchmark(_ arguments: [String]) -> Int32 {
     guard let path = option("--dir", in: arguments), let threads = option("--threads", in: arguments).flatMap(Int.init) else {
-        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report]\n".utf8))
+        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report | --report-only]\n".utf8))
         return 2
     }
     let directory = URL(fileURLWithPath: path)
@@ -127,8 +147,11 @@ func runEngineBenchmark(_ arguments: [String]) -> Int32 {
     OpenBLAS.setThreadCount(threads)
     do {
         let swiftLog = directory.appendingPathComponent("swift-timings.jsonl")
-        try appendRound(try measure(directory: directory, variants: variants, threads: threads, repeats: repeats), to: swiftLog)
-        if arguments.contains("--report") {
+        // --report-only prints the rounds already recorded without timing another.
+        if !arguments.contains("--report-only") {
+            try appendRound(try measure(directory: directory, variants: variants, threads: threads, repeats: repeats), to: swiftLog)
+        }
+        if arguments.contains("--report") || arguments.contains("--report-only") {
             report(swift: try readRounds(swiftLog), torch: try readRounds(directory.appendingPathComponent("torch-timings.jsonl")), variants: variants)
         }
         return 0

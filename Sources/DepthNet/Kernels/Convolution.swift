@@ -34,7 +34,8 @@ struct ConvolutionShape: Equatable {
 }
 
 /// Convolution as im2col + sgemm, in the channel-major (C, N, H, W) layout the engine keeps
-/// between layers, so that a group of images is one product whose result lands in place.
+/// between layers, so that a group of images is one product whose result lands in place. The
+/// engine's path on CPUs without AVX2 + FMA; elsewhere `DirectConvolution` runs.
 enum Convolution {
     /// input: (C, N, H, W); weight: (Cout, C * k * k); bias: (Cout); output: (Cout, N, oh, ow);
     /// columns: (C * k * k, groupSize * oh * ow) scratch.
@@ -145,31 +146,6 @@ enum Convolution {
                 for i in 0..<planeLength { plane[i] = max(plane[i] + b, 0) }
             } else {
                 for i in 0..<planeLength { plane[i] += b }
-            }
-        }
-    }
-}
-
-/// Fully connected layer as one sgemm over the whole batch.
-enum FullyConnected {
-    /// input: (N, in); weight: (out, in); bias: (out); output: (N, out).
-    static func forward(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
-                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
-                        output: UnsafeMutablePointer<Float>) {
-        if batch == 1 {
-            // sgemm would first pack the whole weight matrix (fc6 holds tens of millions of values);
-            // a matrix-vector product streams it once.
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs), Int32(inputs), 1, weight, Int32(inputs), input, 1, 0, output, 1)
-        } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(outputs), Int32(inputs),
-                        1, input, Int32(inputs), weight, Int32(inputs), 0, output, Int32(outputs))
-        }
-        for image in 0..<batch {
-            let row = output + image * outputs // (out)
-            if relu {
-                for o in 0..<outputs { row[o] = max(row[o] + bias[o], 0) }
-            } else {
-                for o in 0..<outputs { row[o] += bias[o] }
             }
         }
     }

@@ -1,3 +1,6 @@
+import CDirectConvolution
+import Dispatch
+
 /// Max pooling without padding in ceil mode: windows that run past the bottom or right border are
 /// kept and cover only the pixels that exist (PyTorch's `ceil_mode=True`).
 enum MaxPool {
@@ -38,5 +41,35 @@ enum MaxPool {
                 }
             }
         }
+    }
+}
+
+extension MaxPool {
+    /// `forward` with the planes split over `threads` threads, each with its own row scratch; 3x3
+    /// stride-2 windows (the network's) run CDirectConvolution's AVX-512 kernel where the CPU has it.
+    /// input: (planes, height, width); output: (planes, oh, ow). `isa` (tests only) runs a narrower
+    /// instruction set than the CPU's.
+    static func forward(_ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int,
+                        window: Int, stride: Int, output: UnsafeMutablePointer<Float>, threads: Int,
+                        instructionSet: Int = DirectConvolution.instructionSet) {
+        let (outHeight, outWidth) = (outputLength(height, window: window, stride: stride), outputLength(width, window: window, stride: stride))
+        let isa = Int32(instructionSet)
+        let direct = window == 3 && stride == 2 && dc_max_pool_available(isa) != 0
+        let parts = max(1, min(threads, planes))
+        // Each part reads and writes its own planes.
+        nonisolated(unsafe) let (source, target) = (input, output)
+        let run: @Sendable (Int) -> Void = { part in
+            let first = planes * part / parts, end = planes * (part + 1) / parts
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(dc_max_pool_scratch_count(Int32(width)))) // (width + 64)
+            defer { scratch.deallocate() }
+            if direct {
+                dc_max_pool_3x3s2(isa, source + first * height * width, Int64(end - first), Int32(height), Int32(width),
+                                  Int32(outHeight), Int32(outWidth), target + first * outHeight * outWidth, scratch)
+            } else {
+                forward(source + first * height * width, planes: end - first, height: height, width: width,
+                        window: window, stride: stride, output: target + first * outHeight * outWidth, rowScratch: scratch)
+            }
+        }
+        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
     }
 }

@@ -29,6 +29,9 @@ public struct DepthModel: Sendable {
     public let metadata: [String: String]
     /// The weights, packed once into one read-only buffer the predictors share.
     let weights: PackedWeights
+    /// The convolutions `DirectConvolution` runs, their weights packed for it; nil where the CPU
+    /// lacks its instructions.
+    let directWeights: DirectConvolutionWeights?
 
     /// Loads and validates a weights file. Throws `ModelError`.
     public init(contentsOfFile path: String) throws(ModelError) {
@@ -92,6 +95,9 @@ public struct DepthModel: Sendable {
         self.camera = camera
         self.metadata = metadata
         self.weights = PackedWeights(file.tensors)
+        let direct = NetworkPlan(architecture).namedConvolutions.filter { DirectConvolution.packs($0.shape) }
+        self.directWeights = direct.isEmpty ? nil : DirectConvolutionWeights(
+            Dictionary(uniqueKeysWithValues: direct.compactMap { layer in file.tensors[layer.name + ".weight"].map { (layer.name, $0) } }))
     }
 
     /// A copy of one weight tensor, by its name in the file; nil if the model has no such tensor.

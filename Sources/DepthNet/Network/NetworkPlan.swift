@@ -29,7 +29,13 @@ struct NetworkPlan {
         outputArea = a.outputArea
     }
 
-    var convolutions: [ConvolutionShape] { [coarse1, coarse2, coarse3, coarse4, coarse5, fine1, fine2, fine3] }
+    var convolutions: [ConvolutionShape] { namedConvolutions.map(\.shape) }
+
+    /// Every convolution with its layer name in the weights file.
+    var namedConvolutions: [(name: String, shape: ConvolutionShape)] {
+        [("coarse.conv1", coarse1), ("coarse.conv2", coarse2), ("coarse.conv3", coarse3), ("coarse.conv4", coarse4),
+         ("coarse.conv5", coarse5), ("fine.conv1", fine1), ("fine.conv2", fine2), ("fine.conv3", fine3)]
+    }
 
     /// Multiply-adds x 2 of one image's forward pass (convolutions and fully connected layers).
     var flopsPerImage: Double {

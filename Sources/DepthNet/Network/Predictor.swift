@@ -40,6 +40,7 @@ public final class Predictor {
         guard maximumBatchSize >= 1, maximumBatchSize <= 4096 else {
             throw .batchSize(requested: maximumBatchSize, maximum: 4096)
         }
+        _ = OpenBLAS.kernelChoice // before any BLAS call
         let plan = NetworkPlan(model.architecture)
         let bytes = 4 * Workspace.valueCount(plan: plan, maximumBatch: maximumBatchSize)
         guard bytes <= Self.workspaceLimit else { throw .workspaceTooLarge(bytes: bytes) }
@@ -104,14 +105,20 @@ public final class Predictor {
 
     /// The whole forward pass; buffers between layers are (C, N, H, W). input: (N, 3, H, W).
     private func run(_ input: UnsafePointer<Float>, count n: Int, capture: ((String, Tensor) -> Void)?) {
-        let w = model.weights, s = workspace, p = plan
+        let w = model.weights, s = workspace, p = plan, threads = OpenBLAS.threadCount
         func conv(_ name: String, _ shape: ConvolutionShape, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
+            if DirectConvolution.handles(shape),
+               let weights = DirectConvolution.packs(shape) ? model.directWeights?.pointer(name) : w.pointer(name + ".weight") {
+                DirectConvolution.forward(source, batch: n, shape: shape, weights: weights, bias: w.pointer(name + ".bias"),
+                                          relu: relu, output: target, padded: s.padded, threads: threads)
+                return
+            }
             Convolution.forward(source, batch: n, shape: shape, weight: w.pointer(name + ".weight"), bias: w.pointer(name + ".bias"),
                                 relu: relu, output: target, columns: s.columns, groupSize: shape.groupSize(batch: n))
         }
         func pool(_ source: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), _ target: UnsafeMutablePointer<Float>) {
             MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1, window: 3, stride: 2,
-                            output: target, rowScratch: s.rowScratch)
+                            output: target, threads: threads)
         }
         func record(_ name: String, _ values: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), flat: Bool = false) {
             guard let capture else { return }
@@ -142,13 +149,13 @@ public final class Predictor {
         swapOuterAxes(s.pool5, p.coarse5.outChannels, n, inner: p.pool5Area, into: s.flat) // (N, c5 * 6 * 9)
         FullyConnected.forward(s.flat, batch: n, inputs: p.fc6Inputs, outputs: p.fc6Outputs,
                                weight: w.pointer("coarse.fc6.weight"), bias: w.pointer("coarse.fc6.bias"),
-                               relu: true, output: s.fc6)                              // (N, f6)
+                               relu: true, output: s.fc6, threads: threads)            // (N, f6)
         record("act.coarse.fc6", s.fc6, channels: 1, (p.fc6Outputs, 1), flat: true)
         // fc7 writes straight into the concat buffer's last channel: (1, N, oh, ow) == (N, oh * ow).
         let coarseMap = s.concat + p.fine1.outChannels * n * p.outputArea
         FullyConnected.forward(s.fc6, batch: n, inputs: p.fc6Outputs, outputs: p.outputArea,
                                weight: w.pointer("coarse.fc7.weight"), bias: w.pointer("coarse.fc7.bias"),
-                               relu: false, output: coarseMap)                        // (N, oh * ow)
+                               relu: false, output: coarseMap, threads: threads)      // (N, oh * ow)
         record("act.coarse.fc7", coarseMap, channels: 1, (p.outputArea, 1), flat: true)
         conv("fine.conv1", p.fine1, s.input, s.fineConv1, relu: true)                 // (g1, N, 110, 148)
         record("act.fine.conv1", s.fineConv1, channels: p.fine1.outChannels, p.fine1Size)

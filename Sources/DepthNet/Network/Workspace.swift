@@ -1,7 +1,7 @@
 /// The buffers one predictor owns, sized for its largest batch N; all in (C, N, H, W) order.
 final class Workspace {
     let input, coarseConv1, pool1, coarseConv2, pool2, coarseConv3, coarseConv4, coarseConv5, pool5: UnsafeMutablePointer<Float>
-    let flat, fc6, fineConv1, concat, fineConv2, fineConv3, columns, rowScratch: UnsafeMutablePointer<Float>
+    let flat, fc6, fineConv1, concat, fineConv2, fineConv3, columns, padded: UnsafeMutablePointer<Float>
     private var all: [UnsafeMutablePointer<Float>] = []
 
     /// Values all buffers of a predictor for batches of `n` take, without allocating them.
@@ -10,7 +10,13 @@ final class Workspace {
                         p.coarse2.outChannels * (p.coarse2.outArea + p.coarse3.outArea), (p.coarse3.outChannels + p.coarse4.outChannels + p.coarse5.outChannels) * p.coarse3.outArea,
                         p.coarse5.outChannels * p.pool5Area, p.fc6Inputs, p.fc6Outputs, p.fine1.outChannels * p.fine1.outArea,
                         (p.fine1.outChannels + 2 + p.fine2.outChannels) * p.outputArea].reduce(0.0) { $0 + Double($1) }
-        return perImage * Double(n) + Double(p.convolutions.map { $0.columnCount(batch: n) }.max() ?? 0) + Double(p.inputArea)
+        return perImage * Double(n) + Double(columnCount(plan: p, maximumBatch: n))
+            + Double(p.convolutions.map { DirectConvolution.paddedCount($0, batch: n) }.max() ?? 0)
+    }
+
+    /// im2col values the largest layer needs that `DirectConvolution` does not run (none where it runs all).
+    static func columnCount(plan p: NetworkPlan, maximumBatch n: Int) -> Int {
+        p.convolutions.filter { !DirectConvolution.handles($0) }.map { $0.columnCount(batch: n) }.max() ?? 0
     }
 
     init(plan p: NetworkPlan, maximumBatch n: Int) {
@@ -38,8 +44,9 @@ final class Workspace {
         fineConv2 = buffer(p.fine2.outChannels * n * p.outputArea)             // (g2, N, oh, ow)
         fineConv3 = buffer(n * p.outputArea)                                   // (1, N, oh, ow)
         // columns: (C * k * k, group * oh * ow), the largest any layer needs
-        columns = buffer(p.convolutions.map { $0.columnCount(batch: n) }.max() ?? 1)
-        rowScratch = buffer(max(p.inputArea, 1))                               // (W) of any pooled plane
+        columns = buffer(Self.columnCount(plan: p, maximumBatch: n))
+        // padded: (C, N, H + 2p, W + 2p) zero-padded input of a direct convolution, the largest any layer needs
+        padded = buffer(p.convolutions.map { DirectConvolution.paddedCount($0, batch: n) }.max() ?? 1)
         self.all = all
     }
 

@@ -1,0 +1,364 @@
+// Register-blocked direct convolution: every tile computes PIXELS consecutive output pixels for up
+// to a group of output channels held as vectors, broadcasting one input value per pixel and weight
+// step; weights are packed once per model so each step reads them as contiguous vectors.
+#include "direct_convolution.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#include <string.h>
+
+#define PIXELS 6
+
+int dc_instruction_set(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+#endif
+    return 0;
+}
+
+int dc_cpu_has_avx512_skylake(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
+int dc_cpu_has_avx2_fma(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+static int vector_width(int isa) { return isa == 2 ? 16 : 8; }
+int dc_group_channels(int isa) { return isa == 2 ? 64 : 16; }
+
+static int group_lanes(int isa, int out_channels, int group) {
+    int g = dc_group_channels(isa), w = vector_width(isa);
+    int channels = out_channels - group * g < g ? out_channels - group * g : g;
+    return (channels + w - 1) / w * w;
+}
+
+int64_t dc_packed_weight_count(int isa, int out_channels, int k_length) {
+    int g = dc_group_channels(isa);
+    return (int64_t)((out_channels + g - 1) / g) * g * k_length;
+}
+
+void dc_pack_weights(int isa, const float *weights, int out_channels, int k_length, float *packed) {
+    int g = dc_group_channels(isa), groups = (out_channels + g - 1) / g;
+    memset(packed, 0, sizeof(float) * (size_t)dc_packed_weight_count(isa, out_channels, k_length));
+    for (int group = 0; group < groups; group++) {
+        int lanes = group_lanes(isa, out_channels, group);
+        float *target = packed + (int64_t)group * g * k_length; // (k_length, lanes)
+        for (int lane = 0; lane < g && group * g + lane < out_channels; lane++) {
+            const float *row = weights + (int64_t)(group * g + lane) * k_length;
+            for (int k = 0; k < k_length; k++) target[(int64_t)k * lanes + lane] = row[k];
+        }
+    }
+}
+
+void dc_pad_planes(const float *input, int64_t planes, int height, int width, int pad, float *padded) {
+    int pw = width + 2 * pad;
+    for (int64_t p = 0; p < planes; p++) {
+        const float *source = input + p * height * width;
+        float *target = padded + p * (int64_t)(height + 2 * pad) * pw;
+        memset(target, 0, sizeof(float) * (size_t)pad * pw);
+        for (int y = 0; y < height; y++) {
+            float *row = target + (int64_t)(y + pad) * pw;
+            memset(row, 0, sizeof(float) * pad);
+            memcpy(row + pad, source + (int64_t)y * width, sizeof(float) * width);
+            memset(row + pad + width, 0, sizeof(float) * pad);
+        }
+        memset(target + (int64_t)(height + pad) * pw, 0, sizeof(float) * (size_t)pad * pw);
+    }
+}
+
+// tile: (PIXELS, V * width) sums without bias; base[j]: input window origin of pixel j.
+#define DEFINE_TILE(NAME, TARGET, VEC, ZERO, LOAD, SET1, FMA, STORE, ADD, MAX, WIDTH, V)                      \
+    __attribute__((target(TARGET))) static void NAME(const float *const *base, const int64_t *offsets, \
+                                                     int k_length, const float *w, const float *bias, int relu, float *tile) { \
+        VEC acc[PIXELS][V];                                                                         \
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < PIXELS; j++)                         \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[j][v] = ZERO();      \
+        const float *b0 = base[0], *b1 = base[1], *b2 = base[2], *b3 = base[3], *b4 = base[4], *b5 = base[5]; \
+        for (int k = 0; k < k_length; k++) {                                                        \
+            int64_t o = offsets[k];                                                                 \
+            VEC wv[V];                                                                              \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) wv[v] = LOAD(w + v * WIDTH); \
+            w += V * WIDTH;                                                                         \
+            VEC x;                                                                                  \
+            x = SET1(b0[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[0][v] = FMA(x, wv[v], acc[0][v]); \
+            x = SET1(b1[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[1][v] = FMA(x, wv[v], acc[1][v]); \
+            x = SET1(b2[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[2][v] = FMA(x, wv[v], acc[2][v]); \
+            x = SET1(b3[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[3][v] = FMA(x, wv[v], acc[3][v]); \
+            x = SET1(b4[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[4][v] = FMA(x, wv[v], acc[4][v]); \
+            x = SET1(b5[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[5][v] = FMA(x, wv[v], acc[5][v]); \
+        }                                                                                           \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {                            \
+            VEC b = LOAD(bias + v * WIDTH), zero = ZERO();                                          \
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < PIXELS; j++) {                   \
+                VEC value = ADD(acc[j][v], b);                                                      \
+                STORE(tile + (j * V + v) * WIDTH, relu ? MAX(value, zero) : value);                 \
+            }                                                                                       \
+        }                                                                                           \
+    }
+
+#if defined(__x86_64__)
+DEFINE_TILE(tile512_1, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 1)
+DEFINE_TILE(tile512_2, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 2)
+DEFINE_TILE(tile512_3, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 3)
+DEFINE_TILE(tile512_4, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 4)
+DEFINE_TILE(tile256_1, "avx2,fma", __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_max_ps, 8, 1)
+DEFINE_TILE(tile256_2, "avx2,fma", __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_max_ps, 8, 2)
+#endif
+
+typedef void (*tile_function)(const float *const *, const int64_t *, int, const float *, const float *, int, float *);
+
+static tile_function tile_for(int isa, int vectors) {
+#if defined(__x86_64__)
+    if (isa == 2) {
+        switch (vectors) { case 1: return tile512_1; case 2: return tile512_2; case 3: return tile512_3; default: return tile512_4; }
+    }
+    if (isa == 1) return vectors == 1 ? tile256_1 : tile256_2;
+#endif
+    return 0;
+}
+
+void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
+                            int64_t *kernel_offsets) {
+    const int k = c->kernel, s = c->stride, hp = c->padded_height, wp = c->padded_width;
+    const int k_length = c->in_channels * k * k, width = vector_width(isa), g = dc_group_channels(isa);
+    const int64_t image_area = (int64_t)hp * wp, channel_stride = (int64_t)c->batch * image_area;
+    const int64_t area = (int64_t)c->out_height * c->out_width, plane = (int64_t)c->batch * area;
+    for (int ci = 0; ci < c->in_channels; ci++)
+        for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+                kernel_offsets[(ci * k + ky) * k + kx] = ci * channel_stride + (int64_t)ky * wp + kx;
+    const int groups = (c->out_channels + g - 1) / g;
+    float tile[PIXELS * 64] __attribute__((aligned(64)));
+    float bias[64] __attribute__((aligned(64)));
+    const float *base[PIXELS];
+    const int64_t end = first_pixel + pixel_count;
+    // Pixel chunks whose input rows (about 256 KiB) stay in cache while every weight group
+    // passes over them: whole output rows, at least 8 tiles.
+    const int64_t rows_in_budget = 262144 / (4 * (int64_t)c->in_channels * wp) - k;
+    int64_t chunk = (rows_in_budget > s ? rows_in_budget / s : 1) * c->out_width;
+    chunk = chunk < PIXELS * 8 ? PIXELS * 8 : chunk;
+    for (int64_t chunk_start = first_pixel; chunk_start < end; chunk_start += chunk) {
+        const int64_t chunk_end = chunk_start + chunk < end ? chunk_start + chunk : end;
+        for (int group = 0; group < groups; group++) {
+            const int lanes = group_lanes(isa, c->out_channels, group);
+            const int channels = c->out_channels - group * g < g ? c->out_channels - group * g : g;
+            const tile_function run = tile_for(isa, lanes / width);
+            const float *w = c->packed_weights + (int64_t)group * g * k_length;
+            for (int lane = 0; lane < lanes; lane++) bias[lane] = lane < channels ? c->bias[group * g + lane] : 0;
+            // Output coordinates of the chunk's first pixel, advanced one pixel at a time.
+            int64_t n = chunk_start / area, r = chunk_start % area;
+            int64_t oy = r / c->out_width, ox = r % c->out_width;
+            for (int64_t p = chunk_start; p < chunk_end; p += PIXELS) {
+                const int valid = chunk_end - p < PIXELS ? (int)(chunk_end - p) : PIXELS;
+                for (int j = 0; j < PIXELS; j++) {
+                    // A short last tile repeats its last pixel; only valid pixels are stored.
+                    if (j < valid) {
+                        base[j] = c->input + n * image_area + oy * s * wp + ox * s;
+                        if (++ox == c->out_width) { ox = 0; if (++oy == c->out_height) { oy = 0; n++; } }
+                    } else {
+                        base[j] = base[valid - 1];
+                    }
+                }
+                run(base, kernel_offsets, k_length, w, bias, c->relu, tile);
+                for (int lane = 0; lane < channels; lane++) {
+                    float *out = c->output + (group * g + lane) * plane + p;
+                    for (int j = 0; j < valid; j++) out[j] = tile[j * lanes + lane];
+                }
+            }
+        }
+    }
+}
+
+// Fully connected: ROWS weight rows against IMAGES inputs per pass, so every weight row streamed
+// from memory serves all images of the pass (the layer is bound by reading its weights).
+#define DEFINE_FC(NAME, TARGET, VEC, WIDTH, MASK_TYPE, MAKE_MASK, LOAD, ZERO, FMA, REDUCE, ROWS, IMAGES) \
+    __attribute__((target(TARGET))) static void NAME(const float *const *w, const float *const *x,  \
+                                                    int cols, float *sums) {                        \
+        VEC acc[ROWS][IMAGES];                                                                      \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                           \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) acc[r][i] = ZERO(); \
+        for (int k = 0; k < cols; k += WIDTH) {                                                     \
+            const MASK_TYPE mask = MAKE_MASK(cols - k);                                             \
+            VEC wv[ROWS];                                                                           \
+            _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) wv[r] = LOAD(mask, w[r] + k); \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) {                   \
+                VEC xv = LOAD(mask, x[i] + k);                                                      \
+                _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) acc[r][i] = FMA(wv[r], xv, acc[r][i]); \
+            }                                                                                       \
+        }                                                                                           \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                           \
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) sums[r * IMAGES + i] = REDUCE(acc[r][i]); \
+    }
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static inline __mmask16 mask512(int left) {
+    return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+}
+__attribute__((target("avx512f"))) static inline __m512 load512(__mmask16 mask, const float *p) { return _mm512_maskz_loadu_ps(mask, p); }
+__attribute__((target("avx2,fma"))) static inline __m256i mask256(int left) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+__attribute__((target("avx2,fma"))) static inline __m256 load256(__m256i mask, const float *p) { return _mm256_maskload_ps(p, mask); }
+__attribute__((target("avx2,fma"))) static inline float reduce256(__m256 v) {
+    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
+    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
+    return _mm_cvtss_f32(sum);
+}
+#define FC512(NAME, ROWS, IMAGES) DEFINE_FC(NAME, "avx512f", __m512, 16, __mmask16, mask512, load512, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_reduce_add_ps, ROWS, IMAGES)
+#define FC256(NAME, ROWS, IMAGES) DEFINE_FC(NAME, "avx2,fma", __m256, 8, __m256i, mask256, load256, _mm256_setzero_ps, _mm256_fmadd_ps, reduce256, ROWS, IMAGES)
+FC512(fc512_8x1, 8, 1)
+FC512(fc512_4x2, 4, 2)
+FC512(fc512_4x4, 4, 4)
+FC512(fc512_3x8, 3, 8)
+FC256(fc256_4x1, 4, 1)
+FC256(fc256_4x2, 4, 2)
+FC256(fc256_2x4, 2, 4)
+FC256(fc256_1x8, 1, 8)
+#endif
+
+int dc_fully_connected_available(int isa) { return isa == 1 || isa == 2; }
+
+typedef void (*fc_function)(const float *const *, const float *const *, int, float *);
+
+void dc_fully_connected(int isa, const float *weights, int rows, int cols, const float *input, int count,
+                        const float *bias, int relu, float *output, int first_row, int row_count) {
+#if defined(__x86_64__)
+    if (!dc_fully_connected_available(isa)) return;
+    float sums[32];
+    const float *w[8], *x[8];
+    for (int first_image = 0; first_image < count;) {
+        const int left = count - first_image;
+        const int images = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        // Row blocks sized so that the sums fit the registers (32 vectors with AVX-512, 16 with AVX2).
+        int block;
+        fc_function run;
+        switch (images) {
+        case 8: block = isa == 2 ? 3 : 1; run = isa == 2 ? fc512_3x8 : fc256_1x8; break;
+        case 4: block = isa == 2 ? 4 : 2; run = isa == 2 ? fc512_4x4 : fc256_2x4; break;
+        case 2: block = 4; run = isa == 2 ? fc512_4x2 : fc256_4x2; break;
+        default: block = isa == 2 ? 8 : 4; run = isa == 2 ? fc512_8x1 : fc256_4x1; break;
+        }
+        for (int i = 0; i < images; i++) x[i] = input + (int64_t)(first_image + i) * cols;
+        for (int row = first_row; row < first_row + row_count; row += block) {
+            const int valid = first_row + row_count - row < block ? first_row + row_count - row : block;
+            // A short last block repeats its last row; only valid rows are stored.
+            for (int r = 0; r < block; r++) w[r] = weights + (int64_t)(row + (r < valid ? r : valid - 1)) * cols;
+            run(w, x, cols, sums);
+            for (int r = 0; r < valid; r++)
+                for (int i = 0; i < images; i++) {
+                    float value = sums[r * images + i] + bias[row + r];
+                    output[(int64_t)(first_image + i) * rows + row + r] = relu && value < 0 ? 0 : value;
+                }
+        }
+        first_image += images;
+    }
+#endif
+}
+
+// One output channel, stride 1: output rows as vectors of 16 pixels, every weight a broadcast.
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void single_row(const float *input, int64_t channel_stride, int wp,
+                                                          int in_channels, int k, const float *weights,
+                                                          int out_width, float bias, int relu, float *out) {
+    for (int x0 = 0; x0 < out_width; x0 += 64) {
+        __m512 acc[4];
+        __mmask16 mask[4];
+        for (int v = 0; v < 4; v++) {
+            int left = out_width - x0 - 16 * v;
+            mask[v] = left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+            acc[v] = _mm512_set1_ps(bias);
+        }
+        const float *w = weights;
+        for (int c = 0; c < in_channels; c++)
+            for (int ky = 0; ky < k; ky++) {
+                const float *row = input + c * channel_stride + (int64_t)ky * wp + x0;
+                for (int kx = 0; kx < k; kx++) {
+                    __m512 coefficient = _mm512_set1_ps(*w++);
+                    for (int v = 0; v < 4; v++)
+                        acc[v] = _mm512_fmadd_ps(coefficient, _mm512_maskz_loadu_ps(mask[v], row + kx + 16 * v), acc[v]);
+                }
+            }
+        for (int v = 0; v < 4; v++) {
+            __m512 value = relu ? _mm512_max_ps(acc[v], _mm512_setzero_ps()) : acc[v];
+            _mm512_mask_storeu_ps(out + x0 + 16 * v, mask[v], value);
+        }
+    }
+}
+
+#endif
+
+int dc_single_channel_available(int isa) { return isa == 2; }
+
+void dc_single_channel_forward(int isa, const dc_convolution *c, int64_t first_row, int64_t row_count) {
+#if defined(__x86_64__)
+    if (isa != 2 || c->stride != 1) return;
+    const int64_t image_area = (int64_t)c->padded_height * c->padded_width;
+    for (int64_t r = first_row; r < first_row + row_count; r++) {
+        const int64_t n = r / c->out_height, oy = r % c->out_height;
+        single_row(c->input + n * image_area + oy * c->padded_width, (int64_t)c->batch * image_area, c->padded_width,
+                   c->in_channels, c->kernel, c->packed_weights, c->out_width, c->bias[0], c->relu,
+                   c->output + r * c->out_width);
+    }
+#endif
+}
+
+// 3x3 stride-2 max pooling in ceil mode: each output row takes the column-wise max of its (up to)
+// three input rows into a scratch row padded with -infinity, then every 16 outputs take the max of
+// the scratch's even, odd and next-even elements.
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void pool_plane(const float *source, int height, int width, int out_height,
+                                                          int out_width, float *target, float *scratch) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (int oy = 0; oy < out_height; oy++) {
+        const int y0 = 2 * oy, y1 = y0 + 3 < height ? y0 + 3 : height;
+        for (int x = 0; x < width; x += 16) {
+            const __mmask16 mask = width - x >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (width - x)) - 1);
+            __m512 column = _mm512_maskz_loadu_ps(mask, source + (int64_t)y0 * width + x);
+            for (int y = y0 + 1; y < y1; y++) column = _mm512_max_ps(column, _mm512_maskz_loadu_ps(mask, source + (int64_t)y * width + x));
+            _mm512_mask_storeu_ps(scratch + x, mask, column);
+        }
+        for (int ox = 0; ox < out_width; ox += 16) {
+            const float *base = scratch + 2 * ox;
+            const __mmask16 mask = out_width - ox >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (out_width - ox)) - 1);
+            __m512 a = _mm512_loadu_ps(base), b = _mm512_loadu_ps(base + 16);
+            __m512 c = _mm512_loadu_ps(base + 2), d = _mm512_loadu_ps(base + 18);
+            __m512 best = _mm512_max_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+            best = _mm512_max_ps(best, _mm512_permutex2var_ps(c, even, d));
+            _mm512_mask_storeu_ps(target + (int64_t)oy * out_width + ox, mask, best);
+        }
+    }
+}
+#endif
+
+int dc_max_pool_available(int isa) { return isa == 2; }
+
+int64_t dc_max_pool_scratch_count(int width) { return (int64_t)width + 64; }
+
+void dc_max_pool_3x3s2(int isa, const float *input, int64_t planes, int height, int width, int out_height,
+                       int out_width, float *output, float *scratch) {
+#if defined(__x86_64__)
+    if (isa != 2) return;
+    // Reads run up to 2 * out_width + 34 <= width + 36 values into the scratch row.
+    for (int x = width; x < width + 64; x++) scratch[x] = -__builtin_inff();
+    for (int64_t p = 0; p < planes; p++)
+        pool_plane(input + p * height * width, height, width, out_height, out_width,
+                   output + p * out_height * out_width, scratch);
+#endif
+}

@@ -1,0 +1,85 @@
+// Direct convolution kernels with runtime CPU dispatch: the engine's fast path where the CPU has
+// the instructions (AVX-512F, or AVX2 + FMA), chosen at run time so one binary runs everywhere.
+#ifndef DIRECT_CONVOLUTION_H
+#define DIRECT_CONVOLUTION_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction set the direct kernels run with on this CPU: 0 none (use im2col + sgemm),
+/// 1 AVX2 + FMA (8 lanes), 2 AVX-512F (16 lanes).
+int dc_instruction_set(void);
+
+/// 1 when the CPU has AVX-512 F, BW, DQ and VL (what OpenBLAS's SkylakeX kernels use), else 0.
+int dc_cpu_has_avx512_skylake(void);
+
+/// 1 when the CPU has AVX2 and FMA (OpenBLAS's Haswell kernels), else 0.
+int dc_cpu_has_avx2_fma(void);
+
+/// Output channels one packed weight group holds for instruction set `isa` (64 or 16).
+int dc_group_channels(int isa);
+
+/// Floats of packed weights for `out_channels` x `k_length` weights: groups x k_length x group width.
+int64_t dc_packed_weight_count(int isa, int out_channels, int k_length);
+
+/// Packs weights (out_channels, k_length) row-major into the layout the kernels read:
+/// group g (channels g*G ..< g*G+G) is (k_length, lanes) with lanes = the group's channels rounded
+/// up to the vector width, zero-filled.
+void dc_pack_weights(int isa, const float *weights, int out_channels, int k_length, float *packed);
+
+/// Copies `planes` (height, width) planes into (height + 2 pad, width + 2 pad) planes with zero borders.
+void dc_pad_planes(const float *input, int64_t planes, int height, int width, int pad, float *padded);
+
+/// One convolution over a (C, N, Hp, Wp) zero-padded (or unpadded when padding is 0) input.
+typedef struct dc_convolution {
+    const float *input;          // (C, N, Hp, Wp)
+    int in_channels, batch, padded_height, padded_width;
+    int kernel, stride;
+    int out_channels, out_height, out_width;
+    const float *packed_weights; // dc_pack_weights of (Cout, C * k * k)
+    const float *bias;           // (Cout)
+    float *output;               // (Cout, N, oh, ow)
+    int relu;
+} dc_convolution;
+
+/// Computes output pixels first_pixel ..< first_pixel + pixel_count (flat (N, oh, ow) indices) of
+/// every output channel; disjoint pixel ranges may run on different threads at once.
+/// kernel_offsets: scratch of C * k * k values.
+void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
+                            int64_t *kernel_offsets);
+
+/// Whether `dc_single_channel_forward` runs with instruction set `isa` (AVX-512F only).
+int dc_single_channel_available(int isa);
+
+/// A stride-1 convolution to one output channel; `packed_weights` here is the plain (1, C * k * k)
+/// weight row. Computes output rows first_row ..< first_row + row_count (flat (N, oh) indices).
+void dc_single_channel_forward(int isa, const dc_convolution *c, int64_t first_row, int64_t row_count);
+
+/// Whether `dc_fully_connected` runs with instruction set `isa` (AVX-512F or AVX2 + FMA).
+int dc_fully_connected_available(int isa);
+
+/// output rows first_row ..< first_row + row_count of a fully connected layer:
+/// output (count, rows) = input (count, cols) x weights (rows, cols)^T + bias (rows), ReLU if asked.
+/// Disjoint row ranges may run on different threads at once.
+void dc_fully_connected(int isa, const float *weights, int rows, int cols, const float *input, int count,
+                        const float *bias, int relu, float *output, int first_row, int row_count);
+
+/// Whether `dc_max_pool_3x3s2` runs with instruction set `isa` (AVX-512F only).
+int dc_max_pool_available(int isa);
+
+/// Floats of scratch `dc_max_pool_3x3s2` needs for planes `width` wide.
+int64_t dc_max_pool_scratch_count(int width);
+
+/// 3x3 stride-2 max pooling in ceil mode (no padding; border windows cover only existing pixels)
+/// of `planes` (height, width) planes into (out_height, out_width) planes.
+void dc_max_pool_3x3s2(int isa, const float *input, int64_t planes, int height, int width, int out_height,
+                       int out_width, float *output, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

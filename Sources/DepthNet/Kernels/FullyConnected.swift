@@ -1,0 +1,49 @@
+import CBLAS
+import CDirectConvolution
+import Dispatch
+
+/// Fully connected layer: CDirectConvolution's AVX-512F / AVX2 kernel where the CPU has one (every
+/// weight row read once for up to 8 images, rows split over threads), else one sgemm over the batch.
+enum FullyConnected {
+    /// input: (N, in); weight: (out, in); bias: (out); output: (N, out). `isa` (tests only) runs a
+    /// narrower instruction set than the CPU's.
+    static func forward(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
+                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+                        output: UnsafeMutablePointer<Float>, threads: Int = 1,
+                        instructionSet: Int = DirectConvolution.instructionSet) {
+        let isa = Int32(instructionSet)
+        if dc_fully_connected_available(isa) != 0 {
+            nonisolated(unsafe) let (x, w, b, y) = (input, weight, bias, output)
+            let parts = max(1, min(threads, outputs / 64))
+            let run: @Sendable (Int) -> Void = { part in
+                let first = outputs * part / parts, end = outputs * (part + 1) / parts
+                dc_fully_connected(isa, w, Int32(outputs), Int32(inputs), x, Int32(batch), b, relu ? 1 : 0, y, Int32(first), Int32(end - first))
+            }
+            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            return
+        }
+        blas(input, batch: batch, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu, output: output)
+    }
+
+    /// The OpenBLAS path (CPUs without AVX2 + FMA). Same arguments as `forward`.
+    static func blas(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
+                     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+                     output: UnsafeMutablePointer<Float>) {
+        if batch == 1 {
+            // sgemm would first pack the whole weight matrix (fc6 holds tens of millions of values);
+            // a matrix-vector product streams it once.
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs), Int32(inputs), 1, weight, Int32(inputs), input, 1, 0, output, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(outputs), Int32(inputs),
+                        1, input, Int32(inputs), weight, Int32(inputs), 0, output, Int32(outputs))
+        }
+        for image in 0..<batch {
+            let row = output + image * outputs // (out)
+            if relu {
+                for o in 0..<outputs { row[o] = max(row[o] + bias[o], 0) }
+            } else {
+                for o in 0..<outputs { row[o] += bias[o] }
+            }
+        }
+    }
+}
