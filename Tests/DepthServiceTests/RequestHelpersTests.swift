@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DepthService
 
@@ -55,6 +56,17 @@ struct RequestHelpersTests {
         }
         #expect(RequestID.resolve(incoming: nil) != RequestID.resolve(incoming: nil))
         #expect(RequestID.resolve(incoming: String(repeating: "a", count: 200)).count == 200)
+    }
+
+    @Test func generatedRequestIDsAreVersion4UUIDsThatFoundationParses() throws {
+        for _ in 0..<200 {
+            let id = RequestID.resolve(incoming: nil)
+            let parsed = try #require(UUID(uuidString: id), "\(id)")
+            #expect(parsed.uuidString.lowercased() == id)
+            let characters = Array(id)
+            #expect(characters[14] == "4", "version nibble of \(id)")
+            #expect("89ab".contains(characters[19]), "variant nibble of \(id)")
+        }
     }
 
     @Test func serverTimingListsPhasesInMillisecondsWithOneDecimal() {
