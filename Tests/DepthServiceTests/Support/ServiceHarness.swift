@@ -18,6 +18,11 @@ enum ServiceFixtures {
 
     static func tinyModel() throws -> DepthModel { try DepthModel(contentsOfFile: tinyModelPath) }
 
+    /// The model the service ships with (paper-size network, trained weights, 16 MB).
+    static let bundledModelPath = repositoryRoot.appendingPathComponent(ServiceConfiguration.defaultModelPath).path
+
+    static func bundledModel() throws -> DepthModel { try DepthModel(contentsOfFile: bundledModelPath) }
+
     static func imageFixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/ImageIOTests/Fixtures/\(name)")))
     }
