@@ -26,6 +26,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var workers: Int
     /// OpenBLAS threads per worker (set once for the process: OpenBLAS's pool is global).
     public var blasThreads: Int
+    /// Threads of the ``CPUWorkPool`` that decodes uploads and encodes answers.
+    public var imageThreads: Int
     /// 1 (micro-batching off) by default: measured by scripts/bench-server.sh on the 2-core machine,
     /// batches of 4 of the paper-size model ran at 0.91x the per-image rate of single images
     /// (engine alone) and lowered HTTP throughput; it pays for small models (2.1x for the tiny one).
@@ -66,6 +68,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         let cores = max(1, coreCount)
         workers = max(1, cores / 2)
         blasThreads = max(1, cores / workers)
+        imageThreads = cores
         queueDepth = 0
         queueDepth = derivedQueueDepth()
     }
@@ -125,6 +128,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         check((0...65535).contains(port), .port, port, "expected a port 0...65535 (0 picks a free port)")
         check((1...256).contains(workers), .workers, workers, "expected 1...256 workers")
         check((1...256).contains(blasThreads), .blasThreads, blasThreads, "expected 1...256 threads")
+        check((1...256).contains(imageThreads), .imageThreads, imageThreads, "expected 1...256 threads")
         check((1...64).contains(maxBatch), .maxBatch, maxBatch, "expected a batch size 1...64")
         check(batchWait >= .zero && batchWait <= .seconds(1), .batchWait, batchWait, "expected 0...1000 ms")
         check((1...100_000).contains(queueDepth), .queueDepth, queueDepth, "expected 1...100000 queued requests")

@@ -3,7 +3,7 @@ import Logging
 /// One setting of `depthd serve`: its environment variable, its flag, its help, and how a string
 /// value is parsed into a ``ServiceConfiguration``. The single table both sources go through.
 public enum Setting: String, Sendable, CaseIterable, Hashable {
-    case host, port, modelPath, workers, blasThreads, maxBatch, batchWait, queueDepth
+    case host, port, modelPath, workers, blasThreads, imageThreads, maxBatch, batchWait, queueDepth
     case maxBodyBytes, maxPixels, maxHeaderBytes
     case headerTimeout, bodyTimeout, idleTimeout, minResponseRate, maxConnections, maxRequestsPerConnection
     case requestTimeout, gracePeriod, logLevel, logFormat
@@ -16,6 +16,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .modelPath: "DEPTHD_MODEL"
         case .workers: "DEPTHD_WORKERS"
         case .blasThreads: "DEPTHD_BLAS_THREADS"
+        case .imageThreads: "DEPTHD_IMAGE_THREADS"
         case .maxBatch: "DEPTHD_MAX_BATCH"
         case .batchWait: "DEPTHD_BATCH_WAIT_MS"
         case .queueDepth: "DEPTHD_QUEUE_DEPTH"
@@ -61,6 +62,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .modelPath: "Weights file (.safetensors). Default searched in ., beside the binary, <prefix>/share/depthd, /usr/share/depthd, /app."
         case .workers: "Model workers (default: max(1, cores/2))."
         case .blasThreads: "OpenBLAS threads per worker (default: max(1, cores/workers))."
+        case .imageThreads: "Threads that decode uploads and encode answers (default: cores)."
         case .maxBatch: "Largest micro-batch; 1 turns batching off."
         case .batchWait: "Milliseconds a worker waits for a batch to fill; 0 turns batching off."
         case .queueDepth: "Requests that may wait for a worker before 503 (default: max(16, 4 x workers x max batch))."
@@ -91,6 +93,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
             configuration.modelPath = trimmed
         case .workers: configuration.workers = try integer(trimmed)
         case .blasThreads: configuration.blasThreads = try integer(trimmed)
+        case .imageThreads: configuration.imageThreads = try integer(trimmed)
         case .maxBatch: configuration.maxBatch = try integer(trimmed)
         case .batchWait: configuration.batchWait = try duration(trimmed, unit: 1e-3, name: "milliseconds")
         case .queueDepth: configuration.queueDepth = try integer(trimmed)

@@ -39,9 +39,7 @@ public final class DepthApplication: Sendable {
             defaultQueueTimeout: configuration.requestTimeout,
             makeState: { _ in try Predictor(model: model, maximumBatchSize: maxBatch) },
             runBatch: { predictor, images in try DepthPipeline.predict(images: images, predictor: predictor) })
-        // Decoding and encoding share the cores with the model; one thread per core keeps a burst of
-        // uploads from oversubscribing them while every core can still decode.
-        cpu = CPUWorkPool(threads: ProcessInfo.processInfo.activeProcessorCount, name: "image-work")
+        cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work")
         metrics = ServiceMetrics()
         metrics.observe(pool: pool)
         metrics.modelInfo.set(1, labels: [
