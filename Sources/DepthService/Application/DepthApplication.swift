@@ -24,12 +24,14 @@ public final class DepthApplication: Sendable {
     private let draining = DrainFlag()
 
     /// Builds the service around `model`. Sets the OpenBLAS thread count (process-wide) from the
-    /// configuration. Nothing listens until ``start()``.
+    /// configuration, and from then on per batch (``BLASThreadGovernor``). Nothing listens until ``start()``.
     public init(configuration: ServiceConfiguration, model: DepthModel, openAPI: OpenAPIDocument, logger: Logger) {
         self.configuration = configuration
         self.model = model
         self.logger = logger
         OpenBLAS.setThreadCount(configuration.blasThreads)
+        let governor = BLASThreadGovernor(cores: ProcessInfo.processInfo.activeProcessorCount,
+                                          floor: configuration.blasThreads, adaptive: configuration.adaptiveBLASThreads)
         let maxBatch = configuration.maxBatch
         let pipeline = DepthPipeline(model: model, maxPixels: configuration.maxPixels)
         self.pipeline = pipeline
@@ -38,7 +40,9 @@ public final class DepthApplication: Sendable {
             maxBatch: maxBatch, maxBatchWait: configuration.batchWait,
             defaultQueueTimeout: configuration.requestTimeout,
             makeState: { _ in try Predictor(model: model, maximumBatchSize: maxBatch) },
-            runBatch: { predictor, images in try DepthPipeline.predict(images: images, predictor: predictor) })
+            runBatch: { predictor, images in
+                try governor.run { try DepthPipeline.predict(images: images, predictor: predictor) }
+            })
         cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work")
         metrics = ServiceMetrics()
         metrics.observe(pool: pool)
