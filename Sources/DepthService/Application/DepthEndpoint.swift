@@ -31,7 +31,10 @@ struct DepthEndpoint: Sendable {
                 "request_id": .string(request.headers["X-Request-Id"] ?? ""), "outcome": "cancelled",
                 "stage": .string(cancelled.stage.rawValue),
             ])
-            return HTTPResponse(status: Self.clientClosedStatus, headers: ["Cache-Control": "no-store"], body: [])
+            // Written only to a client that half-closed; one that closed or reset sees nothing.
+            let problem = ProblemDetails(title: "Client Closed Request", status: Self.clientClosedStatus,
+                                         detail: "The connection was closed before the answer was ready, so the request was dropped.")
+            return ServiceRoutes.problem(problem, request: request)
         } catch let problem as ProblemDetails {
             let retryAfter = problem.status == 503 ? 1 : nil
             return ServiceRoutes.problem(problem, request: request, retryAfter: retryAfter)
