@@ -147,6 +147,9 @@ func testConfiguration(_ adjust: (inout ServiceConfiguration) -> Void = { _ in }
     configuration.port = 0
     configuration.workers = 1
     configuration.blasThreads = 1
+    // One thread count for every batch: OpenBLAS's count is process-wide, so an adaptive server
+    // would change it under the other tests' servers (and their byte-for-byte comparisons).
+    configuration.adaptiveBLASThreads = false
     configuration.gracePeriod = .seconds(10)
     adjust(&configuration)
     return configuration
