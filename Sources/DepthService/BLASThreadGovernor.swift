@@ -1,26 +1,28 @@
 import DepthNet
 import Foundation
 
-/// Shares the cores among the model batches running at once by setting OpenBLAS's thread count
-/// (process-wide) as batches start and end: a batch running alone gets every core's thread for
-/// its matrix products (the latency of one request), while `workers` batches running together get
-/// `floor` threads each, so workers x threads never oversubscribes the cores (no OpenBLAS thread
-/// spinning at a barrier while its core decodes or runs another batch).
+/// Shares the cores between the model batches and the image work running at once by setting
+/// OpenBLAS's thread count (process-wide) whenever either changes: a batch running while nothing
+/// else runs gets every core's thread for its matrix products (the latency of one request), while
+/// batches running beside each other or beside decoding and encoding get the cores that are left
+/// (at least `floor` threads each), so no OpenBLAS thread spins at a barrier while its partner's
+/// core decodes or runs another batch.
 ///
 /// A change reaches the matrix products that start after it: OpenBLAS reads its thread count at
-/// each call, so a batch that began alone drops to `floor` threads at its next layer when a
-/// second batch starts, and returns to every core when that one ends. Measured on the 2-core
-/// machine (docs/service.md, *Layout*).
+/// each call, so a batch that began alone drops to fewer threads at its next layer when other
+/// work starts, and gets the cores back when that work ends. Measured on the 2-core machine
+/// (docs/service.md, *Layout*).
 final class BLASThreadGovernor: @unchecked Sendable {
     let cores: Int
-    /// The threads each batch gets when every worker runs one (the configuration's BLAS threads).
+    /// The threads each batch gets when every core is taken (the configuration's BLAS threads).
     let floor: Int
     /// False: the thread count stays `floor` (the configuration pinned it).
     let adaptive: Bool
 
     // Guarded by `lock`.
     private let lock = NSLock()
-    private var running = 0
+    private var batches = 0
+    private var imageJobs = 0
     private var current: Int
 
     /// Touches nothing: the caller has set OpenBLAS to `floor` threads.
@@ -31,23 +33,32 @@ final class BLASThreadGovernor: @unchecked Sendable {
         current = self.floor
     }
 
-    /// The OpenBLAS threads for each of `running` batches at once.
-    func threads(forRunning running: Int) -> Int {
-        adaptive ? max(floor, cores / max(1, running)) : floor
+    /// The OpenBLAS threads for each of `batches` batches running beside `imageJobs` image jobs:
+    /// the cores the image work leaves (it always leaves one per batch), shared among the batches.
+    func threads(batches: Int, imageJobs: Int) -> Int {
+        guard adaptive else { return floor }
+        let running = max(1, batches)
+        let free = cores - min(max(0, imageJobs), max(0, cores - running))
+        return max(floor, free / running)
     }
 
-    /// Runs one batch with the cores shared among the batches running now.
+    /// Runs one batch with the cores shared among the work running now.
     func run<Value>(_ batch: () throws -> Value) rethrows -> Value {
-        update(by: 1)
-        defer { update(by: -1) }
+        update { $0.batches += 1 }
+        defer { update { $0.batches -= 1 } }
         return try batch()
     }
 
-    private func update(by delta: Int) {
+    /// Image jobs running now (``CPUWorkPool``'s activity hook).
+    func imageWork(running: Int) {
+        update { $0.imageJobs = running }
+    }
+
+    private func update(_ change: (BLASThreadGovernor) -> Void) {
         lock.lock(); defer { lock.unlock() }
-        running += delta
-        guard adaptive, running > 0 else { return }
-        let wanted = threads(forRunning: running)
+        change(self)
+        guard adaptive, batches > 0 else { return }
+        let wanted = threads(batches: batches, imageJobs: imageJobs)
         if wanted != current {
             OpenBLAS.setThreadCount(wanted)
             current = wanted

@@ -62,13 +62,15 @@ struct ServiceConfigurationTests {
         #expect(error.problems.count == 1 && error.problems[0].contains("DEPTHD_ADAPTIVE_BLAS_THREADS"))
     }
 
-    @Test func batchesRunningTogetherShareTheCoresAndOneAloneGetsThemAll() {
-        let governor = BLASThreadGovernor(cores: 2, floor: 1, adaptive: true)
-        #expect((1...3).map(governor.threads(forRunning:)) == [2, 1, 1])
+    @Test func aBatchAloneGetsEveryCoreAndWorkBesideItTakesCoresAway() {
+        let two = BLASThreadGovernor(cores: 2, floor: 1, adaptive: true)
+        #expect([1, 2, 3].map { two.threads(batches: $0, imageJobs: 0) } == [2, 1, 1])
+        #expect([0, 1, 2].map { two.threads(batches: 1, imageJobs: $0) } == [2, 1, 1])
         let sixteen = BLASThreadGovernor(cores: 16, floor: 2, adaptive: true)
-        #expect([1, 2, 8].map(sixteen.threads(forRunning:)) == [16, 8, 2])
+        #expect([1, 2, 8].map { sixteen.threads(batches: $0, imageJobs: 0) } == [16, 8, 2])
+        #expect([4, 16].map { sixteen.threads(batches: 1, imageJobs: $0) } == [12, 2])
         let pinned = BLASThreadGovernor(cores: 2, floor: 2, adaptive: false)
-        #expect((1...2).map(pinned.threads(forRunning:)) == [2, 2])
+        #expect([0, 1].map { pinned.threads(batches: 1, imageJobs: $0) } == [2, 2])
     }
 
     @Test func everyBadValueIsReportedWithItsSource() throws {

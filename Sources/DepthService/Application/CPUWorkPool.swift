@@ -22,6 +22,8 @@ public final class CPUWorkPool: @unchecked Sendable {
     }
 
     public let threadCount: Int
+    /// Called with the number of jobs running whenever it changes, outside the pool's lock.
+    private let onActivity: (@Sendable (Int) -> Void)?
 
     private struct Job {
         let id: UInt64
@@ -36,10 +38,12 @@ public final class CPUWorkPool: @unchecked Sendable {
     private var nextID: UInt64 = 0
     private var stopped = false
     private var cancelledWaiting = 0
+    private var running = 0
 
-    /// Starts `threads` threads named `<name>-N`.
-    public init(threads: Int, name: String = "cpu-work") {
+    /// Starts `threads` threads named `<name>-N`; `onActivity` hears how many jobs run, as it changes.
+    public init(threads: Int, name: String = "cpu-work", onActivity: (@Sendable (Int) -> Void)? = nil) {
         threadCount = max(1, threads)
+        self.onActivity = onActivity
         for index in 0..<threadCount {
             let threadName = "\(name)-\(index)"
             let thread = Thread { [self] in
@@ -144,8 +148,16 @@ public final class CPUWorkPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            running += 1
+            let started = running
             condition.unlock()
+            onActivity?(started)
             job.body()
+            condition.lock()
+            running -= 1
+            let finished = running
+            condition.unlock()
+            onActivity?(finished)
         }
     }
 }

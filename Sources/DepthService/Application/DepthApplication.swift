@@ -43,7 +43,9 @@ public final class DepthApplication: Sendable {
             runBatch: { predictor, images in
                 try governor.run { try DepthPipeline.predict(images: images, predictor: predictor) }
             })
-        cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work")
+        var imageActivity: (@Sendable (Int) -> Void)? = nil
+        if governor.adaptive { imageActivity = { @Sendable running in governor.imageWork(running: running) } }
+        cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work", onActivity: imageActivity)
         metrics = ServiceMetrics()
         metrics.observe(pool: pool)
         metrics.modelInfo.set(1, labels: [
