@@ -9,11 +9,10 @@
 
 # ---- build ----
 FROM swift:6.3.1-bookworm AS build
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libjpeg-dev libpng-dev libopenblas-dev pkg-config \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The build's C libraries, from the one list the quick start uses.
+COPY scripts/install-deps.sh ./scripts/
+RUN scripts/install-deps.sh serve && rm -rf /var/lib/apt/lists/*
 # Dependencies first, so editing sources does not refetch them.
 COPY Package.swift Package.resolved* ./
 RUN swift package resolve

@@ -42,7 +42,7 @@ check_time() { ((SECONDS < TIMEOUT)) || fail "over the ${TIMEOUT}s limit during:
 
 [ "$(id -u)" -eq 0 ] || fail "needs root (debootstrap, chroot, mount namespaces); run with sudo"
 for tool in debootstrap unshare chroot curl; do
-    command -v "$tool" >/dev/null || fail "missing $tool (scripts/install-deps.sh installs it)"
+    command -v "$tool" >/dev/null || fail "missing $tool (scripts/install-deps.sh test installs it)"
 done
 
 # The runtime package list, comments and blank lines removed: the same parse as the Dockerfile.

@@ -15,7 +15,7 @@
 # (requests/s, p50, p99, non-2xx answers); engine-only predictions/s with the service's own
 # workers/threads/batch layout (depthd-bench throughput); GET /healthz at concurrency 64 with
 # keep-alive; resident memory at rest and its peak under load (VmRSS / VmHWM). Needs wrk
-# (scripts/install-deps.sh, test tools) and the Python environment with fastapi and uvicorn.
+# (scripts/install-deps.sh test) and the Python environment with fastapi and uvicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-models/eigen2014-synthetic.safetensors}

@@ -1,23 +1,48 @@
 #!/usr/bin/env bash
-# Installs everything depthd needs on a fresh Debian/Ubuntu machine that has the Swift toolchain:
-# the C libraries (libjpeg-turbo, libpng, OpenBLAS) and a Python virtual environment (.venv)
-# with the pinned training/test packages. Safe to run again: it installs only what is missing.
+# Installs what one use of depthd needs on a fresh Debian/Ubuntu machine that has the Swift
+# toolchain, and nothing more. Safe to run again: it installs only what is missing.
+#
+#   scripts/install-deps.sh [serve] [training] [test] [--list]
+#     serve     (the default) the C libraries the build links: libjpeg-turbo, libpng, OpenBLAS.
+#               No Python: the quick start (scripts/start.sh) installs only this.
+#     training  Python's venv module and a virtual environment ($DEPTHD_VENV, default .venv) with
+#               the pinned packages of training/requirements.txt (PyTorch among them), and the
+#               photoreal generator's renderer: Blender with Debian's python3-numpy inside it and
+#               Sweet Home 3D's two catalogs.
+#     test      serve + training, plus headless Chromium (tests/browser; fonts for its screenshot),
+#               debootstrap and curl (deploy/container-smoke.sh) and wrk (scripts/bench-server.sh).
+#               scripts/test.sh runs this itself.
+#     --list    print the Debian packages the named parts need, one per line, and change nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libjpeg-dev libpng-dev libopenblas-dev pkg-config python3-venv)
-# For the tests: headless Chromium drives the demo page (tests/browser; fonts for its screenshot),
-# debootstrap and curl rebuild and probe the container's runtime stage (deploy/container-smoke.sh).
-# wrk is the load generator of scripts/bench-server.sh.
-# DEPTHD_SKIP_TEST_DEPS=1 leaves them out on a machine that only builds and serves.
-if [ "${DEPTHD_SKIP_TEST_DEPS:-0}" != 1 ]; then
-    APT_PACKAGES+=(chromium fonts-dejavu-core debootstrap curl wrk)
-    # The photoreal training-data generator (training/depth_training/photoreal) and its test:
-    # Blender (with Debian's python3-numpy inside it) renders Sweet Home 3D's furniture catalogs.
-    APT_PACKAGES+=(blender python3-numpy sweethome3d sweethome3d-furniture)
-fi
+SERVE_PACKAGES=(libjpeg-dev libpng-dev libopenblas-dev pkg-config)
+TRAINING_PACKAGES=(python3-venv blender python3-numpy sweethome3d sweethome3d-furniture)
+TEST_PACKAGES=(chromium fonts-dejavu-core debootstrap curl wrk)
+
+parts=() list=0
+for arg in "$@"; do
+    case $arg in
+        serve|training|test) parts+=("$arg") ;;
+        --list) list=1 ;;
+        *) echo "install-deps: unknown part '$arg' (serve, training, test, --list)" >&2; exit 2 ;;
+    esac
+done
+((${#parts[@]})) || parts=(serve)
+
+packages=() venv=0
+for part in "${parts[@]}"; do
+    case $part in
+        serve) packages+=("${SERVE_PACKAGES[@]}") ;;
+        training) packages+=("${TRAINING_PACKAGES[@]}"); venv=1 ;;
+        test) packages+=("${SERVE_PACKAGES[@]}" "${TRAINING_PACKAGES[@]}" "${TEST_PACKAGES[@]}"); venv=1 ;;
+    esac
+done
+mapfile -t packages < <(printf '%s\n' "${packages[@]}" | awk '!seen[$0]++')
+if ((list)); then printf '%s\n' "${packages[@]}"; exit 0; fi
+
 missing=()
-for p in "${APT_PACKAGES[@]}"; do
+for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -27,19 +52,19 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
+if ((venv)); then
+    VENV=${DEPTHD_VENV:-.venv}
+    PYTHON=${PYTHON:-python3}
+    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+        rm -rf "$VENV" && "$PYTHON" -m venv "$VENV"
+    fi
+    stamp=$VENV/.requirements.sha
+    want=$(sha256sum training/requirements.txt | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        "$VENV/bin/pip" install -q --upgrade pip
+        "$VENV/bin/pip" install -q -r training/requirements.txt
+        "$VENV/bin/pip" install -q -e training --no-deps
+        echo "$want" > "$stamp"
+    fi
 fi
-if ! .venv/bin/python -c 'import sys; sys.exit(0)' 2>/dev/null; then
-    rm -rf .venv && "$PYTHON" -m venv .venv
-fi
-stamp=.venv/.requirements.sha
-want=$(sha256sum training/requirements.txt | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    .venv/bin/pip install -q --upgrade pip
-    .venv/bin/pip install -q -r training/requirements.txt
-    .venv/bin/pip install -q -e training --no-deps
-    echo "$want" > "$stamp"
-fi
-echo "install-deps: ok"
+echo "install-deps: ok (${parts[*]})"

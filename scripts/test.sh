@@ -3,15 +3,20 @@
 # headless Chromium against the real server, deployment manifests), and, as root, the container
 # smoke test. Every stage runs even if an earlier one failed; the output ends with each runner's
 # summary and the exit status is non-zero if anything failed.
-# Needs what scripts/install-deps.sh installs (run that first on a fresh machine).
+# It first installs what the tests need (scripts/install-deps.sh test: the test tools, Blender and
+# Sweet Home 3D, the Python environment); DEPTHD_SKIP_INSTALL=1 skips that step.
 #   DEPTHD_CONTAINER_SMOKE=1|0  force the container smoke test on or off (default: on as root;
 #                               forced on as another user, it runs through sudo -n)
 #   DEPTHD_VENV=DIR             the Python environment (default .venv, made by install-deps.sh)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
+if [ "${DEPTHD_SKIP_INSTALL:-0}" != 1 ]; then
+    scripts/install-deps.sh test || { echo "test.sh: installing the test dependencies failed" >&2; exit 2; }
+fi
+
 PY=${DEPTHD_VENV:-.venv}/bin/python
-[ -x "$PY" ] || { echo "test.sh: no $PY; run scripts/install-deps.sh first" >&2; exit 2; }
+[ -x "$PY" ] || { echo "test.sh: no $PY; run scripts/install-deps.sh test" >&2; exit 2; }
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/depthd-test.XXXXXX")
 trap 'rm -rf "$LOGS"' EXIT
 results=()

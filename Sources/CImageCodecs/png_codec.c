@@ -1,4 +1,5 @@
-// libpng behind setjmp: probe, decode of every colour type/bit depth to 8-bit RGB, and encode.
+// libpng behind setjmp: probe, decode of every colour type/bit depth to 8-bit RGB, and the
+// reference encoders (png_writer.c has the ones answers use).
 #include <stdlib.h>
 #include <string.h>
 #include <png.h>
@@ -295,12 +296,12 @@ static int cic_png_encode(const void *pixels, uint32_t width, uint32_t height, i
     return CIC_OK;
 }
 
-int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height,
+int cic_png_encode_rgb8_libpng(const uint8_t *rgb, uint32_t width, uint32_t height,
                         uint8_t **out, size_t *out_size, char *message) {
     return cic_png_encode(rgb, width, height, 0, NULL, NULL, 0, out, out_size, message);
 }
 
-int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t height,
+int cic_png_encode_gray16_libpng(const uint16_t *values, uint32_t width, uint32_t height,
                           const char *const *text_keys, const char *const *text_values,
                           int text_count, uint8_t **out, size_t *out_size, char *message) {
     return cic_png_encode(values, width, height, 1, text_keys, text_values, text_count, out,

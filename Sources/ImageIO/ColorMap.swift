@@ -1,3 +1,5 @@
+import CImageCodecs
+
 /// A perceptually uniform colour map (matplotlib's inferno) for depth previews a person can read
 /// at a glance: near is warm and bright (pale yellow), far is dark (black-purple).
 public struct ColorMap: Sendable {
@@ -16,7 +18,32 @@ public struct ColorMap: Sendable {
     /// Maps a depth grid to RGB: `near` (default: the grid's smallest finite value) is brightest,
     /// `far` (default: the largest) darkest, linearly in between. Non-finite values, which carry
     /// no estimate, are mid grey.
+    ///
+    /// One pass for the range, one for the colours, both in C, with the table index rounded by
+    /// truncation and the exact fraction (no libm call per pixel): the same pixels as
+    /// `colorizeReference` (which would trap where this takes entry 0: a NaN ratio, from an
+    /// infinite `near` or `far`).
     public func colorize(depth grid: FloatGrid, near: Float? = nil, far: Float? = nil) -> RGBImage {
+        var low = Float.infinity, high = -Float.infinity, anyFinite = false
+        if near == nil || far == nil {
+            anyFinite = grid.values.withUnsafeBufferPointer { cic_finite_range($0.baseAddress!, $0.count, &low, &high) } != 0
+        }
+        let nearValue = near ?? (anyFinite ? low : 0)
+        let farValue = far ?? (anyFinite ? high : 1)
+        let count = grid.values.count
+        let pixels = [UInt8](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+            grid.values.withUnsafeBufferPointer { values in
+                table.withUnsafeBufferPointer { colors in
+                    cic_colorize(values.baseAddress!, count, nearValue, farValue, colors.baseAddress!, buffer.baseAddress!)
+                }
+            }
+            initialized = count * 3
+        }
+        return RGBImage(uncheckedWidth: grid.width, height: grid.height, pixels: pixels)
+    }
+
+    /// `colorize` value by value through `color(at:)`: slow and plain, kept to check it against.
+    public func colorizeReference(depth grid: FloatGrid, near: Float? = nil, far: Float? = nil) -> RGBImage {
         let finite = grid.values.filter(\.isFinite)
         let nearValue = near ?? finite.min() ?? 0
         let farValue = far ?? finite.max() ?? 1

@@ -76,14 +76,17 @@ public enum ImageResizer {
         rows.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
                 accumulator.withUnsafeMutableBufferPointer { sum in
+                    // Raw pointers: with checked index arithmetic (base + i) the loops do not vectorise.
+                    guard let acc = sum.baseAddress, let rowBase = source.baseAddress, let outBase = target.baseAddress else { return }
                     for o in 0..<outH {
-                        for i in 0..<stride { sum[i] = 0 }
+                        for i in 0..<stride { acc[i] = 0 }
                         for k in 0..<vertical.count[o] {
                             let w = vertical.weights[o * vertical.maxCount + k]
-                            let base = (vertical.start[o] + k) * stride
-                            for i in 0..<stride { sum[i] += w * source[base + i] }
+                            let row = rowBase + (vertical.start[o] + k) * stride
+                            for i in 0..<stride { acc[i] += w * row[i] }
                         }
-                        for i in 0..<stride { target[o * stride + i] = toByte(sum[i]) }
+                        let line = outBase + o * stride
+                        for i in 0..<stride { line[i] = toByte(acc[i]) }
                     }
                 }
             }
@@ -114,13 +117,23 @@ public enum ImageResizer {
                         total += w
                     }
                 }
-                for c in 0..<3 { out[(oy * outW + ox) * 3 + c] = toByte(Float(sum[c] / total)) }
+                for c in 0..<3 { out[(oy * outW + ox) * 3 + c] = toByteReference(Float(sum[c] / total)) }
             }
         }
         return RGBImage(uncheckedWidth: outW, height: outH, pixels: out)
     }
 
+    /// `value` rounded half away from zero and clipped to 0...255: `toByteReference` without its
+    /// libm call (`rounded()` is one per pixel without SSE4.1); clipping first, then truncating and
+    /// adding the half on the exact fraction, gives the same byte for every value.
     @inline(__always) static func toByte(_ value: Float) -> UInt8 {
+        let clipped = min(max(value, 0), 255)
+        let whole = Int32(clipped)
+        return UInt8(truncatingIfNeeded: whole &+ (clipped - Float(whole) >= 0.5 ? 1 : 0))
+    }
+
+    /// The plain rule `toByte` is checked against.
+    static func toByteReference(_ value: Float) -> UInt8 {
         UInt8(min(max(value.rounded(), 0), 255))
     }
 }

@@ -28,7 +28,7 @@ def find_chromium() -> str:
         path = shutil.which(name)
         if path:
             return path
-    raise RuntimeError("Chromium not found: install it (apt-get install chromium; scripts/install-deps.sh does) or set CHROMIUM")
+    raise RuntimeError("Chromium not found: install it (apt-get install chromium; scripts/install-deps.sh test does) or set CHROMIUM")
 
 
 class Browser:

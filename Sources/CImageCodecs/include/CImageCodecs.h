@@ -68,18 +68,46 @@ int cic_png_decode(const uint8_t *data, size_t size, uint8_t *rgb, size_t capaci
 int cic_png_decode_gray16(const uint8_t *data, size_t size, uint16_t *values, size_t capacity,
                           uint32_t expected_width, uint32_t expected_height, char *message);
 
-/// Encodes 8-bit interleaved RGB as PNG. On success *out (release with cic_free) holds *out_size bytes.
-int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height,
+/// PNG row filters the writer offers (PNG 9.2 filter types).
+typedef enum { CIC_PNG_FILTER_NONE = 0, CIC_PNG_FILTER_SUB = 1, CIC_PNG_FILTER_UP = 2 } cic_png_filter;
+
+/// Encodes 8-bit interleaved RGB as PNG, every row with `filter` (a cic_png_filter), compressed by
+/// the C layer's own deflate. On success *out (release with cic_free) holds *out_size bytes.
+int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, int filter,
                         uint8_t **out, size_t *out_size, char *message);
 
-/// Encodes a 16-bit grayscale grid (host order) as PNG with `text_count` tEXt chunks.
+/// Encodes a 16-bit grayscale grid (host order) as PNG with `text_count` tEXt chunks (Up filter,
+/// the C layer's own deflate).
 int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t height,
                           const char *const *text_keys, const char *const *text_values,
                           int text_count, uint8_t **out, size_t *out_size, char *message);
 
+/// The same as cic_png_encode_rgb8 through libpng (adaptive filters, zlib level 1): the reference.
+int cic_png_encode_rgb8_libpng(const uint8_t *rgb, uint32_t width, uint32_t height,
+                               uint8_t **out, size_t *out_size, char *message);
+
+/// The same as cic_png_encode_gray16 through libpng (Up filter, zlib level 1): the reference.
+int cic_png_encode_gray16_libpng(const uint16_t *values, uint32_t width, uint32_t height,
+                                 const char *const *text_keys, const char *const *text_values,
+                                 int text_count, uint8_t **out, size_t *out_size, char *message);
+
 /// Encodes 8-bit interleaved RGB as JPEG (quality 1-100, baseline or progressive, 4:2:0).
 int cic_jpeg_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, int quality,
                          int progressive, uint8_t **out, size_t *out_size, char *message);
+
+/// Writes `count` 16-bit samples for `values`: 0 where a value is not finite or not positive,
+/// else value * `scale` clipped to 1...65535 and rounded half away from zero.
+void cic_quantize16(const float *values, size_t count, float scale, uint16_t *samples);
+
+/// Writes `count` RGB pixels for `values` through `table` (256 RGB entries): not finite -> grey
+/// 128; else entry round(255 * clamp((far - value) / (far - near), 0, 1)) (1 when far == near),
+/// rounded half away from zero; a NaN ratio (an infinite range) takes entry 0.
+void cic_colorize(const float *values, size_t count, float near, float far, const uint8_t *table,
+                  uint8_t *rgb);
+
+/// The smallest and largest finite value of `values` in *low and *high; returns 0 (and leaves
+/// infinities) when there is none.
+int cic_finite_range(const float *values, size_t count, float *low, float *high);
 
 /// Releases memory returned by the encoders.
 void cic_free(void *pointer);

@@ -107,17 +107,11 @@ public enum DepthEncoder {
     /// The png16 sample for `metres`: 0 when there is no estimate, else millimetres rounded half
     /// away from zero and clipped to 1...65535 (clipping before rounding gives the same: the bounds
     /// are whole numbers).
-    public static func millimetres(_ metres: Float) -> UInt16 {
-        guard metres.isFinite, metres > 0 else { return 0 }
-        // Without SSE4.1, `rounded()` is a libm call per sample; truncation and the exact fraction are not.
-        let mm = min(max(metres * png16Scale, 1), 65535)
-        let whole = UInt16(mm)
-        return mm - Float(whole) >= 0.5 ? whole + 1 : whole
-    }
+    public static func millimetres(_ metres: Float) -> UInt16 { Sample16.sample(metres, scale: png16Scale) }
 
     /// A 16-bit grayscale PNG in millimetres with the unit, scale, model and `extraText` in tEXt chunks.
     public static func png16(_ grid: FloatGrid, modelName: String, extraText: [(key: String, value: String)] = []) throws -> [UInt8] {
-        try ImageEncoder.png16(grid.values.map(millimetres), width: grid.width, height: grid.height, text: [
+        try ImageEncoder.png16(Sample16.quantize(grid.values, scale: png16Scale), width: grid.width, height: grid.height, text: [
             (key: "depth-unit", value: "mm"),
             (key: "depth-scale", value: "0.001"),
             (key: "model", value: latin1(modelName.isEmpty ? "unnamed" : modelName)),

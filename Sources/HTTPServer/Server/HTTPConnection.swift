@@ -17,6 +17,9 @@ final class HTTPConnection: @unchecked Sendable {
 
     private enum WriteWatch { case inactive, watching, paused }
 
+    /// What follows once the output buffer has been written out.
+    private enum AfterFlush { case nothing, awaitNextRequest, lingerThenClose }
+
     let id: Int
     let queue: DispatchQueue
     private let fd: Int32
@@ -29,6 +32,12 @@ final class HTTPConnection: @unchecked Sendable {
     private var readSource: DispatchSourceRead?
     private var writeSource: DispatchSourceWrite?
     private var timer: DispatchSourceTimer?
+    /// When the current phase's timeout falls due; nil when it has none.
+    private var deadline: ContinuousClock.Instant?
+    /// What `timer` is scheduled for; nil when it is not.
+    private var timerArmedFor: ContinuousClock.Instant?
+    private let executor: ConnectionExecutor
+    private var dateCache = ResponseWriter.DateCache()
     private var readPaused = false
     private var writeWatch = WriteWatch.inactive
     private var sourcesToCancel = 2
@@ -36,7 +45,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var phase = Phase.awaitingRequest
     private var output: [UInt8] = []
     private var outputOffset = 0
-    private var afterFlush: (() -> Void)?
+    private var afterFlush = AfterFlush.nothing
     private var requestsServed = 0
     private var peerClosed = false
     private var draining = false
@@ -66,6 +75,7 @@ final class HTTPConnection: @unchecked Sendable {
         self.handler = server.handler
         self.parser = HTTPRequestParser(limits: server.configuration.limits)
         self.queue = DispatchQueue(label: "HTTPServer.connection.\(id)")
+        self.executor = ConnectionExecutor(queue: queue)
     }
 
     func start() {
@@ -174,7 +184,7 @@ final class HTTPConnection: @unchecked Sendable {
         let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress)
         let handler = handler
         server.requestStarted()
-        handlerTask = Task { [self] in
+        handlerTask = Task(executorPreference: executor) { [self] in
             let response = await handler(request)
             queue.async { [self] in finishHandling(response, to: head, requestBodyBytes: body.count) }
         }
@@ -208,24 +218,25 @@ final class HTTPConnection: @unchecked Sendable {
         let handlerCloses = response.headers.lowercasedTokens(for: "Connection").contains("close")
         let keepAlive = !forceClose && head.keepAlive && !draining && !peerClosed && !handlerCloses
             && requestsServed < configuration.maxRequestsPerConnection
-        let bytes = ResponseWriter.serialize(response, keepAlive: keepAlive, includeBody: head.method != "HEAD",
-                                             serverName: configuration.serverName,
-                                             http10KeepAlive: keepAlive && head.version == .http1_0)
+        let start = output.count
+        ResponseWriter.serialize(response, into: &output, keepAlive: keepAlive, includeBody: head.method != "HEAD",
+                                 serverName: configuration.serverName, date: dateCache.current(),
+                                 http10KeepAlive: keepAlive && head.version == .http1_0)
         observe(method: head.method, path: head.path, status: response.status,
                 requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count, outcome: outcome)
-        write(response: bytes) { [self] in
-            if keepAlive { awaitNextRequest() } else { lingerThenClose() }
-        }
+        write(byteCount: output.count - start, then: keepAlive ? .awaitNextRequest : .lingerThenClose)
     }
 
     /// Answers a request the parser refused (or that timed out), then closes.
     private func reject(_ error: HTTPParseError) {
         var response = configuration.errorResponder?(error) ?? HTTPResponse(status: error.status, text: error.reason + "\n")
         response.status = error.status
-        let bytes = ResponseWriter.serialize(response, keepAlive: false, includeBody: true, serverName: configuration.serverName)
+        let start = output.count
+        ResponseWriter.serialize(response, into: &output, keepAlive: false, includeBody: true,
+                                 serverName: configuration.serverName, date: dateCache.current())
         observe(method: currentHead?.method, path: currentHead?.path, status: error.status,
                 requestBodyBytes: 0, responseBodyBytes: response.body.count)
-        write(response: bytes) { [self] in lingerThenClose() }
+        write(byteCount: output.count - start, then: .lingerThenClose)
     }
 
     private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int,
@@ -262,11 +273,12 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: - Writing
 
-    /// Writes a whole response with reading paused, under the stall timeout and the delivery deadline.
-    private func write(response bytes: [UInt8], then completion: @escaping () -> Void) {
+    /// Writes out a response just appended to `output` (`byteCount` bytes), under the stall timeout
+    /// and the delivery deadline. Reading pauses only if the kernel cannot take it all at once.
+    private func write(byteCount: Int, then next: AfterFlush) {
         if let rate = configuration.minimumResponseRate, rate > 0 {
             let now = ContinuousClock.now
-            let allowance = Duration.seconds(Double(bytes.count) / Double(rate))
+            let allowance = Duration.seconds(Double(byteCount) / Double(rate))
             // Earlier (pipelined) responses may still wait in the kernel: this one's time comes after theirs.
             if let owed = deliveryDeadline, owed > now {
                 deliveryDeadline = owed + allowance
@@ -274,14 +286,14 @@ final class HTTPConnection: @unchecked Sendable {
                 deliveryDeadline = now + configuration.responseRateGracePeriod + allowance
             }
         }
-        enter(.writing)
-        pauseReading()
-        send(bytes, then: completion)
+        // No timeout is armed yet: most responses go to the kernel whole, right here.
+        phase = .writing
+        afterFlush = next
+        flush()
     }
 
-    private func send(_ bytes: [UInt8], then completion: (() -> Void)? = nil) {
+    private func send(_ bytes: [UInt8]) {
         output.append(contentsOf: bytes)
-        if let completion { afterFlush = completion }
         flush()
     }
 
@@ -298,20 +310,28 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             }
             guard let written else {
+                // The kernel's buffer is full: wait until it has room, reading nothing meanwhile.
                 watchWritable()
+                if phase == .writing {
+                    pauseReading()
+                    // Each wait for room restarts the stall clock: a peer that reads nothing for
+                    // the whole timeout is dropped.
+                    setDeadline(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+                }
                 return
             }
             outputOffset += written
-            // Progress restarts the stall clock; a peer that reads nothing for the whole timeout is dropped.
-            if phase == .writing { armWriteTimer() }
         }
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
         pauseWatchingWritable()
         if deliveryDeadline != nil, Socket.undeliveredBytes(fd) == 0 { deliveryDeadline = nil }
-        if let completion = afterFlush {
-            afterFlush = nil
-            completion()
+        let next = afterFlush
+        afterFlush = .nothing
+        switch next {
+        case .nothing: break
+        case .awaitNextRequest: awaitNextRequest()
+        case .lingerThenClose: lingerThenClose()
         }
     }
 
@@ -321,36 +341,48 @@ final class HTTPConnection: @unchecked Sendable {
         phase = next
         switch next {
         case .awaitingRequest:
-            idleDeadline = .now + configuration.idleTimeout
-            armIdleTimer()
-        case .readingHead: arm(configuration.headTimeout)
-        case .readingBody: arm(configuration.bodyTimeout)
-        case .writing: armWriteTimer()
-        case .lingering: arm(configuration.lingerTimeout)
-        case .handling, .closed: timer?.schedule(deadline: .distantFuture)
+            let idle = ContinuousClock.now + configuration.idleTimeout
+            idleDeadline = idle
+            // The last response may still be in the kernel's send buffer, which the peer drains
+            // while the server waits for it: the delivery deadline may come first.
+            setDeadline(earliest(idle, deliveryDeadline))
+        case .readingHead: setDeadline(.now + configuration.headTimeout)
+        case .readingBody: setDeadline(.now + configuration.bodyTimeout)
+        case .writing: setDeadline(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+        case .lingering: setDeadline(.now + configuration.lingerTimeout)
+        case .handling, .closed: setDeadline(nil)
         }
     }
 
-    private func arm(_ duration: Duration) {
-        timer?.schedule(deadline: .now() + duration.dispatchInterval)
+    /// Sets when the current phase's timeout falls due. The Dispatch timer is moved only when that
+    /// is sooner than it is set for: rescheduling it costs as much as the rest of a small request
+    /// (profiled), and a timer that fires before the deadline re-arms itself for it. On a busy
+    /// keep-alive connection it then fires about once per idle timeout instead of being moved
+    /// three times per request.
+    private func setDeadline(_ next: ContinuousClock.Instant?) {
+        deadline = next
+        guard let next else { return }
+        if let armed = timerArmedFor, armed <= next { return }
+        schedule(next)
     }
 
-    /// The stall timeout from now, or less when the delivery deadline comes first.
-    private func armWriteTimer() {
-        arm(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+    private func schedule(_ due: ContinuousClock.Instant) {
+        timerArmedFor = due
+        timer?.schedule(deadline: .now() + max(.zero, due - .now).dispatchInterval)
     }
 
-    /// The idle deadline, or the delivery deadline when it comes first (the last response may still
-    /// be in the kernel's send buffer, which the peer drains while the server waits for it).
-    private func armIdleTimer() {
-        arm(earliest(idleDeadline ?? .now, deliveryDeadline))
-    }
-
-    private func earliest(_ deadline: ContinuousClock.Instant, _ other: ContinuousClock.Instant?) -> Duration {
-        max(.zero, min(deadline, other ?? deadline) - .now)
+    private func earliest(_ deadline: ContinuousClock.Instant, _ other: ContinuousClock.Instant?) -> ContinuousClock.Instant {
+        guard let other else { return deadline }
+        return min(deadline, other)
     }
 
     private func timerFired() {
+        timerArmedFor = nil
+        guard let due = deadline else { return }
+        if due > .now {
+            schedule(due)
+            return
+        }
         switch phase {
         case .readingHead, .readingBody:
             reject(HTTPParseError(status: 408, reason: "request not received within the time limit"))
@@ -365,7 +397,11 @@ final class HTTPConnection: @unchecked Sendable {
                 }
                 deliveryDeadline = nil
             }
-            if let idleDeadline, idleDeadline > .now { armIdleTimer() } else { close() }
+            if let idleDeadline, idleDeadline > .now {
+                setDeadline(earliest(idleDeadline, deliveryDeadline))
+            } else {
+                close()
+            }
         case .lingering:
             close()
         case .handling, .closed:
@@ -421,7 +457,7 @@ final class HTTPConnection: @unchecked Sendable {
         case .watching: break
         }
         writeWatch = .watching
-        afterFlush = nil
+        afterFlush = .nothing
     }
 
     private func sourceCancelled() {

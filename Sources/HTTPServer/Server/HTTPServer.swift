@@ -7,7 +7,8 @@ import Glibc
 /// A small HTTP/1.1 server on non-blocking sockets driven by Dispatch: an accept loop on its own
 /// queue, and one serial queue per connection for its read, write and timer sources.
 ///
-/// Each request's handler runs in a Swift task of its own. When the client goes while it runs,
+/// Each request's handler runs in a Swift task of its own, on its connection's queue (so a
+/// request is read, handled and answered without waking another thread). When the client goes while it runs,
 /// that task is cancelled (`Task.isCancelled`, `withTaskCancellationHandler` and cancellable
 /// awaits such as `Task.sleep` see it), and the observer is told ``HTTPRequestOutcome/clientGone``:
 /// - a reset or socket error: the connection is closed at once and the response, when the handler

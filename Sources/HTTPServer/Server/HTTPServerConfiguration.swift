@@ -1,4 +1,8 @@
 /// Answers a complete request; called concurrently for different connections, in order within one.
+/// It runs in a task of its own whose executor is its connection's serial queue (see
+/// `ConnectionExecutor`): blocking or long CPU work holds up only that connection, but occupies a
+/// thread while it lasts, so hand it to threads of its own. The task is cancelled when the client
+/// goes (see ``HTTPServer``).
 public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 
 /// Everything the server can be told; defaults suit production behind a load balancer.

@@ -1,0 +1,537 @@
+// A small, fast zlib (RFC 1950) / DEFLATE (RFC 1951) compressor for the PNG writer: greedy LZ77
+// with a two-entry hash table (4-byte hashes, the whole 32 KiB window), dynamic Huffman blocks
+// built from each block's own statistics, a 64-bit bit buffer, and a stored block wherever
+// Huffman coding would not be smaller. zlib's level 1 spends most of its time in its 16-bit bit
+// writer and hash chains; for depth maps this is several times faster at a similar size.
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include "cic_deflate.h"
+
+#define CIC_WINDOW 32768u
+#define CIC_MIN_MATCH 4u
+#define CIC_MAX_MATCH 258u
+#define CIC_HASH_BITS 15
+#define CIC_BLOCK_INPUT (1u << 17)   // input bytes per block: each block gets its own codes
+#define CIC_LITLEN_SYMBOLS 286
+#define CIC_DIST_SYMBOLS 30
+#define CIC_CODELEN_SYMBOLS 19
+
+// Length 3...258 -> symbol 257...285 and extra bits (RFC 1951 3.2.5).
+static const uint16_t cic_length_base[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+                                             35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint8_t cic_length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+                                             3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const uint16_t cic_dist_base[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+                                           257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
+                                           8193, 12289, 16385, 24577};
+static const uint8_t cic_dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+                                           7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+static const uint8_t cic_codelen_order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+static uint8_t cic_length_symbol[CIC_MAX_MATCH + 1];   // length -> index into cic_length_base
+static uint8_t cic_dist_symbol_small[512];             // (distance - 1) < 256 direct, else >> 7
+static pthread_once_t cic_tables_once = PTHREAD_ONCE_INIT;
+
+static void cic_build_tables(void) {
+    for (int s = 0; s < 29; s++) {
+        int last = s == 28 ? 258 : cic_length_base[s] + (1 << cic_length_extra[s]) - 1;
+        for (int len = cic_length_base[s]; len <= last && len <= 258; len++) cic_length_symbol[len] = (uint8_t)s;
+    }
+    cic_length_symbol[258] = 28;
+    for (int s = 0; s < 30; s++) {
+        unsigned first = cic_dist_base[s], last = first + (1u << cic_dist_extra[s]) - 1;
+        for (unsigned d = first; d <= last; d++) {
+            if (d <= 256) cic_dist_symbol_small[d - 1] = (uint8_t)s;
+            else cic_dist_symbol_small[256 + ((d - 1) >> 7)] = (uint8_t)s;
+        }
+    }
+}
+
+static inline unsigned cic_dist_symbol(unsigned distance) {
+    return distance <= 256 ? cic_dist_symbol_small[distance - 1] : cic_dist_symbol_small[256 + ((distance - 1) >> 7)];
+}
+
+static inline uint32_t cic_load32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline uint64_t cic_load64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t cic_hash(uint32_t v) { return (v * 2654435761u) >> (32 - CIC_HASH_BITS); }
+
+// Length of the match of `a` against the earlier `b` (whose first 4 bytes are tested against
+// `first4`, a's), up to `limit`; 0 when fewer than CIC_MIN_MATCH bytes agree.
+static inline size_t cic_match_length(const uint8_t *a, const uint8_t *b, uint32_t first4, size_t limit) {
+    if (cic_load32(b) != first4) return 0;
+    size_t length = CIC_MIN_MATCH;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time: the first differing byte is the lowest set byte of the XOR.
+    while (length + 8 <= limit) {
+        uint64_t x = cic_load64(a + length) ^ cic_load64(b + length);
+        if (x != 0) return length + ((size_t)__builtin_ctzll(x) >> 3);
+        length += 8;
+    }
+#endif
+    while (length < limit && a[length] == b[length]) length++;
+    return length;
+}
+
+// ---- Huffman code lengths, limited to `limit` bits ----
+
+typedef struct { uint32_t freq; uint16_t symbol; } cic_leaf;
+
+static int cic_leaf_order(const void *a, const void *b) {
+    const cic_leaf *x = a, *y = b;
+    if (x->freq != y->freq) return x->freq < y->freq ? -1 : 1;
+    return (int)x->symbol - (int)y->symbol;
+}
+
+// Optimal lengths (two-queue Huffman over leaves sorted by frequency); when the longest exceeds
+// `limit`, the frequencies are halved (keeping every used symbol at least 1) and the code rebuilt:
+// slightly longer output in that rare case, always a valid, complete prefix code.
+static void cic_huffman_lengths(const uint32_t *freq_in, int n, int limit, uint8_t *lengths) {
+    uint32_t freq[CIC_LITLEN_SYMBOLS];
+    cic_leaf leaves[CIC_LITLEN_SYMBOLS];
+    uint32_t weight[2 * CIC_LITLEN_SYMBOLS];
+    int parent[2 * CIC_LITLEN_SYMBOLS];
+    memcpy(freq, freq_in, sizeof(uint32_t) * (size_t)n);
+    memset(lengths, 0, (size_t)n);
+    int used = 0;
+    for (int s = 0; s < n; s++) used += freq[s] != 0;
+    // A complete code needs two symbols; decoders accept the extra unused one.
+    for (int s = 0; used < 2 && s < n; s++) {
+        if (freq[s] == 0) { freq[s] = 1; used++; }
+    }
+    for (;;) {
+        int count = 0;
+        for (int s = 0; s < n; s++) {
+            if (freq[s]) { leaves[count].freq = freq[s]; leaves[count].symbol = (uint16_t)s; count++; }
+        }
+        qsort(leaves, (size_t)count, sizeof(cic_leaf), cic_leaf_order);
+        // Nodes 0..count-1 are leaves (sorted), count.. are internal, created in non-decreasing weight.
+        for (int i = 0; i < count; i++) weight[i] = leaves[i].freq;
+        int next_leaf = 0, next_node = count, made = count;
+        for (int k = 0; k < count - 1; k++) {
+            int pick[2];
+            for (int j = 0; j < 2; j++) {
+                if (next_leaf < count && (next_node >= made || weight[next_leaf] <= weight[next_node])) pick[j] = next_leaf++;
+                else pick[j] = next_node++;
+            }
+            weight[made] = weight[pick[0]] + weight[pick[1]];
+            parent[pick[0]] = parent[pick[1]] = made;
+            made++;
+        }
+        if (count < 2) return;   // unreachable: at least two symbols were made used above
+        int root = made - 1, longest = 0;
+        // Depths from the root down: parents are created after their children.
+        uint8_t depth[2 * CIC_LITLEN_SYMBOLS];
+        depth[root] = 0;
+        for (int i = root - 1; i >= 0; i--) depth[i] = (uint8_t)(depth[parent[i]] + 1);
+        for (int i = 0; i < count; i++) {
+            lengths[leaves[i].symbol] = depth[i];
+            if (depth[i] > longest) longest = depth[i];
+        }
+        if (longest <= limit) return;
+        for (int s = 0; s < n; s++) if (freq[s]) freq[s] = (freq[s] >> 1) | 1;
+    }
+}
+
+// Canonical codes (RFC 1951 3.2.2), bit-reversed for LSB-first output.
+static void cic_canonical_codes(const uint8_t *lengths, int n, uint16_t *codes) {
+    uint16_t count[16] = {0}, next[16];
+    for (int s = 0; s < n; s++) count[lengths[s]]++;
+    count[0] = 0;
+    uint16_t code = 0;
+    for (int bits = 1; bits < 16; bits++) {
+        code = (uint16_t)((code + count[bits - 1]) << 1);
+        next[bits] = code;
+    }
+    for (int s = 0; s < n; s++) {
+        int len = lengths[s];
+        if (len == 0) { codes[s] = 0; continue; }
+        uint16_t c = next[len]++, reversed = 0;
+        for (int b = 0; b < len; b++) reversed = (uint16_t)(reversed | (((c >> b) & 1u) << (len - 1 - b)));
+        codes[s] = reversed;
+    }
+}
+
+// ---- bit output ----
+
+typedef struct {
+    uint8_t *out, *end;
+    uint64_t bits;
+    unsigned count;
+} cic_bits;
+
+// Adds up to 32 bits; the caller's buffer is sized so that no write runs past `end` (checked).
+static inline void cic_put(cic_bits *w, uint32_t value, unsigned n) {
+    w->bits |= (uint64_t)value << w->count;
+    w->count += n;
+    if (w->count >= 32) {
+        if (w->end - w->out >= 4) {
+            uint32_t word = (uint32_t)w->bits;
+            uint8_t b[4] = {(uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16), (uint8_t)(word >> 24)};
+            memcpy(w->out, b, 4);
+        }
+        w->out += 4;
+        w->bits >>= 32;
+        w->count -= 32;
+    }
+}
+
+// Flushes to a byte boundary (pending bits padded with zeros).
+static void cic_align(cic_bits *w) {
+    while (w->count > 0) {
+        if (w->out < w->end) *w->out = (uint8_t)w->bits;
+        w->out++;
+        w->bits >>= 8;
+        w->count = w->count > 8 ? w->count - 8 : 0;
+    }
+    w->bits = 0;
+}
+
+// ---- one block ----
+
+// A token, as the writer needs it: litlen symbol (9 bits) | length extra bits' value << 9 (5) |
+// distance symbol << 14 (5; CIC_DIST_SYMBOLS for a literal) | distance extra bits' value << 19 (13).
+
+typedef struct {
+    uint32_t litlen_freq[CIC_LITLEN_SYMBOLS], dist_freq[CIC_DIST_SYMBOLS];
+    uint8_t litlen_len[CIC_LITLEN_SYMBOLS], dist_len[CIC_DIST_SYMBOLS];
+    uint16_t litlen_code[CIC_LITLEN_SYMBOLS], dist_code[CIC_DIST_SYMBOLS];
+    // The run-length coded code lengths of the header: symbol | extra value << 8.
+    uint16_t header[CIC_LITLEN_SYMBOLS + CIC_DIST_SYMBOLS];
+    int header_count, hlit, hdist, hclen;
+    uint32_t codelen_freq[CIC_CODELEN_SYMBOLS];
+    uint8_t codelen_len[CIC_CODELEN_SYMBOLS];
+    uint16_t codelen_code[CIC_CODELEN_SYMBOLS];
+} cic_block_codes;
+
+static void cic_rle_header(cic_block_codes *c) {
+    uint8_t all[CIC_LITLEN_SYMBOLS + CIC_DIST_SYMBOLS];
+    int total = c->hlit + c->hdist;
+    memcpy(all, c->litlen_len, (size_t)c->hlit);
+    memcpy(all + c->hlit, c->dist_len, (size_t)c->hdist);
+    memset(c->codelen_freq, 0, sizeof c->codelen_freq);
+    c->header_count = 0;
+    for (int i = 0; i < total;) {
+        uint8_t len = all[i];
+        int run = 1;
+        while (i + run < total && all[i + run] == len) run++;
+        if (len == 0 && run >= 3) {
+            int take = run > 138 ? 138 : run;
+            if (take >= 11) c->header[c->header_count++] = (uint16_t)(18 | (take - 11) << 8), c->codelen_freq[18]++;
+            else c->header[c->header_count++] = (uint16_t)(17 | (take - 3) << 8), c->codelen_freq[17]++;
+            i += take;
+        } else if (len != 0 && run >= 4) {
+            // One literal length, then repeats of it (3-6 each).
+            c->header[c->header_count++] = len, c->codelen_freq[len]++;
+            int left = run - 1;
+            while (left >= 3) {
+                int take = left > 6 ? 6 : left;
+                c->header[c->header_count++] = (uint16_t)(16 | (take - 3) << 8), c->codelen_freq[16]++;
+                left -= take;
+            }
+            for (int k = 0; k < left; k++) c->header[c->header_count++] = len, c->codelen_freq[len]++;
+            i += run;
+        } else {
+            c->header[c->header_count++] = len, c->codelen_freq[len]++;
+            i++;
+        }
+    }
+    cic_huffman_lengths(c->codelen_freq, CIC_CODELEN_SYMBOLS, 7, c->codelen_len);
+    cic_canonical_codes(c->codelen_len, CIC_CODELEN_SYMBOLS, c->codelen_code);
+    c->hclen = CIC_CODELEN_SYMBOLS;
+    while (c->hclen > 4 && c->codelen_len[cic_codelen_order[c->hclen - 1]] == 0) c->hclen--;
+}
+
+static const uint8_t cic_header_extra_bits[19] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7};
+
+// Bits the dynamic block would take (header + data + end of block).
+static uint64_t cic_dynamic_bits(const cic_block_codes *c) {
+    uint64_t bits = 3 + 5 + 5 + 4 + 3u * (unsigned)c->hclen;
+    for (int i = 0; i < c->header_count; i++) {
+        int s = c->header[i] & 0xff;
+        bits += c->codelen_len[s] + cic_header_extra_bits[s];
+    }
+    for (int s = 0; s < CIC_LITLEN_SYMBOLS; s++) {
+        bits += (uint64_t)c->litlen_freq[s] * (c->litlen_len[s] + (s >= 257 ? cic_length_extra[s - 257] : 0));
+    }
+    for (int s = 0; s < CIC_DIST_SYMBOLS; s++) bits += (uint64_t)c->dist_freq[s] * (c->dist_len[s] + cic_dist_extra[s]);
+    return bits;
+}
+
+static void cic_write_stored(cic_bits *w, const uint8_t *data, size_t size, int final) {
+    do {
+        size_t take = size > 65535 ? 65535 : size;
+        size -= take;
+        cic_put(w, (final && size == 0) ? 1u : 0u, 3);   // BFINAL, BTYPE = 00
+        cic_align(w);
+        uint8_t head[4] = {(uint8_t)take, (uint8_t)(take >> 8), (uint8_t)~take, (uint8_t)(~take >> 8)};
+        if (w->end - w->out >= (ptrdiff_t)(4 + take)) {
+            memcpy(w->out, head, 4);
+            memcpy(w->out + 4, data, take);
+        }
+        w->out += 4 + take;
+        data += take;
+    } while (size > 0);
+}
+
+// Writes the block's tokens with a branch-free bit writer: each token adds at most 48 bits to
+// fewer than 8 pending, then all whole bytes go out in one 8-byte store. The caller checked that
+// the block (whose exact size cic_dynamic_bits gave) plus 8 bytes of slack fits.
+static void cic_write_dynamic(cic_bits *w, const cic_block_codes *c, const uint32_t *tokens, size_t token_count,
+                              int final) {
+    cic_put(w, (final ? 1u : 0u) | (2u << 1), 3);   // BTYPE = 10
+    cic_put(w, (uint32_t)(c->hlit - 257), 5);
+    cic_put(w, (uint32_t)(c->hdist - 1), 5);
+    cic_put(w, (uint32_t)(c->hclen - 4), 4);
+    for (int i = 0; i < c->hclen; i++) cic_put(w, c->codelen_len[cic_codelen_order[i]], 3);
+    for (int i = 0; i < c->header_count; i++) {
+        int s = c->header[i] & 0xff;
+        cic_put(w, c->codelen_code[s], c->codelen_len[s]);
+        if (cic_header_extra_bits[s]) cic_put(w, (uint32_t)(c->header[i] >> 8), cic_header_extra_bits[s]);
+    }
+    // Code and total bits (code + extra) per symbol; distance symbol 30 marks a literal (no bits).
+    uint8_t litlen_total[CIC_LITLEN_SYMBOLS], dist_len[CIC_DIST_SYMBOLS + 1], dist_total[CIC_DIST_SYMBOLS + 1];
+    uint16_t dist_code[CIC_DIST_SYMBOLS + 1];
+    for (int s = 0; s < CIC_LITLEN_SYMBOLS; s++) {
+        litlen_total[s] = (uint8_t)(c->litlen_len[s] + (s >= 257 ? cic_length_extra[s - 257] : 0));
+    }
+    for (int s = 0; s < CIC_DIST_SYMBOLS; s++) {
+        dist_code[s] = c->dist_code[s];
+        dist_len[s] = c->dist_len[s];
+        dist_total[s] = (uint8_t)(c->dist_len[s] + cic_dist_extra[s]);
+    }
+    dist_code[CIC_DIST_SYMBOLS] = 0, dist_len[CIC_DIST_SYMBOLS] = 0, dist_total[CIC_DIST_SYMBOLS] = 0;
+    uint64_t bits = w->bits;
+    unsigned count = w->count;
+    uint8_t *out = w->out;
+    // Bring the pending bits below 8, as the loop expects.
+    while (count >= 8) { *out++ = (uint8_t)bits; bits >>= 8; count -= 8; }
+    for (size_t t = 0; t < token_count; t++) {
+        uint32_t token = tokens[t];
+        unsigned ls = token & 511, le = (token >> 9) & 31, ds = (token >> 14) & 31, de = token >> 19;
+        bits |= (uint64_t)(c->litlen_code[ls] | le << c->litlen_len[ls]) << count;
+        count += litlen_total[ls];
+        bits |= (uint64_t)(dist_code[ds] | de << dist_len[ds]) << count;
+        count += dist_total[ds];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(out, &bits, 8);
+#else
+        for (int b = 0; b < 8; b++) out[b] = (uint8_t)(bits >> (8 * b));
+#endif
+        out += count >> 3;
+        bits >>= count & 56;
+        count &= 7;
+    }
+    w->bits = bits;
+    w->count = count;
+    w->out = out;
+    cic_put(w, c->litlen_code[256], c->litlen_len[256]);
+}
+
+// ---- checksums ----
+
+uint32_t cic_adler32(uint32_t adler, const uint8_t *data, size_t size) {
+    uint32_t a = adler & 0xffff, b = adler >> 16;
+#if defined(__SSE2__)
+    // 16 bytes at a time (SSE2 is part of x86-64): the byte sums by SAD, the weighted sums
+    // (16..1) by multiply-add on 16-bit lanes; combined modulo 65521 after each chunk.
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i weights_low = _mm_setr_epi16(16, 15, 14, 13, 12, 11, 10, 9);
+    const __m128i weights_high = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+    while (size >= 16) {
+        size_t blocks = size / 16 < 347 ? size / 16 : 347;   // 347 * 16 <= 5552, no lane overflows
+        __m128i sums = zero, prefix = zero, weighted = zero;
+        for (size_t k = 0; k < blocks; k++) {
+            __m128i bytes = _mm_loadu_si128((const __m128i *)(data + 16 * k));
+            prefix = _mm_add_epi32(prefix, sums);
+            sums = _mm_add_epi32(sums, _mm_sad_epu8(bytes, zero));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpacklo_epi8(bytes, zero), weights_low));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpackhi_epi8(bytes, zero), weights_high));
+        }
+        uint32_t lanes[4];
+        _mm_storeu_si128((__m128i *)lanes, sums);
+        uint64_t byte_sum = (uint64_t)lanes[0] + lanes[2];
+        _mm_storeu_si128((__m128i *)lanes, prefix);
+        uint64_t prefix_sum = (uint64_t)lanes[0] + lanes[2];
+        _mm_storeu_si128((__m128i *)lanes, weighted);
+        uint64_t weighted_sum = (uint64_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        uint64_t b64 = b + 16 * (uint64_t)blocks * a + 16 * prefix_sum + weighted_sum;
+        a = (uint32_t)((a + byte_sum) % 65521);
+        b = (uint32_t)(b64 % 65521);
+        data += 16 * blocks;
+        size -= 16 * blocks;
+    }
+#endif
+    while (size > 0) {
+        size_t chunk = size < 5552 ? size : 5552;   // the most bytes before b can overflow 32 bits
+        size -= chunk;
+        for (size_t i = 0; i < chunk; i++) {
+            a += data[i];
+            b += a;
+        }
+        data += chunk;
+        a %= 65521;
+        b %= 65521;
+    }
+    return b << 16 | a;
+}
+
+static uint32_t cic_crc_table[8][256];
+static pthread_once_t cic_crc_once = PTHREAD_ONCE_INIT;
+
+static void cic_build_crc(void) {
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        cic_crc_table[0][n] = c;
+    }
+    for (uint32_t n = 0; n < 256; n++) {
+        for (int t = 1; t < 8; t++) cic_crc_table[t][n] = (cic_crc_table[t - 1][n] >> 8) ^ cic_crc_table[0][cic_crc_table[t - 1][n] & 0xff];
+    }
+}
+
+uint32_t cic_crc32(uint32_t crc, const uint8_t *data, size_t size) {
+    pthread_once(&cic_crc_once, cic_build_crc);
+    uint32_t c = ~crc;
+    // Slicing by 8: eight table look-ups per 8 bytes instead of a dependent chain of eight.
+    while (size >= 8) {
+        uint32_t lo = c ^ ((uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24);
+        uint32_t hi = (uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 | (uint32_t)data[7] << 24;
+        c = cic_crc_table[7][lo & 0xff] ^ cic_crc_table[6][(lo >> 8) & 0xff] ^ cic_crc_table[5][(lo >> 16) & 0xff] ^
+            cic_crc_table[4][lo >> 24] ^ cic_crc_table[3][hi & 0xff] ^ cic_crc_table[2][(hi >> 8) & 0xff] ^
+            cic_crc_table[1][(hi >> 16) & 0xff] ^ cic_crc_table[0][hi >> 24];
+        data += 8;
+        size -= 8;
+    }
+    while (size-- > 0) c = cic_crc_table[0][(c ^ *data++) & 0xff] ^ (c >> 8);
+    return ~c;
+}
+
+// ---- the stream ----
+
+size_t cic_zlib_bound(size_t size) {
+    // Stored blocks at worst: 5 bytes per 65535 and per block plus an alignment byte per block,
+    // the zlib header and Adler-32, slack for the last bits.
+    // The block writer's 8-byte stores need 16 bytes of slack past the last real byte.
+    size_t blocks = size / CIC_BLOCK_INPUT + 1;
+    return size + 5 * (size / 65535 + 1) + 6 * blocks + 2 + 4 + 32;
+}
+
+size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t capacity) {
+    pthread_once(&cic_tables_once, cic_build_tables);
+    if (data == NULL || out == NULL || size > 0x7fffffffu || capacity < cic_zlib_bound(size)) return 0;
+    uint32_t *table = malloc(2 * sizeof(uint32_t) << CIC_HASH_BITS);   // two entries per hash
+    size_t block_tokens = CIC_BLOCK_INPUT;
+    uint32_t *tokens = malloc(sizeof(uint32_t) * block_tokens);
+    cic_block_codes *codes = malloc(sizeof(cic_block_codes));
+    if (table == NULL || tokens == NULL || codes == NULL) {
+        free(table);
+        free(tokens);
+        free(codes);
+        return 0;
+    }
+    // Positions are stored + 1 so that 0 means empty.
+    memset(table, 0, 2 * sizeof(uint32_t) << CIC_HASH_BITS);
+    cic_bits w = {out, out + capacity, 0, 0};
+    cic_put(&w, 0x78, 8);   // CM 8, 32 KiB window
+    cic_put(&w, 0x01, 8);   // FLEVEL 0 (fastest), FCHECK: 0x7801 % 31 == 0
+    size_t position = 0;
+    int failed = 0;
+    do {
+        size_t block_start = position, block_end = size - position > CIC_BLOCK_INPUT ? position + CIC_BLOCK_INPUT : size;
+        size_t count = 0;
+        memset(codes->litlen_freq, 0, sizeof codes->litlen_freq);
+        memset(codes->dist_freq, 0, sizeof codes->dist_freq);
+        // Matches may reach back before the block (the window is shared) but not past its end.
+        while (position < block_end) {
+            if (position + CIC_MIN_MATCH <= block_end) {
+                uint32_t here = cic_load32(data + position);
+                uint32_t *bucket = table + 2 * cic_hash(here);
+                uint32_t candidates[2] = {bucket[0], bucket[1]};
+                bucket[1] = bucket[0];
+                bucket[0] = (uint32_t)position + 1;
+                size_t limit = block_end - position < CIC_MAX_MATCH ? block_end - position : CIC_MAX_MATCH;
+                size_t length = 0;
+                unsigned distance = 0;
+                for (int k = 0; k < 2; k++) {
+                    if (candidates[k] == 0 || position - (candidates[k] - 1) > CIC_WINDOW) continue;
+                    size_t found = cic_match_length(data + position, data + candidates[k] - 1, here, limit);
+                    if (found > length) {
+                        length = found;
+                        distance = (unsigned)(position - (candidates[k] - 1));
+                    }
+                }
+                if (length > 0) {
+                    unsigned ls = cic_length_symbol[length], ds = cic_dist_symbol(distance);
+                    tokens[count++] = (257 + ls) | (uint32_t)(length - cic_length_base[ls]) << 9 | ds << 14 |
+                                      (uint32_t)(distance - cic_dist_base[ds]) << 19;
+                    codes->litlen_freq[257 + ls]++;
+                    codes->dist_freq[ds]++;
+                    // Index the next three positions inside the match (every match is at least 4
+                    // long) so later rows can find them; the rest of a long match is skipped.
+                    if (position + 3 + CIC_MIN_MATCH <= block_end) {
+                        for (size_t k = 1; k <= 3; k++) {
+                            uint32_t *inner = table + 2 * cic_hash(cic_load32(data + position + k));
+                            inner[1] = inner[0];
+                            inner[0] = (uint32_t)(position + k) + 1;
+                        }
+                    }
+                    position += length;
+                    continue;
+                }
+            }
+            tokens[count++] = data[position] | (uint32_t)CIC_DIST_SYMBOLS << 14;
+            codes->litlen_freq[data[position]]++;
+            position++;
+        }
+        codes->litlen_freq[256] = 1;
+        cic_huffman_lengths(codes->litlen_freq, CIC_LITLEN_SYMBOLS, 15, codes->litlen_len);
+        cic_huffman_lengths(codes->dist_freq, CIC_DIST_SYMBOLS, 15, codes->dist_len);
+        cic_canonical_codes(codes->litlen_len, CIC_LITLEN_SYMBOLS, codes->litlen_code);
+        cic_canonical_codes(codes->dist_len, CIC_DIST_SYMBOLS, codes->dist_code);
+        codes->hlit = CIC_LITLEN_SYMBOLS;
+        while (codes->hlit > 257 && codes->litlen_len[codes->hlit - 1] == 0) codes->hlit--;
+        codes->hdist = CIC_DIST_SYMBOLS;
+        while (codes->hdist > 1 && codes->dist_len[codes->hdist - 1] == 0) codes->hdist--;
+        cic_rle_header(codes);
+        int final = block_end == size;
+        size_t block_size = block_end - block_start;
+        // A stored block costs its bytes plus 5 per 65535 and the alignment.
+        uint64_t stored_bits = 8 * ((uint64_t)block_size + 5 * (block_size / 65535 + 1)) + 8;
+        uint64_t dynamic_bits = cic_dynamic_bits(codes);
+        if (dynamic_bits < stored_bits) {
+            if ((uint64_t)(w.end - w.out) < dynamic_bits / 8 + 16) {
+                failed = 1;   // cannot happen within the bound; fail rather than overrun
+                break;
+            }
+            cic_write_dynamic(&w, codes, tokens, count, final);
+        } else {
+            cic_write_stored(&w, data + block_start, block_size, final);
+        }
+    } while (position < size);
+    cic_align(&w);
+    uint32_t adler = cic_adler32(1, data, size);
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        if (w.out < w.end) *w.out = (uint8_t)(adler >> shift);
+        w.out++;
+    }
+    free(table);
+    free(tokens);
+    free(codes);
+    // More than the buffer holds would be a bug in the bound; report failure rather than overrun.
+    return !failed && w.out <= w.end ? (size_t)(w.out - out) : 0;
+}

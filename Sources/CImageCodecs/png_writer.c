@@ -1,0 +1,148 @@
+// The PNG writer answers are encoded with: rows filtered with one fixed filter, compressed in one
+// pass by cic_zlib_compress straight into the IDAT chunk of the output buffer, chunks and CRCs
+// written here. libpng's writer (png_codec.c) stays as the reference the tests compare against.
+#include <stdlib.h>
+#include <string.h>
+#include "cic_deflate.h"
+#include "codec_common.h"
+
+static void cic_store32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+// Writes the chunk's length and type at `chunk`, whose data (`length` bytes) follows; returns the
+// position after its CRC.
+static uint8_t *cic_close_chunk(uint8_t *chunk, const char type[4], size_t length) {
+    cic_store32(chunk, (uint32_t)length);
+    memcpy(chunk + 4, type, 4);
+    cic_store32(chunk + 8 + length, cic_crc32(0, chunk + 4, length + 4));
+    return chunk + 12 + length;
+}
+
+// Filters rows into `filtered` (one filter-type byte, then the row; PNG 9.2). gray16 rows are
+// read from host-order samples, written big-endian and filtered Up (depth maps are smooth from
+// row to row); RGB rows take `filter`.
+static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height, int gray16, int filter,
+                            uint8_t *filtered, uint8_t *scratch) {
+    size_t row_bytes = (size_t)width * (gray16 ? 2 : 3);
+    if (gray16) {
+        const uint16_t *grid = (const uint16_t *)pixels;
+        uint8_t *previous = scratch, *current = scratch + row_bytes;
+        memset(previous, 0, row_bytes);
+        for (uint32_t y = 0; y < height; y++) {
+            const uint16_t *row = grid + (size_t)y * width;
+            for (uint32_t x = 0; x < width; x++) {
+                current[2 * x] = (uint8_t)(row[x] >> 8);
+                current[2 * x + 1] = (uint8_t)row[x];
+            }
+            uint8_t *out = filtered + (size_t)y * (row_bytes + 1);
+            out[0] = CIC_PNG_FILTER_UP;
+            for (size_t i = 0; i < row_bytes; i++) out[1 + i] = (uint8_t)(current[i] - previous[i]);
+            uint8_t *swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return;
+    }
+    const uint8_t *rgb = (const uint8_t *)pixels;
+    for (uint32_t y = 0; y < height; y++) {
+        const uint8_t *row = rgb + (size_t)y * row_bytes, *above = y > 0 ? row - row_bytes : NULL;
+        uint8_t *out = filtered + (size_t)y * (row_bytes + 1);
+        out[0] = (uint8_t)filter;
+        if (filter == CIC_PNG_FILTER_SUB) {
+            memcpy(out + 1, row, row_bytes < 3 ? row_bytes : 3);
+            for (size_t i = 3; i < row_bytes; i++) out[1 + i] = (uint8_t)(row[i] - row[i - 3]);
+        } else if (filter == CIC_PNG_FILTER_UP && above != NULL) {
+            for (size_t i = 0; i < row_bytes; i++) out[1 + i] = (uint8_t)(row[i] - above[i]);
+        } else {
+            memcpy(out + 1, row, row_bytes);   // None, or Up on the first row (the row above is zeros)
+        }
+    }
+}
+
+static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t height, int gray16, int filter,
+                               const char *const *keys, const char *const *values, int text_count,
+                               uint8_t **out, size_t *out_size, char *message) {
+    if (pixels == NULL || out == NULL || out_size == NULL || width == 0 || height == 0 ||
+        width > (1u << 24) || height > (1u << 24) || text_count < 0 ||
+        (text_count > 0 && (keys == NULL || values == NULL)) || filter < CIC_PNG_FILTER_NONE ||
+        filter > CIC_PNG_FILTER_UP) {
+        cic_set_message(message, "bad arguments to PNG encode");
+        return CIC_BAD_ARGUMENT;
+    }
+    size_t row_bytes = (size_t)width * (gray16 ? 2 : 3);
+    if ((size_t)height > (SIZE_MAX / 2) / (row_bytes + 1) || (row_bytes + 1) * height > 0x7fffffffu) {
+        cic_set_message(message, "PNG image too large");
+        return CIC_BAD_ARGUMENT;
+    }
+    size_t raw_size = (row_bytes + 1) * height;
+    size_t text_bytes = 0;
+    for (int i = 0; i < text_count; i++) {
+        if (keys[i] == NULL || values[i] == NULL) {
+            cic_set_message(message, "bad arguments to PNG encode");
+            return CIC_BAD_ARGUMENT;
+        }
+        text_bytes += 12 + strlen(keys[i]) + 1 + strlen(values[i]);
+    }
+    size_t bound = cic_zlib_bound(raw_size);
+    size_t capacity = 8 + 25 + text_bytes + 12 + bound + 12;
+    uint8_t *filtered = malloc(raw_size);
+    uint8_t *scratch = malloc(2 * row_bytes);
+    uint8_t *png = malloc(capacity);
+    if (filtered == NULL || scratch == NULL || png == NULL) {
+        free(filtered);
+        free(scratch);
+        free(png);
+        cic_set_message(message, "out of memory");
+        return CIC_OUT_OF_MEMORY;
+    }
+    cic_filter_rows(pixels, width, height, gray16, filter, filtered, scratch);
+    free(scratch);
+
+    static const uint8_t signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
+    memcpy(png, signature, 8);
+    uint8_t *p = png + 8;
+    uint8_t *ihdr = p + 8;
+    cic_store32(ihdr, width);
+    cic_store32(ihdr + 4, height);
+    ihdr[8] = gray16 ? 16 : 8;   // bit depth
+    ihdr[9] = gray16 ? 0 : 2;    // colour type: gray, RGB
+    ihdr[10] = 0;                // deflate
+    ihdr[11] = 0;                // adaptive filtering (per-row filter byte)
+    ihdr[12] = 0;                // not interlaced
+    p = cic_close_chunk(p, "IHDR", 13);
+    for (int i = 0; i < text_count; i++) {
+        size_t key = strlen(keys[i]), value = strlen(values[i]);
+        memcpy(p + 8, keys[i], key);
+        p[8 + key] = 0;
+        memcpy(p + 9 + key, values[i], value);
+        p = cic_close_chunk(p, "tEXt", key + 1 + value);
+    }
+    size_t compressed = cic_zlib_compress(filtered, raw_size, p + 8, bound);
+    free(filtered);
+    if (compressed == 0) {
+        free(png);
+        cic_set_message(message, "PNG compression failed");
+        return CIC_OUT_OF_MEMORY;
+    }
+    p = cic_close_chunk(p, "IDAT", compressed);
+    p = cic_close_chunk(p, "IEND", 0);
+    *out = png;
+    *out_size = (size_t)(p - png);
+    return CIC_OK;
+}
+
+int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, int filter,
+                        uint8_t **out, size_t *out_size, char *message) {
+    return cic_png_write_image(rgb, width, height, 0, filter, NULL, NULL, 0, out, out_size, message);
+}
+
+int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t height,
+                          const char *const *text_keys, const char *const *text_values,
+                          int text_count, uint8_t **out, size_t *out_size, char *message) {
+    return cic_png_write_image(values, width, height, 1, CIC_PNG_FILTER_UP, text_keys, text_values, text_count, out,
+                               out_size, message);
+}
