@@ -7,6 +7,9 @@
 #     MODEL    weights file (default models/eigen2014-synthetic.safetensors)
 #     SECONDS  duration of each wrk run (default 15)
 #   BENCH_BATCHING=0  skip the micro-batching comparison (DEPTHD_MAX_BATCH=4 vs the default, off)
+#   BENCH_LAYOUTS="1x2 2x1"  also serve each WORKERSxBLAS_THREADS layout (threads pinned, no
+#             adaptation) at concurrency 1, 4 and 16, with the engine alone in the same layout, to
+#             compare with the default layout (docs/service.md, *Layout*)
 #
 # Measures: POST /v1/depth with a 640x480 JPEG (a real photo) at concurrency 1, 4 and 16
 # (requests/s, p50, p99, non-2xx answers); engine-only predictions/s with the service's own
@@ -92,6 +95,16 @@ if [ "${BENCH_BATCHING:-1}" = 1 ]; then
     for c in 4 16; do run_wrk "batch4-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"; done
     stop "$PID"
 fi
+
+for layout in ${BENCH_LAYOUTS:-}; do
+    workers=${layout%x*} threads=${layout#*x}
+    serve_depthd "layout-$layout" DEPTHD_WORKERS="$workers" DEPTHD_BLAS_THREADS="$threads"
+    for c in 1 4 16; do run_wrk "layout-$layout-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"; done
+    stop "$PID"
+    "$BIN/depthd-bench" throughput --model "$MODEL" --workers "$workers" --threads "$threads" --batch 1 \
+        --seconds "$SECONDS_PER_RUN" > "$WORK/engine-layout-$layout.json"
+done
+echo "${BENCH_LAYOUTS:-}" > "$WORK/layouts"
 
 # The engine alone with the service's layout: the same workers, threads and batch.
 WORKERS=$(awk '$1 == "depthd_model_workers" {print $2}' "$WORK/layout")

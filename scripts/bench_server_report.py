@@ -74,6 +74,20 @@ def main() -> None:
               f"({best:.2f}/s): HTTP + decode + encode cost {1 - d['ok_rps'] / best:.0%} of throughput")
     print(f"mean model batch size over the depthd runs: {mean_batch:.2f}")
 
+    layouts = (w / "layouts").read_text().split() if (w / "layouts").exists() else []
+    if layouts:
+        print("\nlayouts (workers x BLAS threads; image threads = cores): 200 answers/s, and concurrency 4 against "
+              "the engine alone in the same layout (depthd-bench throughput, batch 1)")
+        print("| layout | c=1 200/s | c=4 200/s | c=16 200/s | p99 ms at 16 | non-2xx | engine pred/s | c=4 / engine |")
+        print("|---|---|---|---|---|---|---|---|")
+        rows = [(f"default ({layout['depthd_model_workers']} workers, adaptive)", "depthd", engine1)]
+        rows += [(name, f"layout-{name}", json.loads((w / f"engine-layout-{name}.json").read_text())) for name in layouts]
+        for name, prefix, engine in rows:
+            runs = [wrk(w / f"{prefix}-c{c}.wrk") for c in (1, 4, 16)]
+            rate = engine["predictions_per_second"]
+            print(f"| {name} | {runs[0]['ok_rps']:.2f} | {runs[1]['ok_rps']:.2f} | {runs[2]['ok_rps']:.2f} | {runs[2]['p99']:.1f} | "
+                  f"{sum(r['non2xx'] for r in runs)} | {rate:.2f} | {runs[1]['ok_rps'] / rate:.0%} |")
+
     on4, on16 = wrk(w / "batch4-c4.wrk"), wrk(w / "batch4-c16.wrk")
     if on4 and on16:
         print("\nmicro-batching on (DEPTHD_MAX_BATCH=4, wait 2 ms) vs the default, off (DEPTHD_MAX_BATCH=1)")

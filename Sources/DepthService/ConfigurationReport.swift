@@ -10,6 +10,8 @@ extension ServiceConfiguration {
         case .modelPath: modelPath
         case .workers: String(workers)
         case .blasThreads: String(blasThreads)
+        case .adaptiveBLASThreads: adaptiveBLASThreads ? "1" : "0"
+        case .imageThreads: String(imageThreads)
         case .maxBatch: String(maxBatch)
         case .batchWait: Self.number(batchWait.seconds * 1000)
         case .queueDepth: String(queueDepth)

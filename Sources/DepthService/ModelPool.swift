@@ -51,6 +51,10 @@ public struct ModelPoolStatistics: Sendable, Equatable {
     public var completed: Int
     public var rejectedOverloaded: Int
     public var expiredInQueue: Int
+    /// Requests whose task was cancelled while they waited in the queue (removed at once, slot freed).
+    public var cancelledInQueue: Int
+    /// Requests a worker had taken whose task was cancelled before their batch started (not run).
+    public var cancelledBeforeBatch: Int
     public var isAccepting: Bool
 }
 
@@ -62,6 +66,11 @@ public struct ModelPoolStatistics: Sendable, Equatable {
 /// `maxBatch`: a worker that finds fewer waiting waits at most `maxBatchWait` for more (only one
 /// worker gathers at a time, so idle workers do not split a forming batch). `maxBatch == 1` or a
 /// zero wait turns the gathering off. A batch whose function throws fails every request in it.
+///
+/// Cancellation: a request whose task is cancelled leaves the queue at once (its place is free for
+/// the next arrival) and, if a worker has already taken it, is dropped from its batch before the
+/// batch starts; either way `submit` throws `CancellationError` and no inference is spent on it. Once
+/// its batch runs, it runs to completion.
 public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Sendable {
     public let workerCount: Int
     public let queueCapacity: Int
@@ -100,6 +109,10 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     private var completed = 0
     private var rejectedOverloaded = 0
     private var expiredInQueue = 0
+    private var cancelledInQueue = 0
+    private var cancelledBeforeBatch = 0
+    /// Jobs taken by a worker whose batch has not started yet: id -> cancelled since.
+    private var taken: [UInt64: Bool] = [:]
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Starts `workers` threads. Each calls `makeState(workerIndex)` once on its own thread, then runs
@@ -145,7 +158,8 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
             workers: workerCount, warmedWorkers: warmed.count, queueDepth: queue.count,
             queueCapacity: queueCapacity, inFlight: inFlight, batchSizeCounts: batchSizeCounts,
             completed: completed, rejectedOverloaded: rejectedOverloaded,
-            expiredInQueue: expiredInQueue, isAccepting: accepting)
+            expiredInQueue: expiredInQueue, cancelledInQueue: cancelledInQueue,
+            cancelledBeforeBatch: cancelledBeforeBatch, isAccepting: accepting)
     }
 
     /// Holds a place in the queue for a request whose input is still being prepared (a photo to
@@ -183,7 +197,9 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     /// Throws ``ModelPoolError/overloaded`` at once when the queue is full,
     /// ``ModelPoolError/shuttingDown`` after ``drain()`` began, ``ModelPoolError/deadlineExceeded``
     /// when no worker took it within `queueTimeout` (default ``defaultQueueTimeout``), the batch
-    /// function's error if it threw, and `CancellationError` if the task is cancelled while queued.
+    /// function's error if it threw, and `CancellationError` if the task is cancelled before its
+    /// batch starts (counted in ``ModelPoolStatistics/cancelledInQueue`` or
+    /// ``ModelPoolStatistics/cancelledBeforeBatch``).
     public func submit(_ input: Input, slot: QueueSlot? = nil, queueTimeout: Duration? = nil) async throws -> ModelPoolResult<Output> {
         let timeout = queueTimeout ?? defaultQueueTimeout
         let id = allocateID()
@@ -194,10 +210,11 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                 // The slot's place becomes the job's, so a reserved request is never refused as overloaded.
                 if let slot, slot.take() { reserved -= 1 }
                 let refusal: (any Error)?
-                if let refused = refusalLocked() {
-                    refusal = refused
-                } else if Task.isCancelled {
+                if Task.isCancelled {
+                    cancelledInQueue += 1
                     refusal = CancellationError()
+                } else if let refused = refusalLocked() {
+                    refusal = refused
                 } else {
                     refusal = nil
                     queue.append(Job(id: id, input: input, enqueued: now,
@@ -216,7 +233,7 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                 }
             }
         } onCancel: {
-            removeQueued(id: id, failingWith: CancellationError())
+            cancel(id: id)
         }
     }
 
@@ -276,6 +293,18 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         return nextID
     }
 
+    /// The task of job `id` was cancelled: out of the queue now, or out of its batch before it starts.
+    private func cancel(id: UInt64) {
+        condition.lock()
+        if taken[id] == false {
+            taken[id] = true
+            condition.unlock()
+            return
+        }
+        condition.unlock()
+        removeQueued(id: id, failingWith: CancellationError())
+    }
+
     private func removeQueued(id: UInt64, failingWith error: any Error) {
         condition.lock()
         guard let index = queue.firstIndex(where: { $0.id == id }) else {
@@ -284,6 +313,7 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         }
         let job = queue.remove(at: index)
         if error as? ModelPoolError == .deadlineExceeded { expiredInQueue += 1 }
+        if error is CancellationError { cancelledInQueue += 1 }
         let waiters = takeDrainWaitersIfDrained()
         condition.unlock()
         job.continuation.resume(throwing: error)
@@ -339,9 +369,27 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     }
 
     private func run<WorkerState>(
-        _ jobs: [Job], state: inout WorkerState,
+        _ batch: [Job], state: inout WorkerState,
         runBatch: @Sendable (inout WorkerState, [Input]) throws -> [Output]
     ) {
+        // The last moment a cancelled request can still be dropped without costing inference.
+        condition.lock()
+        var jobs: [Job] = [], cancelled: [Job] = []
+        for job in batch {
+            if taken.removeValue(forKey: job.id) == true { cancelled.append(job) } else { jobs.append(job) }
+        }
+        if !cancelled.isEmpty {
+            cancelledBeforeBatch += cancelled.count
+            inFlight -= cancelled.count
+        }
+        let emptied = jobs.isEmpty ? takeDrainWaitersIfDrained() : []
+        if jobs.isEmpty { condition.broadcast() }
+        condition.unlock()
+        cancelled.forEach { $0.continuation.resume(throwing: CancellationError()) }
+        guard !jobs.isEmpty else {
+            emptied.forEach { $0.resume() }
+            return
+        }
         let start = ContinuousClock.now
         let outcome: Result<[Output], any Error>
         do {
@@ -387,6 +435,7 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                 let (jobs, expired) = takeBatch()
                 gatheringWorker = nil
                 inFlight += jobs.count
+                for job in jobs { taken[job.id] = false }
                 condition.broadcast()
                 if !expired.isEmpty {
                     // Resuming under the lock is safe: a continuation never runs code synchronously.

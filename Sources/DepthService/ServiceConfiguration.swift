@@ -24,8 +24,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// As given; resolve it with ``locateModel(executablePath:fileExists:)``.
     public var modelPath = ServiceConfiguration.defaultModelPath
     public var workers: Int
-    /// OpenBLAS threads per worker (set once for the process: OpenBLAS's pool is global).
+    /// OpenBLAS threads each batch gets while every worker runs one (OpenBLAS's pool is global).
     public var blasThreads: Int
+    /// True: a batch running while other workers are idle uses their cores too (``BLASThreadGovernor``);
+    /// false: every batch uses ``blasThreads``.
+    public var adaptiveBLASThreads = true
+    /// Threads of the ``CPUWorkPool`` that decodes uploads and encodes answers.
+    public var imageThreads: Int
     /// 1 (micro-batching off) by default: measured by scripts/bench-server.sh on the 2-core machine,
     /// batches of 4 of the paper-size model ran at 0.91x the per-image rate of single images
     /// (engine alone) and lowered HTTP throughput; it pays for small models (2.1x for the tiny one).
@@ -54,18 +59,21 @@ public struct ServiceConfiguration: Sendable, Equatable {
 
     /// The defaults for a machine with `coreCount` cores.
     ///
-    /// Workers = max(1, cores / 2) and BLAS threads = max(1, cores / workers), so workers x BLAS
-    /// threads never exceeds the cores (no oversubscription, which makes OpenBLAS spin and slows
-    /// every request) while each request still gets two cores for its matrix products, keeping
-    /// single-request latency low; throughput under load comes from the parallel workers and from
-    /// micro-batching. The queue holds four full batches per worker, and at least 16 requests: a
+    /// Workers = max(min(cores, 2), cores / 2) and BLAS threads = max(1, cores / workers), so
+    /// workers x BLAS threads never exceeds the cores (no oversubscription, which makes OpenBLAS
+    /// spin and slows every request). On 2 cores that is 2 workers x 1 thread: under load each
+    /// core runs a whole request (decode, model, encode) and no BLAS thread waits at a barrier
+    /// while its partner's core decodes; a request running alone still gets both cores for its
+    /// matrix products (``adaptiveBLASThreads``), so single-request latency stays that of 1 x 2.
+    /// docs/service.md (*Layout*) has the measurements. The queue holds four full batches per worker, and at least 16 requests: a
     /// queue of 8 made 16 concurrent clients of one worker spend the cores on refusals (3.88
     /// answers/s against 9.58 at concurrency 4 with the paper-size network, scripts/bench-server.sh),
     /// while 16 queued requests wait 16 inference times (about 1.4 s at the paper's size).
     public init(coreCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
         let cores = max(1, coreCount)
-        workers = max(1, cores / 2)
+        workers = max(min(cores, 2), cores / 2)
         blasThreads = max(1, cores / workers)
+        imageThreads = cores
         queueDepth = 0
         queueDepth = derivedQueueDepth()
     }
@@ -102,6 +110,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
         }
         if configuration.origins[.blasThreads] == nil {
             configuration.blasThreads = max(1, max(1, coreCount) / max(1, configuration.workers))
+        } else if configuration.origins[.adaptiveBLASThreads] == nil {
+            // Threads given explicitly are kept for every batch unless adaptation is asked for too.
+            configuration.adaptiveBLASThreads = false
         }
         if configuration.origins[.queueDepth] == nil {
             configuration.queueDepth = configuration.derivedQueueDepth()
@@ -125,6 +136,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         check((0...65535).contains(port), .port, port, "expected a port 0...65535 (0 picks a free port)")
         check((1...256).contains(workers), .workers, workers, "expected 1...256 workers")
         check((1...256).contains(blasThreads), .blasThreads, blasThreads, "expected 1...256 threads")
+        check((1...256).contains(imageThreads), .imageThreads, imageThreads, "expected 1...256 threads")
         check((1...64).contains(maxBatch), .maxBatch, maxBatch, "expected a batch size 1...64")
         check(batchWait >= .zero && batchWait <= .seconds(1), .batchWait, batchWait, "expected 0...1000 ms")
         check((1...100_000).contains(queueDepth), .queueDepth, queueDepth, "expected 1...100000 queued requests")

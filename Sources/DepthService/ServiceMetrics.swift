@@ -16,6 +16,9 @@ public final class ServiceMetrics: Sendable {
     public let modelDuration: Histogram
     /// `depthd_model_info{name,input,output} 1`
     public let modelInfo: Gauge
+    /// `depthd_requests_cancelled_total{stage}`: requests dropped because their client went, by
+    /// the stage they were dropped at (``CancellationStage``).
+    public let cancelled: Counter
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
@@ -29,6 +32,11 @@ public final class ServiceMetrics: Sendable {
         modelDuration = registry.histogram("depthd_model_seconds", help: "Model compute time of the batch each request ran in.",
                                            buckets: Histogram.latencySeconds)
         modelInfo = registry.gauge("depthd_model_info", help: "The loaded model (always 1).", labels: ["name", "input", "output"])
+        cancelled = registry.counter("depthd_requests_cancelled_total",
+                                     help: "Depth requests dropped because the client went, by the stage they were dropped at.",
+                                     labels: ["stage"])
+        // Every stage exported from the start, so that rate() sees the first cancellation.
+        for stage in CancellationStage.allCases { cancelled.increment(by: 0, labels: [stage.rawValue]) }
         registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
             Double(ServiceMetrics.residentMemoryBytes() ?? 0)
         }
@@ -61,6 +69,11 @@ public final class ServiceMetrics: Sendable {
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         requests.increment(labels: [route, method, String(status)])
         requestDuration.observe(duration, labels: [route])
+    }
+
+    /// Counts a request dropped at `stage` because its client went.
+    func recordCancelled(_ stage: CancellationStage) {
+        cancelled.increment(labels: [stage.rawValue])
     }
 
     /// Records the model timings of one request.

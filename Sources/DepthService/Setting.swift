@@ -3,7 +3,7 @@ import Logging
 /// One setting of `depthd serve`: its environment variable, its flag, its help, and how a string
 /// value is parsed into a ``ServiceConfiguration``. The single table both sources go through.
 public enum Setting: String, Sendable, CaseIterable, Hashable {
-    case host, port, modelPath, workers, blasThreads, maxBatch, batchWait, queueDepth
+    case host, port, modelPath, workers, blasThreads, adaptiveBLASThreads, imageThreads, maxBatch, batchWait, queueDepth
     case maxBodyBytes, maxPixels, maxHeaderBytes
     case headerTimeout, bodyTimeout, idleTimeout, minResponseRate, maxConnections, maxRequestsPerConnection
     case requestTimeout, gracePeriod, logLevel, logFormat
@@ -16,6 +16,8 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .modelPath: "DEPTHD_MODEL"
         case .workers: "DEPTHD_WORKERS"
         case .blasThreads: "DEPTHD_BLAS_THREADS"
+        case .adaptiveBLASThreads: "DEPTHD_ADAPTIVE_BLAS_THREADS"
+        case .imageThreads: "DEPTHD_IMAGE_THREADS"
         case .maxBatch: "DEPTHD_MAX_BATCH"
         case .batchWait: "DEPTHD_BATCH_WAIT_MS"
         case .queueDepth: "DEPTHD_QUEUE_DEPTH"
@@ -40,6 +42,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         switch self {
         case .modelPath: "model"
         case .batchWait: "batch-wait-ms"
+        case .adaptiveBLASThreads: "adaptive-blas-threads"
         case .headerTimeout: "header-timeout"
         case .bodyTimeout: "body-timeout"
         case .idleTimeout: "idle-timeout"
@@ -59,8 +62,10 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         case .host: "Address to listen on (IPv4 or IPv6; 0.0.0.0 all IPv4, :: all)."
         case .port: "TCP port to listen on (0 picks a free one)."
         case .modelPath: "Weights file (.safetensors). Default searched in ., beside the binary, <prefix>/share/depthd, /usr/share/depthd, /app."
-        case .workers: "Model workers (default: max(1, cores/2))."
+        case .workers: "Model workers (default: 2 on 2 cores, else max(1, cores/2))."
         case .blasThreads: "OpenBLAS threads per worker (default: max(1, cores/workers))."
+        case .adaptiveBLASThreads: "1: a batch running while other workers idle uses their cores too (default); 0: always the BLAS threads."
+        case .imageThreads: "Threads that decode uploads and encode answers (default: cores)."
         case .maxBatch: "Largest micro-batch; 1 turns batching off."
         case .batchWait: "Milliseconds a worker waits for a batch to fill; 0 turns batching off."
         case .queueDepth: "Requests that may wait for a worker before 503 (default: max(16, 4 x workers x max batch))."
@@ -91,6 +96,13 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
             configuration.modelPath = trimmed
         case .workers: configuration.workers = try integer(trimmed)
         case .blasThreads: configuration.blasThreads = try integer(trimmed)
+        case .adaptiveBLASThreads:
+            switch trimmed.lowercased() {
+            case "1", "true", "yes", "on": configuration.adaptiveBLASThreads = true
+            case "0", "false", "no", "off": configuration.adaptiveBLASThreads = false
+            default: throw SettingValueError(expected: "expected 1 or 0")
+            }
+        case .imageThreads: configuration.imageThreads = try integer(trimmed)
         case .maxBatch: configuration.maxBatch = try integer(trimmed)
         case .batchWait: configuration.batchWait = try duration(trimmed, unit: 1e-3, name: "milliseconds")
         case .queueDepth: configuration.queueDepth = try integer(trimmed)

@@ -252,21 +252,42 @@ struct ModelPoolTests {
         let stats = pool.statistics
         #expect(stats.completed == outcomes["ok", default: 0])
         #expect(stats.expiredInQueue == outcomes["expired", default: 0])
+        #expect(stats.cancelledInQueue + stats.cancelledBeforeBatch == outcomes["cancelled", default: 0])
         #expect(stats.queueDepth == 0 && stats.inFlight == 0)
         await pool.drain()
     }
 
-    @Test func cancelledQueuedRequestLeavesTheQueue() async throws {
-        let pool = makePool()
+    @Test func cancelledQueuedRequestLeavesTheQueueAtOnceFreeingItsPlaceAndNeverRuns() async throws {
+        let pool = makePool(queueCapacity: 1)
         let gate = DispatchSemaphore(value: 0)
         async let blocker = pool.submit(.waitFor(gate))
         try await waitFor("the worker holds the gate") { pool.statistics.inFlight == 1 }
         let waiting = Task { try await pool.submit(.matrix(matrix(1))) }
         try await waitFor("one request is queued") { pool.statistics.queueDepth == 1 }
         waiting.cancel()
+        // Thrown while the worker is still held: the request did not wait for it.
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(pool.statistics.queueDepth == 0)
+        #expect(pool.statistics.queueDepth == 0 && pool.statistics.cancelledInQueue == 1)
+        // Its place is free: a queue of one takes the next request.
+        let next = Task { try await pool.submit(.matrix(matrix(2))) }
+        try await waitFor("the next request is queued") { pool.statistics.queueDepth == 1 }
         gate.signal()
         _ = try await blocker
+        #expect(try await next.value.output.product == referenceProduct(matrix(2), weights))
+        #expect(pool.statistics.completed == 2, "the cancelled request never ran")
+    }
+
+    @Test func requestOfAnAlreadyCancelledTaskIsNeitherQueuedNorRun() async throws {
+        let pool = makePool()
+        let task = Task {
+            while !Task.isCancelled { await Task.yield() }
+            return try await pool.submit(.matrix(matrix(3)))
+        }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        let stats = pool.statistics
+        #expect(stats.cancelledInQueue == 1 && stats.queueDepth == 0 && stats.rejectedOverloaded == 0)
+        #expect(try await pool.submit(.matrix(matrix(4))).output.product == referenceProduct(matrix(4), weights))
+        #expect(pool.statistics.completed == 1)
     }
 }

@@ -13,7 +13,7 @@ struct ServiceConfigurationTests {
             #expect(configuration.warnings(coreCount: cores).isEmpty, "\(cores) cores")
         }
         let two = ServiceConfiguration(coreCount: 2)
-        #expect((two.workers, two.blasThreads) == (1, 2))
+        #expect((two.workers, two.blasThreads, two.adaptiveBLASThreads) == (2, 1, true))
         let sixteen = ServiceConfiguration(coreCount: 16)
         #expect((sixteen.workers, sixteen.blasThreads) == (8, 2))
     }
@@ -47,6 +47,30 @@ struct ServiceConfigurationTests {
         let pinned = try ServiceConfiguration.resolve(
             environment: ["DEPTHD_WORKERS": "4", "DEPTHD_BLAS_THREADS": "1", "DEPTHD_QUEUE_DEPTH": "3"], coreCount: 16)
         #expect(pinned.blasThreads == 1 && pinned.queueDepth == 3)
+    }
+
+    @Test func explicitBLASThreadsArePinnedUnlessAdaptationIsAskedFor() throws {
+        let derived = try ServiceConfiguration.resolve(environment: [:], coreCount: 2)
+        #expect(derived.adaptiveBLASThreads)
+        let pinned = try ServiceConfiguration.resolve(environment: ["DEPTHD_BLAS_THREADS": "2", "DEPTHD_WORKERS": "1"], coreCount: 2)
+        #expect(pinned.blasThreads == 2 && !pinned.adaptiveBLASThreads)
+        let both = try ServiceConfiguration.resolve(environment: ["DEPTHD_BLAS_THREADS": "1", "DEPTHD_ADAPTIVE_BLAS_THREADS": "1"], coreCount: 2)
+        #expect(both.blasThreads == 1 && both.adaptiveBLASThreads)
+        let error = try #require(throws: ConfigurationError.self) {
+            try ServiceConfiguration.resolve(environment: ["DEPTHD_ADAPTIVE_BLAS_THREADS": "maybe"], coreCount: 2)
+        }
+        #expect(error.problems.count == 1 && error.problems[0].contains("DEPTHD_ADAPTIVE_BLAS_THREADS"))
+    }
+
+    @Test func aBatchAloneGetsEveryCoreAndWorkBesideItTakesCoresAway() {
+        let two = BLASThreadGovernor(cores: 2, floor: 1, adaptive: true)
+        #expect([1, 2, 3].map { two.threads(batches: $0, imageJobs: 0) } == [2, 1, 1])
+        #expect([0, 1, 2].map { two.threads(batches: 1, imageJobs: $0) } == [2, 1, 1])
+        let sixteen = BLASThreadGovernor(cores: 16, floor: 2, adaptive: true)
+        #expect([1, 2, 8].map { sixteen.threads(batches: $0, imageJobs: 0) } == [16, 8, 2])
+        #expect([4, 16].map { sixteen.threads(batches: 1, imageJobs: $0) } == [12, 2])
+        let pinned = BLASThreadGovernor(cores: 2, floor: 2, adaptive: false)
+        #expect([0, 1].map { pinned.threads(batches: 1, imageJobs: $0) } == [2, 2])
     }
 
     @Test func everyBadValueIsReportedWithItsSource() throws {

@@ -24,12 +24,14 @@ public final class DepthApplication: Sendable {
     private let draining = DrainFlag()
 
     /// Builds the service around `model`. Sets the OpenBLAS thread count (process-wide) from the
-    /// configuration. Nothing listens until ``start()``.
+    /// configuration, and from then on per batch (``BLASThreadGovernor``). Nothing listens until ``start()``.
     public init(configuration: ServiceConfiguration, model: DepthModel, openAPI: OpenAPIDocument, logger: Logger) {
         self.configuration = configuration
         self.model = model
         self.logger = logger
         OpenBLAS.setThreadCount(configuration.blasThreads)
+        let governor = BLASThreadGovernor(cores: ProcessInfo.processInfo.activeProcessorCount,
+                                          floor: configuration.blasThreads, adaptive: configuration.adaptiveBLASThreads)
         let maxBatch = configuration.maxBatch
         let pipeline = DepthPipeline(model: model, maxPixels: configuration.maxPixels)
         self.pipeline = pipeline
@@ -38,10 +40,12 @@ public final class DepthApplication: Sendable {
             maxBatch: maxBatch, maxBatchWait: configuration.batchWait,
             defaultQueueTimeout: configuration.requestTimeout,
             makeState: { _ in try Predictor(model: model, maximumBatchSize: maxBatch) },
-            runBatch: { predictor, images in try DepthPipeline.predict(images: images, predictor: predictor) })
-        // Decoding and encoding share the cores with the model; one thread per core keeps a burst of
-        // uploads from oversubscribing them while every core can still decode.
-        cpu = CPUWorkPool(threads: ProcessInfo.processInfo.activeProcessorCount, name: "image-work")
+            runBatch: { predictor, images in
+                try governor.run { try DepthPipeline.predict(images: images, predictor: predictor) }
+            })
+        var imageActivity: (@Sendable (Int) -> Void)? = nil
+        if governor.adaptive { imageActivity = { @Sendable running in governor.imageWork(running: running) } }
+        cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work", onActivity: imageActivity)
         metrics = ServiceMetrics()
         metrics.observe(pool: pool)
         metrics.modelInfo.set(1, labels: [

@@ -7,6 +7,11 @@ import Logging
 /// `POST /v1/depth`: upload -> decode and prepare (image threads) -> model pool -> depth map scaled
 /// for the photo's camera, at the requested size -> encode (image threads) -> png16, json, color,
 /// npy or ply answer.
+///
+/// A request whose client goes while it is handled (the HTTP server cancels the handler's task) is
+/// dropped at the next stage boundary: out of the image threads' queue or the model queue at once,
+/// and never decoded, run or encoded after that; it is counted in `depthd_requests_cancelled_total`
+/// by stage and logged, and its 499 answer goes nowhere (the connection is gone).
 struct DepthEndpoint: Sendable {
     let configuration: ServiceConfiguration
     let pipeline: DepthPipeline
@@ -20,6 +25,16 @@ struct DepthEndpoint: Sendable {
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         do {
             return try await estimate(request)
+        } catch let cancelled as RequestCancelled {
+            metrics.recordCancelled(cancelled.stage)
+            logger.info("depth request dropped: the client went", metadata: [
+                "request_id": .string(request.headers["X-Request-Id"] ?? ""), "outcome": "cancelled",
+                "stage": .string(cancelled.stage.rawValue),
+            ])
+            // Written only to a client that half-closed; one that closed or reset sees nothing.
+            let problem = ProblemDetails(title: "Client Closed Request", status: Self.clientClosedStatus,
+                                         detail: "The connection was closed before the answer was ready, so the request was dropped.")
+            return ServiceRoutes.problem(problem, request: request)
         } catch let problem as ProblemDetails {
             let retryAfter = problem.status == 503 ? 1 : nil
             return ServiceRoutes.problem(problem, request: request, retryAfter: retryAfter)
@@ -49,8 +64,11 @@ struct DepthEndpoint: Sendable {
         defer { pool.release(slot) }
 
         var start = ContinuousClock.now
-        let prepared = try await onImageThreads { [pipeline] in try pipeline.prepare(bytes, options: options) }
+        let prepared = try await onImageThreads(.start, waiting: .decodeWait) { [pipeline] in
+            try pipeline.prepare(bytes, options: options)
+        }
         timing.add("decode", ContinuousClock.now - start)
+        try Self.checkCancellation(.decode)
         try pipeline.check(prepared, options: options)
 
         let result: ModelPoolResult<DepthMap>
@@ -58,14 +76,20 @@ struct DepthEndpoint: Sendable {
             result = try await pool.submit(prepared, slot: slot)
         } catch let error as ModelPoolError {
             throw problem(for: error)
+        } catch is CancellationError {
+            throw RequestCancelled(stage: .queue)
         }
         metrics.recordModel(result)
         timing.add("queue", result.queueWait)
         timing.add("model", result.computeTime)
+        try Self.checkCancellation(.model)
 
         start = ContinuousClock.now
-        let encoded = try await onImageThreads { [pipeline] in try pipeline.render(result.output, options: options) }
+        let encoded = try await onImageThreads(.finish, waiting: .encodeWait) { [pipeline] in
+            try pipeline.render(result.output, options: options)
+        }
         timing.add("encode", ContinuousClock.now - start)
+        try Self.checkCancellation(.encode)
 
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: encoded.contentType)
@@ -76,13 +100,26 @@ struct DepthEndpoint: Sendable {
         return HTTPResponse(status: 200, headers: headers, body: encoded.bytes)
     }
 
-    /// Runs decode/encode work on the image threads, turning image errors into problems.
-    private func onImageThreads<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    /// nginx's "client closed request": logged for a dropped request, never seen by a client.
+    static let clientClosedStatus = 499
+
+    /// Runs decode/encode work on the image threads, turning image errors into problems and a
+    /// cancellation while the job waited for a thread into `waiting`.
+    private func onImageThreads<Value: Sendable>(
+        _ priority: CPUWorkPool.Priority, waiting: CancellationStage, _ body: @escaping @Sendable () throws -> Value
+    ) async throws -> Value {
         do {
-            return try await cpu.run(body)
+            return try await cpu.run(priority, body)
         } catch let error as ImageError {
             throw ProblemDetails.forImageError(error)
+        } catch is CancellationError {
+            throw RequestCancelled(stage: waiting)
         }
+    }
+
+    /// Throws if the client went while `stage` ran, so the stages after it are skipped.
+    private static func checkCancellation(_ stage: CancellationStage) throws(RequestCancelled) {
+        if Task.isCancelled { throw RequestCancelled(stage: stage) }
     }
 
     private func problem(for error: ModelPoolError) -> any Error {

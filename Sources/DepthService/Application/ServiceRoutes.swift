@@ -106,10 +106,12 @@ struct ServiceRoutes: Sendable {
         return path
     }
 
-    /// Observer hook: counts every response the server sends, including its own refusals.
+    /// Observer hook: counts every response the server sends, including its own refusals, and
+    /// every exchange whose client went first as 499 ("client closed request", as nginx logs it).
     func record(_ observation: HTTPRequestObservation) {
+        let status = observation.outcome == .clientGone ? DepthEndpoint.clientClosedStatus : observation.status
         metrics.recordRequest(route: routeTemplate(path: observation.path), method: observation.method ?? "unknown",
-                              status: observation.status, duration: observation.duration)
+                              status: status, duration: observation.duration)
     }
 
     /// problem+json for requests the HTTP layer refuses (malformed, too slow, too large...).

@@ -18,6 +18,11 @@ enum ServiceFixtures {
 
     static func tinyModel() throws -> DepthModel { try DepthModel(contentsOfFile: tinyModelPath) }
 
+    /// The model the service ships with (paper-size network, trained weights, 16 MB).
+    static let bundledModelPath = repositoryRoot.appendingPathComponent(ServiceConfiguration.defaultModelPath).path
+
+    static func bundledModel() throws -> DepthModel { try DepthModel(contentsOfFile: bundledModelPath) }
+
     static func imageFixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/ImageIOTests/Fixtures/\(name)")))
     }
@@ -142,6 +147,9 @@ func testConfiguration(_ adjust: (inout ServiceConfiguration) -> Void = { _ in }
     configuration.port = 0
     configuration.workers = 1
     configuration.blasThreads = 1
+    // One thread count for every batch: OpenBLAS's count is process-wide, so an adaptive server
+    // would change it under the other tests' servers (and their byte-for-byte comparisons).
+    configuration.adaptiveBLASThreads = false
     configuration.gracePeriod = .seconds(10)
     adjust(&configuration)
     return configuration
