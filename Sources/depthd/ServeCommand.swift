@@ -85,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "input": "\(model.architecture.inputWidth)x\(model.architecture.inputHeight)",
                 "output": "\(model.architecture.outputWidth)x\(model.architecture.outputHeight)",
                 "load_ms": .string(String(format: "%.0f", (ContinuousClock.now - start).milliseconds)),
+                "kernels": .string(EngineKernels.description),
             ])
             openAPI = try OpenAPIDocument.load()
         } catch {
