@@ -8,14 +8,14 @@
 #   scripts/fuzz.sh run TARGET [RUNS] [SECONDS]   fuzz (default 1,000,000 runs or 1800 s, whichever
 #                                                 first); new inputs go to .build-fuzz/corpus/TARGET,
 #                                                 crashes to fuzz-artifacts/TARGET/
-# Targets: http-parser, image-decode, safetensors. FUZZ_OPT (default -O) is the Swift optimisation.
+# Targets: http-parser, image-decode, png-encode, safetensors. FUZZ_OPT (default -O) is the Swift optimisation.
 # FUZZ_CODECS=DIR links image-decode against instrumented libjpeg/libpng built by
 # scripts/fuzz-codecs.sh (default: the system libraries, so coverage stops at our C layer).
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 2
 export SWIFT_BACKTRACE=enable=no
 
-ALL_TARGETS=(http-parser image-decode safetensors)
+ALL_TARGETS=(http-parser image-decode png-encode safetensors)
 OUT=.build-fuzz
 OPT=${FUZZ_OPT:--O}
 
@@ -26,9 +26,9 @@ build() {
         http-parser)
             mapfile -t sources < <(find Sources/HTTPServer -name '*.swift' | sort)
             sources+=(fuzz/HTTPParserFuzz.swift) ;;
-        image-decode)
+        image-decode|png-encode)
             mapfile -t sources < <(find Sources/ImageIO -name '*.swift' | sort)
-            sources+=(fuzz/ImageDecodeFuzz.swift)
+            [ "$target" = image-decode ] && sources+=(fuzz/ImageDecodeFuzz.swift) || sources+=(fuzz/PNGEncodeFuzz.swift)
             # The C layer, instrumented too, behind a module map of our own.
             local modules="$OUT/$target/modules/CImageCodecs"
             mkdir -p "$modules"
