@@ -14,7 +14,8 @@
 # Measures: POST /v1/depth with a 640x480 JPEG (a real photo) at concurrency 1, 4 and 16
 # (requests/s, p50, p99, non-2xx answers); engine-only predictions/s with the service's own
 # workers/threads/batch layout (depthd-bench throughput); GET /healthz at concurrency 64 with
-# keep-alive; resident memory at rest and its peak under load (VmRSS / VmHWM). Needs wrk
+# keep-alive; resident memory at rest and its peak under load (VmRSS / VmHWM); each phase of a
+# lone request (Server-Timing of 40 sequential requests: median and best). Needs wrk
 # (scripts/install-deps.sh test) and the Python environment with fastapi and uvicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +85,11 @@ serve_depthd depthd
 echo "rest_rss_kib depthd $(rss_kib "$PID" VmRSS)" >> "$WORK/memory"
 curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^depthd_model_(workers|queue_capacity) ' > "$WORK/layout"
 curl -s -o "$WORK/depthd.png" --data-binary @"$BENCH_PHOTO" -H 'Content-Type: image/jpeg' "http://127.0.0.1:$PORT/v1/depth"
+# Each phase of one request alone (Server-Timing of sequential requests, nothing else running).
+for _ in $(seq 1 40); do
+    curl -s -o /dev/null -D - --data-binary @"$BENCH_PHOTO" -H 'Content-Type: image/jpeg' \
+        "http://127.0.0.1:$PORT/v1/depth" | grep -i '^server-timing:' >> "$WORK/server-timing"
+done
 for c in 1 4 16; do run_wrk "depthd-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"; done
 echo "peak_rss_kib depthd $(rss_kib "$PID" VmHWM)" >> "$WORK/memory"
 run_wrk depthd-healthz "http://127.0.0.1:$PORT/healthz" 64

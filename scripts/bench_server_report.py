@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,19 @@ def main() -> None:
                   f"{off['non2xx']} | {ratio(on['ok_rps'], off['ok_rps'])} |")
 
     dh, rh = wrk(w / "depthd-healthz.wrk"), wrk(w / "reference-healthz.wrk")
+    timings = w / "server-timing"
+    if timings.exists():
+        phases: dict[str, list[float]] = {}
+        for line in timings.read_text().splitlines():
+            for entry in line.split(":", 1)[1].split(","):
+                name, _, duration = entry.strip().partition(";dur=")
+                if duration:
+                    phases.setdefault(name, []).append(float(duration))
+        print(f"\none request alone, by phase (Server-Timing of {len(timings.read_text().splitlines())} sequential requests, ms)")
+        print("| phase | median | best |\n|---|---|---|")
+        for name, values in phases.items():
+            print(f"| {name} | {statistics.median(values):.1f} | {min(values):.1f} |")
+
     print("\nGET /healthz, concurrency 64, keep-alive")
     print(f"| server | req/s | p50 ms | p99 ms |\n|---|---|---|---|\n| depthd | {dh['rps']:.0f} | {dh['p50']:.2f} | {dh['p99']:.2f} |\n"
           f"| reference | {rh['rps']:.0f} | {rh['p50']:.2f} | {rh['p99']:.2f} |")
