@@ -49,7 +49,17 @@ build() {
         safetensors)
             mapfile -t sources < <(find Sources/DepthNet -name '*.swift' | sort)
             sources+=(fuzz/SafetensorsFuzz.swift)
-            extra=(-I Sources/CBLAS) ;;
+            # DepthNet's kernels in C, behind a module map of our own (SwiftPM writes one for swift build).
+            local modules="$OUT/$target/modules/CDirectConvolution"
+            mkdir -p "$modules"
+            printf 'module CDirectConvolution {\n    header "%s"\n    export *\n}\n' \
+                "$PWD/Sources/CDirectConvolution/include/direct_convolution.h" > "$modules/module.modulemap"
+            for c in Sources/CDirectConvolution/*.c; do
+                local object="$OUT/$target/$(basename "${c%.c}").o"
+                clang -c -O2 -g -fsanitize=fuzzer-no-link,address -ISources/CDirectConvolution/include "$c" -o "$object"
+                objects+=("$object")
+            done
+            extra=(-I Sources/CBLAS -I "$OUT/$target/modules") ;;
         *) echo "fuzz.sh: unknown target $target (one of: ${ALL_TARGETS[*]})" >&2; exit 2 ;;
     esac
     echo "fuzz.sh: building $target"
