@@ -4,6 +4,9 @@ final class PackedWeights: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Float>
     private let slots: [String: (offset: Int, shape: [Int])]
 
+    /// Bytes of weights held.
+    let byteCount: Int
+
     init(_ tensors: [String: Tensor]) {
         var slots: [String: (offset: Int, shape: [Int])] = [:]
         var total = 0
@@ -20,6 +23,7 @@ final class PackedWeights: @unchecked Sendable {
         }
         self.storage = storage
         self.slots = slots
+        self.byteCount = 4 * total
     }
 
     deinit { storage.deallocate() }
