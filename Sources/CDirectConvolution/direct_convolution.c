@@ -188,6 +188,10 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixe
 // from memory serves all images of the pass (the layer is bound by reading its weights). WTYPE is
 // the stored weight type: float, or uint16_t binary16 widened by WLOAD in registers (exact), so
 // both kinds run the same FMAs in the same order and give bit-identical sums on the same values.
+// Every weight row is prefetched FC_PREFETCH_BYTES ahead of its loads: with 8 rows streaming at
+// once the hardware prefetcher alone leaves one core at about 12.5 GB/s; this gives about 14 (fc6
+// at paper size, batch 1, measured with a stand-alone timing of these kernels).
+#define FC_PREFETCH_BYTES 512
 #define DEFINE_FC(NAME, TARGET, VEC, WIDTH, MASK_TYPE, MAKE_MASK, WTYPE, WLOAD, LOAD, ZERO, FMA, REDUCE, ROWS, IMAGES) \
     __attribute__((target(TARGET))) static void NAME(const void *const *w, const float *const *x,   \
                                                     int cols, float *sums) {                        \
@@ -197,7 +201,10 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixe
         for (int k = 0; k < cols; k += WIDTH) {                                                     \
             const MASK_TYPE mask = MAKE_MASK(cols - k);                                             \
             VEC wv[ROWS];                                                                           \
-            _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) wv[r] = WLOAD(mask, (const WTYPE *)w[r] + k); \
+            _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                          \
+                _mm_prefetch((const char *)((const WTYPE *)w[r] + k) + FC_PREFETCH_BYTES, _MM_HINT_T0); \
+                wv[r] = WLOAD(mask, (const WTYPE *)w[r] + k);                                       \
+            }                                                                                       \
             _Pragma("clang loop unroll(full)") for (int i = 0; i < IMAGES; i++) {                   \
                 VEC xv = LOAD(mask, x[i] + k);                                                      \
                 _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) acc[r][i] = FMA(wv[r], xv, acc[r][i]); \

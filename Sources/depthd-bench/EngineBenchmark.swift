@@ -106,7 +106,9 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
     print("engine benchmark: \(swift.count) Swift rounds and \(torch.count) PyTorch rounds (torch \(torch.first?.torch ?? "?")), alternating; each row is each side's best round median")
     print("kernels: \(swift.last?.kernels ?? "?")")
     print("sgemm peak: OpenBLAS sgemm on 1024^3 with the same thread count, best of the same run (measured before and after every round's engine timings); speed-up: PyTorch time / Swift time")
-    print("variant  threads  batch  ms/image  GFLOP/s  sgemm peak  % of peak  torch ms/image  speed-up vs torch  cpu ms/image")
+    // The variant column is as wide as the longest name ("paper-f16"), at least "variant".
+    let column = max(7, variants.map(\.count).max() ?? 0)
+    print("variant".padding(toLength: column, withPad: " ", startingAt: 0) + "  threads  batch  ms/image  GFLOP/s  sgemm peak  % of peak  torch ms/image  speed-up vs torch  cpu ms/image")
     for variant in variants {
         var throughput: [Int: [Double]] = [:] // threads -> images/s at batch 1, batch 8
         for threads in threadCounts {
@@ -122,7 +124,7 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
                 let (swiftWall, torchWall) = (best(ours, wall, per: images), best(others, wall, per: images))
                 let gflops = gflop / swiftWall
                 throughput[threads, default: []].append(1 / swiftWall)
-                print(variant.padding(toLength: 7, withPad: " ", startingAt: 0)
+                print(variant.padding(toLength: column, withPad: " ", startingAt: 0)
                     + String(format: "  %7d  %5@  %8.1f  %7.1f  %10.1f  %8.0f%%  %14.1f  %16.2fx  %12.1f", threads, label, swiftWall * 1e3, gflops,
                              peak, 100 * gflops / peak, torchWall * 1e3, torchWall / swiftWall, best(ours, cpu, per: images) * 1e3))
             }
