@@ -1,4 +1,4 @@
-// depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report | --report-only]
+// depthd-bench engine --dir DIR --threads T [--variants paper,half,paper-f16] [--repeats R] [--report | --report-only]
 // Reads what training/scripts/bench_engine_torch.py wrote into DIR (weights, a shared input and
 // PyTorch's outputs), times the Swift engine on the same weights, input and thread count, measures
 // the sgemm peak in the same process, appends the round to DIR/swift-timings.jsonl and, with
@@ -18,6 +18,8 @@ private struct Round: Codable {
         let batch8_cpu_seconds: Double
         var largest_difference: Double?
         var gflop_per_image: Double?
+        var weight_bytes: Int?
+        var fully_connected_half: Bool?
     }
     let threads: Int
     var torch: String?
@@ -88,7 +90,8 @@ private func measure(directory: URL, variants: [String], threads: Int, repeats: 
         let difference = zip(output, expected.values).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
         results[variant] = Round.Variant(batch1_seconds: one.wall, batch8_seconds: eight.wall,
                                          batch1_cpu_seconds: one.cpu, batch8_cpu_seconds: eight.cpu,
-                                         largest_difference: Double(difference), gflop_per_image: model.architecture.flopsPerImage / 1e9)
+                                         largest_difference: Double(difference), gflop_per_image: model.architecture.flopsPerImage / 1e9,
+                                         weight_bytes: model.residentWeightBytes, fully_connected_half: model.fullyConnectedWeightsAreHalf)
         print(String(format: "swift %@: batch 1 %.1f ms, batch 8 %.1f ms/image", variant, one.wall * 1e3, eight.wall * 1e3 / Double(batch)))
     }
     peak = max(peak, OpenBLAS.measureSgemmGFLOPS(size: 1024))
@@ -103,7 +106,9 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
     print("engine benchmark: \(swift.count) Swift rounds and \(torch.count) PyTorch rounds (torch \(torch.first?.torch ?? "?")), alternating; each row is each side's best round median")
     print("kernels: \(swift.last?.kernels ?? "?")")
     print("sgemm peak: OpenBLAS sgemm on 1024^3 with the same thread count, best of the same run (measured before and after every round's engine timings); speed-up: PyTorch time / Swift time")
-    print("variant  threads  batch  ms/image  GFLOP/s  sgemm peak  % of peak  torch ms/image  speed-up vs torch  cpu ms/image")
+    // The variant column is as wide as the longest name ("paper-f16"), at least "variant".
+    let column = max(7, variants.map(\.count).max() ?? 0)
+    print("variant".padding(toLength: column, withPad: " ", startingAt: 0) + "  threads  batch  ms/image  GFLOP/s  sgemm peak  % of peak  torch ms/image  speed-up vs torch  cpu ms/image")
     for variant in variants {
         var throughput: [Int: [Double]] = [:] // threads -> images/s at batch 1, batch 8
         for threads in threadCounts {
@@ -119,7 +124,7 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
                 let (swiftWall, torchWall) = (best(ours, wall, per: images), best(others, wall, per: images))
                 let gflops = gflop / swiftWall
                 throughput[threads, default: []].append(1 / swiftWall)
-                print(variant.padding(toLength: 7, withPad: " ", startingAt: 0)
+                print(variant.padding(toLength: column, withPad: " ", startingAt: 0)
                     + String(format: "  %7d  %5@  %8.1f  %7.1f  %10.1f  %8.0f%%  %14.1f  %16.2fx  %12.1f", threads, label, swiftWall * 1e3, gflops,
                              peak, 100 * gflops / peak, torchWall * 1e3, torchWall / swiftWall, best(ours, cpu, per: images) * 1e3))
             }
@@ -133,12 +138,16 @@ private func report(swift: [Round], torch: [Round], variants: [String]) {
         let difference = swift.compactMap { $0.variants[variant]?.largest_difference }.max() ?? .nan
         let gflop = swift.compactMap { $0.variants[variant]?.gflop_per_image }.first ?? .nan
         print(String(format: "%@: %.2f GFLOP per image; largest |swift - torch| in the batch-8 log-depth output: %.3g", variant, gflop, difference))
+        if let sample = swift.compactMap({ $0.variants[variant] }).last, let bytes = sample.weight_bytes {
+            print(String(format: "%@: weights resident in the engine %.1f MB (fully connected weights held as %@)", variant, Double(bytes) / 1e6,
+                         sample.fully_connected_half == true ? "F16, widened in registers" : "F32"))
+        }
     }
 }
 
 func runEngineBenchmark(_ arguments: [String]) -> Int32 {
     guard let path = option("--dir", in: arguments), let threads = option("--threads", in: arguments).flatMap(Int.init) else {
-        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half] [--repeats R] [--report | --report-only]\n".utf8))
+        FileHandle.standardError.write(Data("usage: depthd-bench engine --dir DIR --threads T [--variants paper,half,paper-f16] [--repeats R] [--report | --report-only]\n".utf8))
         return 2
     }
     let directory = URL(fileURLWithPath: path)

@@ -10,6 +10,7 @@ import Testing
         #expect(file.metadata == ["k": "v"])
         #expect(file.tensors["a"] == Tensor(shape: [2], values: [1.5, -2]))
         #expect(file.tensors["b"] == Tensor(shape: [1], values: [3]))
+        #expect(file.storedTypes == ["a": "F32", "b": "F32"])
     }
 
     @Test func widensF16ToF32() throws {
@@ -18,6 +19,7 @@ import Testing
                                      data: [0x00, 0x3C, 0x00, 0xC0, 0xFF, 0x7B, 0x01, 0x00])
         let file = try SafetensorsFile(bytes: bytes)
         #expect(file.tensors["h"]?.values == [1, -2, 65504, Float(1) / 16_777_216])
+        #expect(file.storedTypes == ["h": "F16"], "the stored dtype is kept, so the engine can keep F16 weights as F16")
     }
 
     @Test func acceptsZeroElementTensorsAndTrailingHeaderSpaces() throws {

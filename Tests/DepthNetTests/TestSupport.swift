@@ -30,8 +30,30 @@ func f32Bytes(_ values: [Float]) -> [UInt8] {
     values.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern.littleEndian >> (8 * UInt32($0))) } }
 }
 
-/// Writes named F32 tensors and metadata as safetensors bytes, in name order.
-func safetensorsBytes(tensors: [String: Tensor], metadata: [String: String]?) -> [UInt8] {
+/// The binary16 bits of a value that is zero or a normal binary16 number (as `randomHalfTensor` makes).
+func halfBits(_ value: Float) -> UInt16 {
+    let bits = value.bitPattern
+    let sign = UInt16(truncatingIfNeeded: bits >> 16) & 0x8000
+    guard value != 0 else { return sign }
+    let exponent = Int((bits >> 23) & 0xFF) - 112
+    precondition(exponent >= 1 && exponent <= 30 && bits & 0x1FFF == 0, "\(value) is not a normal binary16 value")
+    return sign | UInt16(exponent) << 10 | UInt16(truncatingIfNeeded: (bits >> 13) & 0x3FF)
+}
+
+/// Random values that binary16 represents exactly (normal halves, magnitudes 2^-10 up to below
+/// 2 * scale), as F32.
+func randomHalfTensor(_ shape: [Int], using rng: inout SplitMix64, scale: Float = 1) -> Tensor {
+    let top = max(5, min(30, 15 + Int(log2(scale))))
+    return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in
+        let sign = UInt16(rng.next() & 1) << 15
+        let exponent = UInt16(Int.random(in: 5...top, using: &rng)) << 10
+        return HalfFloat.widen(sign | exponent | UInt16(rng.next() & 0x3FF))
+    })
+}
+
+/// Writes named F32 tensors and metadata as safetensors bytes, in name order; the tensors named in
+/// `half` are stored as F16 (their values must be exact binary16 values).
+func safetensorsBytes(tensors: [String: Tensor], metadata: [String: String]?, half: Set<String> = []) -> [UInt8] {
     var entries: [String] = []
     var data: [UInt8] = []
     if let metadata {
@@ -41,8 +63,9 @@ func safetensorsBytes(tensors: [String: Tensor], metadata: [String: String]?) ->
     for name in tensors.keys.sorted() {
         guard let tensor = tensors[name] else { continue }
         let start = data.count
-        data += f32Bytes(tensor.values)
-        entries.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(tensor.shape),\"data_offsets\":[\(start),\(data.count)]}")
+        let isHalf = half.contains(name)
+        data += isHalf ? tensor.values.flatMap { value in [UInt8(halfBits(value) & 0xFF), UInt8(halfBits(value) >> 8)] } : f32Bytes(tensor.values)
+        entries.append("\"\(name)\":{\"dtype\":\"\(isHalf ? "F16" : "F32")\",\"shape\":\(tensor.shape),\"data_offsets\":[\(start),\(data.count)]}")
     }
     return safetensorsBytes(header: "{" + entries.joined(separator: ",") + "}", data: data)
 }

@@ -1,7 +1,10 @@
 """PyTorch side of scripts/bench-engine.sh: writes random-weight models and a shared input (first
 call), times the reference model (eval, no_grad) at batch 1 and batch 8, and saves its outputs.
 
-python training/scripts/bench_engine_torch.py OUT_DIR --threads T [--variants paper,half]
+python training/scripts/bench_engine_torch.py OUT_DIR --threads T [--variants paper,half,paper-f16]
+A variant is an architecture name from VARIANTS, optionally with the suffix `-f16`: its weights file
+stores every tensor as F16 (the random weights rounded to F16), and PyTorch runs on exactly those
+values widened to fp32, as it would load the file.
 Writes OUT_DIR/VARIANT.safetensors (weights), OUT_DIR/VARIANT.io.safetensors (`input` (8, 3, H, W)
 and `output` (8, 1, oh, ow) from PyTorch) once, and appends one line of timings per call to
 OUT_DIR/torch-timings.jsonl, so that the script can alternate rounds with the Swift side.
@@ -23,6 +26,14 @@ from depth_training.golden import init_golden
 from depth_training.model import VARIANTS, DepthNet, Normalization
 
 BATCH = 8
+HALF_SUFFIX = "-f16"
+
+
+def storage(variant: str) -> tuple[str, torch.dtype]:
+    """The architecture name and the weights file's storage dtype of a benchmark variant."""
+    if variant.endswith(HALF_SUFFIX):
+        return variant[: -len(HALF_SUFFIX)], torch.float16
+    return variant, torch.float32
 
 
 def median_seconds(fn, repeats: int) -> tuple[float, float]:
@@ -53,13 +64,16 @@ def main() -> None:
             model, _, _ = load_model(weights)
             x = load_file(str(io))["input"]                                      # (8, 3, H, W)
         else:
+            arch, dtype = storage(variant)
             g = torch.Generator().manual_seed(2014)
-            model = DepthNet(VARIANTS[variant])
+            model = DepthNet(VARIANTS[arch])
             # He-scaled weights keep activations non-trivial, so the output comparison means something.
             init_golden(model, g)
             save_model(model, weights, name=f"bench-{variant}",
                        description=f"random weights for the engine benchmark ({variant})",
-                       trained_on="random weights (benchmark)")
+                       trained_on="random weights (benchmark)", dtype=dtype)
+            # Reloaded, so that PyTorch runs on exactly what the file holds (F16 values widened to fp32).
+            model, _, _ = load_model(weights)
             a = model.arch
             x = torch.randn(BATCH, 3, a.input_height, a.input_width, generator=g)  # (8, 3, H, W)
         model.eval()

@@ -67,6 +67,23 @@ int dc_fully_connected_available(int isa);
 void dc_fully_connected(int isa, const float *weights, int rows, int cols, const float *input, int count,
                         const float *bias, int relu, float *output, int first_row, int row_count);
 
+/// Whether `dc_fully_connected_half` runs with instruction set `isa` (AVX-512F, or AVX2 + FMA with F16C).
+int dc_fully_connected_half_available(int isa);
+
+/// Values per packed half row for `cols` inputs: cols rounded up to 16 (the padding is zero).
+int64_t dc_fc_half_row_stride(int cols);
+
+/// Narrows weights (rows, cols) to IEEE binary16 (round to nearest even; exact for values that
+/// came from binary16) into `packed` (rows, dc_fc_half_row_stride(cols)), zero-padded. Needs F16C:
+/// call it only where `dc_fully_connected_half_available`.
+void dc_pack_fc_half(const float *weights, int rows, int cols, uint16_t *packed);
+
+/// `dc_fully_connected` on weights kept as binary16 (`dc_pack_fc_half`), widened in registers and
+/// accumulated in fp32 in the same order, so the result equals `dc_fully_connected` on the widened
+/// weights bit for bit.
+void dc_fully_connected_half(int isa, const uint16_t *packed, int rows, int cols, const float *input, int count,
+                             const float *bias, int relu, float *output, int first_row, int row_count);
+
 /// Whether `dc_max_pool_3x3s2` runs with instruction set `isa` (AVX-512F only).
 int dc_max_pool_available(int isa);
 

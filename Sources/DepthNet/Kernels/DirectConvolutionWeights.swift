@@ -26,7 +26,11 @@ final class DirectConvolutionWeights: @unchecked Sendable {
         }
         self.storage = storage
         self.offsets = offsets
+        self.byteCount = 4 * total
     }
+
+    /// Bytes of packed weights held.
+    let byteCount: Int
 
     deinit { storage.deallocate() }
 

@@ -12,7 +12,8 @@ public enum EngineKernels {
     public static var description: String {
         let isa = Int32(DirectConvolution.instructionSet)
         let convolution = directInstructionSet.map { "direct \($0)" } ?? "im2col + OpenBLAS sgemm"
-        let fullyConnected = dc_fully_connected_available(isa) != 0 ? "direct \(DirectConvolution.instructionSetName)" : "OpenBLAS sgemv/sgemm"
+        let half = HalfFullyConnectedWeights.available() ? " (F16-stored weights kept F16, widened in registers)" : " (F16-stored weights widened to F32 at load)"
+        let fullyConnected = dc_fully_connected_available(isa) != 0 ? "direct \(DirectConvolution.instructionSetName)\(half)" : "OpenBLAS sgemv/sgemm"
         return "convolutions: \(convolution); fully connected: \(fullyConnected); OpenBLAS kernel: \(OpenBLAS.kernelReport); \(OpenBLAS.configuration)"
     }
 }

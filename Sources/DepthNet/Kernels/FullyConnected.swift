@@ -4,6 +4,8 @@ import Dispatch
 
 /// Fully connected layer: CDirectConvolution's AVX-512F / AVX2 kernel where the CPU has one (every
 /// weight row read once for up to 8 images, rows split over threads), else one sgemm over the batch.
+/// Weights a file stored as F16 may stay F16 (`HalfFullyConnectedWeights`): the kernel widens them
+/// in registers, which halves the bytes the layer streams from memory and gives the same sums.
 enum FullyConnected {
     /// input: (N, in); weight: (out, in); bias: (out); output: (N, out). `isa` (tests only) runs a
     /// narrower instruction set than the CPU's.
@@ -14,15 +16,37 @@ enum FullyConnected {
         let isa = Int32(instructionSet)
         if dc_fully_connected_available(isa) != 0 {
             nonisolated(unsafe) let (x, w, b, y) = (input, weight, bias, output)
-            let parts = max(1, min(threads, outputs / 64))
-            let run: @Sendable (Int) -> Void = { part in
-                let first = outputs * part / parts, end = outputs * (part + 1) / parts
-                dc_fully_connected(isa, w, Int32(outputs), Int32(inputs), x, Int32(batch), b, relu ? 1 : 0, y, Int32(first), Int32(end - first))
+            split(outputs: outputs, threads: threads) { first, count in
+                dc_fully_connected(isa, w, Int32(outputs), Int32(inputs), x, Int32(batch), b, relu ? 1 : 0, y, Int32(first), Int32(count))
             }
-            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
             return
         }
         blas(input, batch: batch, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu, output: output)
+    }
+
+    /// Same as `forward`, on weights packed by `dc_pack_fc_half`: (out, dc_fc_half_row_stride(in))
+    /// binary16. Only where `dc_fully_connected_half_available(isa)`; `HalfFullyConnectedWeights`
+    /// packs nothing elsewhere.
+    static func forward(_ input: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
+                        halfWeight: UnsafePointer<UInt16>, bias: UnsafePointer<Float>, relu: Bool,
+                        output: UnsafeMutablePointer<Float>, threads: Int = 1,
+                        instructionSet: Int = DirectConvolution.instructionSet) {
+        let isa = Int32(instructionSet)
+        precondition(dc_fully_connected_half_available(isa) != 0, "binary16 weights need AVX-512F or AVX2 + FMA + F16C")
+        nonisolated(unsafe) let (x, w, b, y) = (input, halfWeight, bias, output)
+        split(outputs: outputs, threads: threads) { first, count in
+            dc_fully_connected_half(isa, w, Int32(outputs), Int32(inputs), x, Int32(batch), b, relu ? 1 : 0, y, Int32(first), Int32(count))
+        }
+    }
+
+    /// Runs `body(firstRow, rowCount)` on disjoint row ranges, one per thread (at least 64 rows each).
+    private static func split(outputs: Int, threads: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
+        let parts = max(1, min(threads, outputs / 64))
+        let run: @Sendable (Int) -> Void = { part in
+            let first = outputs * part / parts, end = outputs * (part + 1) / parts
+            body(first, end - first)
+        }
+        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
     }
 
     /// The OpenBLAS path (CPUs without AVX2 + FMA). Same arguments as `forward`.

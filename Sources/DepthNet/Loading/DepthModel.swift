@@ -27,8 +27,15 @@ public struct DepthModel: Sendable {
     public let camera: ModelCamera
     /// Every `__metadata__` entry as stored.
     public let metadata: [String: String]
-    /// The weights, packed once into one read-only buffer the predictors share.
+    /// The weights, packed once into one read-only buffer the predictors share (all but those
+    /// `halfWeights` holds).
     let weights: PackedWeights
+    /// The fully connected layers' weights the file stored as F16, kept as F16 for the kernel that
+    /// widens them in registers; nil where the file stored them as F32 or the CPU lacks the
+    /// instructions (then they are widened once at load, into `weights`).
+    // Held by `weights` rather than stored here: a new stored property changes this struct's
+    // layout, which incremental builds of modules that embed a DepthModel do not notice.
+    var halfWeights: HalfFullyConnectedWeights? { weights.half }
     /// The convolutions `DirectConvolution` runs, their weights packed for it; nil where the CPU
     /// lacks its instructions.
     let directWeights: DirectConvolutionWeights?
@@ -94,15 +101,33 @@ public struct DepthModel: Sendable {
         self.output = output
         self.camera = camera
         self.metadata = metadata
-        self.weights = PackedWeights(file.tensors)
+        let half = HalfFullyConnectedWeights.available()
+            ? NetworkPlan(architecture).namedFullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
+        let halfWeights = half.isEmpty ? nil : HalfFullyConnectedWeights(
+            Dictionary(uniqueKeysWithValues: half.compactMap { layer in file.tensors[layer + ".weight"].map { (layer, $0) } }))
+        self.weights = PackedWeights(file.tensors.filter { name, _ in !half.contains { $0 + ".weight" == name } }, half: halfWeights)
         let direct = NetworkPlan(architecture).namedConvolutions.filter { DirectConvolution.packs($0.shape) }
         self.directWeights = direct.isEmpty ? nil : DirectConvolutionWeights(
             Dictionary(uniqueKeysWithValues: direct.compactMap { layer in file.tensors[layer.name + ".weight"].map { (layer.name, $0) } }))
     }
 
-    /// A copy of one weight tensor, by its name in the file; nil if the model has no such tensor.
+    /// A copy of one weight tensor (as F32), by its name in the file; nil if the model has no such tensor.
     public func tensor(named name: String) -> Tensor? {
-        weights.tensor(named: name)
+        if let layer = name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : nil,
+           let tensor = halfWeights?.tensor(layer: layer) {
+            return tensor
+        }
+        return weights.tensor(named: name)
+    }
+
+    /// Whether the fully connected layers run on F16 weights widened in the kernel (the file
+    /// stored them as F16 and the CPU has the instructions) rather than on F32 copies.
+    public var fullyConnectedWeightsAreHalf: Bool { halfWeights != nil }
+
+    /// Bytes of weights the model holds in memory for inference: every tensor as the engine keeps it
+    /// (F32, or F16 for `halfWeights`) plus the direct convolution kernels' packed copies.
+    public var residentWeightBytes: Int {
+        weights.byteCount + (halfWeights?.byteCount ?? 0) + (directWeights?.byteCount ?? 0)
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, key: String, from text: String) throws(ModelError) -> T {

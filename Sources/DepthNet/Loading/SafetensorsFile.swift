@@ -11,6 +11,8 @@ public struct SafetensorsFile: Sendable {
 
     /// Tensors by name.
     public let tensors: [String: Tensor]
+    /// The dtype each tensor is stored as in the file ("F32" or "F16"), by name.
+    public let storedTypes: [String: String]
     /// The `__metadata__` object (string to string); empty when absent.
     public let metadata: [String: String]
 
@@ -45,6 +47,7 @@ public struct SafetensorsFile: Sendable {
         }
         let data = UnsafeRawBufferPointer(rebasing: raw[(8 + headerLength)...])
         tensors = try Self.readTensors(header.entries, data: data)
+        storedTypes = Dictionary(header.entries.map { ($0.name, $0.dtype) }, uniquingKeysWith: { _, last in last })
         metadata = header.metadata
     }
 

@@ -37,6 +37,11 @@ struct NetworkPlan {
          ("coarse.conv5", coarse5), ("fine.conv1", fine1), ("fine.conv2", fine2), ("fine.conv3", fine3)]
     }
 
+    /// Every fully connected layer with its layer name in the weights file: (name, inputs, outputs).
+    var namedFullyConnected: [(name: String, inputs: Int, outputs: Int)] {
+        [("coarse.fc6", fc6Inputs, fc6Outputs), ("coarse.fc7", fc6Outputs, outputArea)]
+    }
+
     /// Multiply-adds x 2 of one image's forward pass (convolutions and fully connected layers).
     var flopsPerImage: Double {
         let conv = convolutions.reduce(0.0) { $0 + 2.0 * Double($1.outChannels * $1.columnRows * $1.outArea) }

@@ -116,6 +116,17 @@ public final class Predictor {
             Convolution.forward(source, batch: n, shape: shape, weight: w.pointer(name + ".weight"), bias: w.pointer(name + ".bias"),
                                 relu: relu, output: target, columns: s.columns, groupSize: shape.groupSize(batch: n))
         }
+        func fullyConnected(_ layer: (name: String, inputs: Int, outputs: Int), _ source: UnsafePointer<Float>, relu: Bool,
+                            _ target: UnsafeMutablePointer<Float>) {
+            let bias = w.pointer(layer.name + ".bias")
+            if let half = model.halfWeights?.pointer(layer.name) {
+                FullyConnected.forward(source, batch: n, inputs: layer.inputs, outputs: layer.outputs, halfWeight: half,
+                                       bias: bias, relu: relu, output: target, threads: threads)
+            } else {
+                FullyConnected.forward(source, batch: n, inputs: layer.inputs, outputs: layer.outputs,
+                                       weight: w.pointer(layer.name + ".weight"), bias: bias, relu: relu, output: target, threads: threads)
+            }
+        }
         func pool(_ source: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), _ target: UnsafeMutablePointer<Float>) {
             MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1, window: 3, stride: 2,
                             output: target, threads: threads)
@@ -147,15 +158,12 @@ public final class Predictor {
         pool(s.coarseConv5, channels: p.coarse5.outChannels, p.pool2Size, s.pool5)     // (c5, N, 6, 9)
         record("act.coarse.pool5", s.pool5, channels: p.coarse5.outChannels, p.pool5Size)
         swapOuterAxes(s.pool5, p.coarse5.outChannels, n, inner: p.pool5Area, into: s.flat) // (N, c5 * 6 * 9)
-        FullyConnected.forward(s.flat, batch: n, inputs: p.fc6Inputs, outputs: p.fc6Outputs,
-                               weight: w.pointer("coarse.fc6.weight"), bias: w.pointer("coarse.fc6.bias"),
-                               relu: true, output: s.fc6, threads: threads)            // (N, f6)
+        let (fc6, fc7) = (p.namedFullyConnected[0], p.namedFullyConnected[1])
+        fullyConnected(fc6, s.flat, relu: true, s.fc6)                                 // (N, f6)
         record("act.coarse.fc6", s.fc6, channels: 1, (p.fc6Outputs, 1), flat: true)
         // fc7 writes straight into the concat buffer's last channel: (1, N, oh, ow) == (N, oh * ow).
         let coarseMap = s.concat + p.fine1.outChannels * n * p.outputArea
-        FullyConnected.forward(s.fc6, batch: n, inputs: p.fc6Outputs, outputs: p.outputArea,
-                               weight: w.pointer("coarse.fc7.weight"), bias: w.pointer("coarse.fc7.bias"),
-                               relu: false, output: coarseMap, threads: threads)      // (N, oh * ow)
+        fullyConnected(fc7, s.fc6, relu: false, coarseMap)                            // (N, oh * ow)
         record("act.coarse.fc7", coarseMap, channels: 1, (p.outputArea, 1), flat: true)
         conv("fine.conv1", p.fine1, s.input, s.fineConv1, relu: true)                 // (g1, N, 110, 148)
         record("act.fine.conv1", s.fineConv1, channels: p.fine1.outChannels, p.fine1Size)
