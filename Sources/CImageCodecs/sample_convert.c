@@ -71,3 +71,19 @@ int cic_finite_range(const float *values, size_t count, float *low, float *high)
     *high = hi;
     return any;
 }
+
+int cic_positive_range(const float *values, size_t count, float *low, float *high) {
+    float lo = INFINITY, hi = -INFINITY;
+    int any = 0;
+    for (size_t i = 0; i < count; i++) {
+        float v = values[i];
+        // Branch-free so it vectorises: (v - v) == 0 is false for NaN and the infinities.
+        int estimate = (v - v) == 0.0f && v > 0.0f;
+        lo = estimate && v < lo ? v : lo;
+        hi = estimate && v > hi ? v : hi;
+        any |= estimate;
+    }
+    *low = lo;
+    *high = hi;
+    return any;
+}

@@ -15,7 +15,7 @@ import Testing
         #expect(grid.width == 74 && grid.height == 55)
         #expect(grid.values.allSatisfy { $0.isFinite && $0 > 0 })
         // The fixture's weights give depths around 2.5 m that vary over the image.
-        let range = try #require(DepthEncoder.estimateRange(grid))
+        let range = try #require(grid.estimateRange)
         #expect(range.min < range.max)
     }
 

@@ -109,6 +109,10 @@ void cic_colorize(const float *values, size_t count, float near, float far, cons
 /// infinities) when there is none.
 int cic_finite_range(const float *values, size_t count, float *low, float *high);
 
+/// The smallest and largest value of `values` that is finite and positive (a depth estimate) in
+/// *low and *high; returns 0 (and leaves infinities) when there is none.
+int cic_positive_range(const float *values, size_t count, float *low, float *high);
+
 /// Releases memory returned by the encoders.
 void cic_free(void *pointer);
 

@@ -89,7 +89,7 @@ public enum DepthEncoder {
         case .color: break
         }
         headers += [("X-Depth-Width", "\(grid.width)"), ("X-Depth-Height", "\(grid.height)")]
-        if let range = estimateRange(grid) {
+        if let range = grid.estimateRange {
             headers += [("X-Depth-Min", fixed(range.min)), ("X-Depth-Max", fixed(range.max))]
         }
         if let camera = context.camera { headers.append(("X-Depth-Focal-Px", decimal(camera.focalPx))) }
@@ -120,7 +120,7 @@ public enum DepthEncoder {
 
     /// The compact JSON document (UTF-8).
     public static func json(_ grid: FloatGrid, context: DepthContext? = nil) -> [UInt8] {
-        let range = estimateRange(grid) ?? (0, 0)
+        let range = grid.estimateRange ?? (0, 0)
         var out: [UInt8] = []
         out.reserveCapacity(80 + grid.values.count * 7)
         out += Array("{\"width\":\(grid.width),\"height\":\(grid.height),\"unit\":\"m\",\"min\":".utf8)
@@ -169,20 +169,10 @@ public enum DepthEncoder {
     /// An inferno preview PNG the size of `grid`, over `range` (metres; nearer and farther values
     /// take the end colours) or the map's own range.
     public static func color(_ grid: FloatGrid, range fixedRange: ClosedRange<Double>? = nil) throws -> [UInt8] {
-        let range = fixedRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? estimateRange(grid)
+        let range = fixedRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? grid.estimateRange
         var shown = estimatesOnly(grid)
         if let range { shown.values = shown.values.map { $0.isFinite ? min(max($0, range.min), range.max) : $0 } }
         return try ImageEncoder.png(ColorMap.inferno.colorize(depth: shown, near: range?.min, far: range?.max))
-    }
-
-    /// Smallest and largest estimate (finite, positive), nil when there is none.
-    public static func estimateRange(_ grid: FloatGrid) -> (min: Float, max: Float)? {
-        var low = Float.infinity, high = -Float.infinity
-        for value in grid.values where value.isFinite && value > 0 {
-            low = min(low, value)
-            high = max(high, value)
-        }
-        return low <= high ? (low, high) : nil
     }
 
     /// `grid` with every non-estimate (non-finite or not positive) as NaN, which the colour map shows grey.
