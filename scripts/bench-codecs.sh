@@ -19,14 +19,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-codecs.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 swift build -c release --product depthd-bench >&2
-"$PY" - "$WORK/photo.jpg" <<'PYEOF'
-import sys
-from pathlib import Path
-import matplotlib
-from PIL import Image
-sample = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-Image.open(sample).convert("RGB").resize((640, 480), Image.Resampling.LANCZOS).save(sys.argv[1], quality=90)
-PYEOF
+"$PY" scripts/bench_photo.py "$WORK/photo.jpg"
 .build/release/depthd-bench codecs --photo "$WORK/photo.jpg" --model "$MODEL" --rounds "$ROUNDS" --out "$WORK"
 # Every PNG the run wrote must decode, with Pillow, to the same pixels as its reference's.
 "$PY" - "$WORK" <<'PYEOF'

@@ -29,14 +29,7 @@ cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; r
 trap cleanup EXIT
 
 swift build -c release --product depthd >&2
-"$PY" - "$WORK/photo.jpg" <<'PYEOF'
-import sys
-from pathlib import Path
-import matplotlib
-from PIL import Image
-sample = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-Image.open(sample).convert("RGB").resize((640, 480), Image.Resampling.LANCZOS).save(sys.argv[1], quality=90)
-PYEOF
+"$PY" scripts/bench_photo.py "$WORK/photo.jpg"
 cat > "$WORK/post.lua" <<LUAEOF
 local file = assert(io.open("$WORK/photo.jpg", "rb"))
 wrk.method = "POST"

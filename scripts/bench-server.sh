@@ -36,14 +36,7 @@ swift build -c release --product depthd-bench >&2
 BIN=.build/release
 
 # A real photograph (the portrait that ships with matplotlib), as a 640x480 JPEG.
-"$PY" - "$WORK/photo.jpg" <<'PYEOF'
-import sys
-from pathlib import Path
-import matplotlib
-from PIL import Image
-sample = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-Image.open(sample).convert("RGB").resize((640, 480), Image.Resampling.LANCZOS).save(sys.argv[1], quality=90)
-PYEOF
+"$PY" scripts/bench_photo.py "$WORK/photo.jpg"
 cat > "$WORK/post.lua" <<'LUAEOF'
 local file = assert(io.open(os.getenv("BENCH_PHOTO"), "rb"))
 wrk.method = "POST"

@@ -8,22 +8,11 @@ import Testing
 @Suite struct MutationTests {
     static let rounds = ProcessInfo.processInfo.environment["IMAGEIO_MUTATIONS"].flatMap { Int($0) } ?? 300
 
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: ["baseline.jpg", "progressive.jpg", "cmyk.jpg", "orientation6.jpg",
                       "png_rgb16_interlaced.png", "png_palette4_trns.png", "png_gray2.png"])
     func mutatedFilesDecodeWholeOrFailCleanly(name: String) throws {
         let original = try Fixtures.bytes(name)
-        var random = SplitMix(state: UInt64(name.utf8.count) &* 7919)
+        var random = SeededBytes(state: UInt64(name.utf8.count) &* 7919)
         var decoded = 0, refused = 0
         for _ in 0..<Self.rounds {
             var bytes = original
