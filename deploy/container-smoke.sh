@@ -14,7 +14,7 @@
 #   DEPTHD_BINARY   release binary built with --static-swift-stdlib
 #                   (default .build/release/depthd; build it with
 #                   `swift build -c release --static-swift-stdlib --product depthd`)
-#   SMOKE_IMAGE     JPEG to send (default: the photo bundled with matplotlib in .venv)
+#   SMOKE_IMAGE     JPEG to send (default: the photo bundled with matplotlib in $DEPTHD_VENV, else .venv)
 #   SMOKE_TIMEOUT   overall limit in seconds (default 900)
 #   DEBIAN_MIRROR   archive for debootstrap (default http://deb.debian.org/debian)
 #   SMOKE_CACHE     where the root file system tarball is cached (default deploy/.cache)
@@ -188,7 +188,7 @@ say "depthd health (HEALTHCHECK) passes"
 
 IMAGE=${SMOKE_IMAGE:-}
 if [ -z "$IMAGE" ]; then
-    IMAGE=$("$REPO/.venv/bin/python" -c 'import matplotlib, os; print(os.path.join(matplotlib.get_data_path(), "sample_data", "grace_hopper.jpg"))' 2>/dev/null || true)
+    IMAGE=$("${DEPTHD_VENV:-$REPO/.venv}/bin/python" -c 'import matplotlib, os; print(os.path.join(matplotlib.get_data_path(), "sample_data", "grace_hopper.jpg"))' 2>/dev/null || true)
 fi
 [ -f "$IMAGE" ] || fail "no JPEG to send (set SMOKE_IMAGE)"
 
