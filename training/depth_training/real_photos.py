@@ -21,13 +21,15 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from . import augment as aug
 from .camera import Camera
+from .evaluate import predict_depth
 from .metrics import MetricAccumulator
 from .model import Architecture, DepthNet, Normalization
 from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, Photo, PhotoSet
 
-#: The paper's frame and crop (NetworkInput.resizedSize / cropSize in Sources/ImageIO).
-PAPER_FRAME, PAPER_CROP = (320, 240), (304, 228)
+#: The paper's frame and crop (NetworkInput.resizedSize / cropSize in Sources/ImageIO), as training crops them.
+PAPER_FRAME, PAPER_CROP = (aug.FULL_W, aug.FULL_H), (aug.CROP_W, aug.CROP_H)
 BOTTOM_IS_NEARER, CONSTANT = "bottom is nearer", "constant depth"
 
 
@@ -98,15 +100,13 @@ def network_input(crops: list[np.ndarray], normalization: Normalization) -> torc
     return normalization.apply(rgb)
 
 
-@torch.no_grad()
 def predict(model: DepthNet, normalization: Normalization, images: list[Image.Image],
             batch_size: int = 8) -> list[np.ndarray]:
     """Depth in metres on the output grid, (output_height, output_width) float64 per photo."""
-    model.eval()
     out = []
     for i in range(0, len(images), batch_size):
         x = network_input([prepare(im, model.arch) for im in images[i:i + batch_size]], normalization)
-        out += [d for d in model(x).exp()[:, 0].double().numpy()]  # (n, oh, ow)
+        out += [d for d in predict_depth(model, x).double().numpy()]  # (n, oh, ow)
     return out
 
 
@@ -184,10 +184,7 @@ def median_scaled_metrics(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) ->
     """The paper's measures of `pred` (oh, ow) after scaling it by median(gt) / median(pred) over
     the valid cells (a single photo's camera scale is unknown)."""
     valid = mask & (gt > 0)
-    scaled = pred * np.median(gt[valid]) / np.median(pred[valid])
-    acc = MetricAccumulator()
-    acc.update(scaled[None], gt[None], valid[None])
-    return acc.result()
+    return plain_metrics(pred * np.median(gt[valid]) / np.median(pred[valid]), gt, valid)
 
 
 def metric_factor(photo_focal_px: float, photo_width: int, camera: Camera, arch: Architecture) -> float:
