@@ -94,7 +94,7 @@ def run_photos(models: list[Model], photo_set: PhotoSet, roots: list[Path],
     if loaded.missing:
         return None, (f"{len(loaded.missing)} of {len(photo_set.photos) + len(photo_set.gt_scenes)} files not found "
                       f"under {', '.join(map(str, roots))} (run training/scripts/install-eval-photos.sh)"), {}
-    ev = RealPhotoEvaluation(loaded, roots)
+    ev = RealPhotoEvaluation(loaded)
     rows, first = {}, {}
     for m in models:
         grids = ev.grids(m.net, m.normalization)

@@ -204,40 +204,41 @@ def plain_metrics(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> dict[st
 @dataclass
 class LoadedPhotos:
     """The photos of a set found on disk, decoded for the network (upright RGB, possibly
-    DCT-scaled: the set's coordinates refer to the full upright size), and the ids not found."""
+    DCT-scaled: the set's coordinates refer to the full upright size), where each file of the
+    set was found (photos and ground-truth scenes, checksum verified), and the ids not found."""
     set: PhotoSet
     images: dict[str, Image.Image]
+    paths: dict[str, Path]
     missing: list[str]
 
     @staticmethod
     def load(photo_set: PhotoSet, roots: list[Path], minimum: tuple[int, int] = PAPER_FRAME) -> "LoadedPhotos":
-        images, missing = {}, []
+        images, paths, missing = {}, {}, []
         for p in list(photo_set.photos) + list(photo_set.gt_scenes):
             path = p.locate(roots)
             if path is None:
                 missing.append(p.id)
-            elif isinstance(p, Photo):
+                continue
+            paths[p.id] = path
+            if isinstance(p, Photo):
                 size = upright_size(path)
                 if size != (p.width, p.height):
                     raise ValueError(f"{path}: {size} upright, the set says {(p.width, p.height)}")
                 images[p.id] = decode_upright(path, minimum)
-        return LoadedPhotos(photo_set, images, missing)
+        return LoadedPhotos(photo_set, images, paths, missing)
 
 
 class RealPhotoEvaluation:
     """WHDR over all pairs (and per photo) and the ground-truth scenes' measures, for models and
     for the baselines."""
 
-    def __init__(self, photos: LoadedPhotos, roots: list[Path]):
+    def __init__(self, photos: LoadedPhotos):
         if photos.missing:
             raise ValueError("photos not found (run training/scripts/install-eval-photos.sh): "
                              + ", ".join(photos.missing))
-        self.photos, self.roots = photos, roots
-        self.set = photos.set
-        self.gt = {}
-        for s in self.set.gt_scenes:
-            path = s.locate(roots)
-            self.gt[s.id] = s.depth(path)  # ((h, w) metres, (h, w) bool)
+        self.photos, self.set = photos, photos.set
+        # Read from where LoadedPhotos found them: locating again would hash every file again.
+        self.gt = {s.id: s.depth(photos.paths[s.id]) for s in self.set.gt_scenes}  # ((h, w) metres, (h, w) bool)
 
     def _whdr(self, depths: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
         a, b, truth, per_photo = [], [], [], {}
@@ -346,7 +347,7 @@ def main() -> None:
     if a.pairs_sheet:
         pairs_sheet(photo_set, loaded.images, a.pairs_sheet)
         print(f"wrote {a.pairs_sheet}")
-    ev = RealPhotoEvaluation(loaded, roots)
+    ev = RealPhotoEvaluation(loaded)
     results, first = {}, None
     for m in load_models(a.weights):
         grids = ev.grids(m.net, m.normalization)
