@@ -33,8 +33,6 @@ from .model import DepthNet, Normalization
 from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, PhotoSet
 from .real_photos import LoadedPhotos, RealPhotoEvaluation, format_results
 
-MEAN_MAP, MEDIAN_CONSTANT = "train mean depth map", "train median constant"
-
 
 @dataclass
 class Model:
@@ -102,7 +100,7 @@ def run_photos(models: list[Model], photo_set: PhotoSet, roots: list[Path],
         first = first or {"grids": grids, "loaded": loaded, "model": m}
     arch = models[0].net.arch
     if mean_map is not None and mean_map.shape == (arch.output_height, arch.output_width):
-        rows[MEAN_MAP] = ev.evaluate_map(mean_map, arch, KINECT)  # training_statistics' default camera
+        rows[evaluate.MEAN_MAP] = ev.evaluate_map(mean_map, arch, KINECT)  # training_statistics' default camera
     rows.update(ev.evaluate_baselines(arch))
     return rows, None, first
 
