@@ -92,17 +92,22 @@ def run_photos(models: list[Model], photo_set: PhotoSet, roots: list[Path],
     if loaded.missing:
         return None, (f"{len(loaded.missing)} of {len(photo_set.photos) + len(photo_set.gt_scenes)} files not found "
                       f"under {', '.join(map(str, roots))} (run training/scripts/install-eval-photos.sh)"), {}
+    rows, grids = photo_rows(models, loaded, mean_map)
+    return rows, None, {"grids": grids, "loaded": loaded, "model": models[0]}
+
+
+def photo_rows(models: list[Model], loaded: LoadedPhotos,
+               mean_map: np.ndarray | None = None) -> tuple[dict[str, dict], dict[str, np.ndarray]]:
+    """(rows of every model, the training mean map when it fits the models' output grid, and the
+    baselines, on photos all found; the first model's grids (oh, ow) per photo id)."""
     ev = RealPhotoEvaluation(loaded)
-    rows, first = {}, {}
-    for m in models:
-        grids = ev.grids(m.net, m.normalization)
-        rows[m.label] = ev.evaluate_grids(grids, m.net.arch, m.net.camera)
-        first = first or {"grids": grids, "loaded": loaded, "model": m}
+    grids = [ev.grids(m.net, m.normalization) for m in models]
+    rows = {m.label: ev.evaluate_grids(g, m.net.arch, m.net.camera) for m, g in zip(models, grids)}
     arch = models[0].net.arch
     if mean_map is not None and mean_map.shape == (arch.output_height, arch.output_width):
         rows[evaluate.MEAN_MAP] = ev.evaluate_map(mean_map, arch, KINECT)  # training_statistics' default camera
     rows.update(ev.evaluate_baselines(arch))
-    return rows, None, first
+    return rows, grids[0]
 
 
 def depth_table(rows: dict[str, dict]) -> str:

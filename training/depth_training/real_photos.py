@@ -324,7 +324,7 @@ def _cell(v) -> str:
 
 
 def main() -> None:
-    from .eval_suite import load_models
+    from .eval_suite import load_models, photo_rows
     from .photo_previews import pairs_sheet, preview_sheet
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--weights", required=True, nargs="+", help="safetensors file(s) (the contract's format)")
@@ -347,14 +347,8 @@ def main() -> None:
     if a.pairs_sheet:
         pairs_sheet(photo_set, loaded.images, a.pairs_sheet)
         print(f"wrote {a.pairs_sheet}")
-    ev = RealPhotoEvaluation(loaded)
-    results, first = {}, None
-    for m in load_models(a.weights):
-        grids = ev.grids(m.net, m.normalization)
-        results[m.label] = ev.evaluate_grids(grids, m.net.arch, m.net.camera)
-        if first is None:
-            first = (m.net, grids, m.label)
-    results.update(ev.evaluate_baselines(first[0].arch))
+    models = load_models(a.weights)
+    results, grids = photo_rows(models, loaded)
     print(f"real photos: {len(photo_set.photos)} photos, {photo_set.pair_count} pairs "
           f"({sum(len(q.pairs) for q in photo_set.photos if q.indoor)} indoor); ground truth: "
           + (", ".join(s.id for s in photo_set.gt_scenes) or "none"))
@@ -362,7 +356,7 @@ def main() -> None:
     if a.per_photo:
         print("\n" + per_photo_table(results, photo_set))
     if a.previews:
-        preview_sheet(photo_set, loaded.images, first[1], first[0].arch, a.previews, title=first[2])
+        preview_sheet(photo_set, loaded.images, grids, models[0].net.arch, a.previews, title=models[0].label)
         print(f"wrote {a.previews}")
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
