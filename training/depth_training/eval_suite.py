@@ -26,7 +26,7 @@ import torch
 
 from . import evaluate
 from .camera import KINECT
-from .datasets import open_source
+from .datasets import data_paths, open_source
 from .export import load_model
 from .metrics import LABELS, METRICS
 from .model import DepthNet, Normalization
@@ -63,16 +63,10 @@ def load_models(paths: list[str]) -> list[Model]:
 
 
 def absent(spec: str) -> str | None:
-    """Why the data of a spec is absent (the first `folder:` or `synthetic:` path of its parts
-    that does not exist; parts joined by `+`, each maybe `*K`, as datasets.open_source reads
-    them), or None."""
-    for part in spec.split("+"):
-        body, star, times = part.rpartition("*")
-        kind, _, rest = (body if star and times.isdigit() else part).partition(":")
-        path = rest.split(":")[0] if kind == "synthetic" else rest
-        if kind in ("folder", "synthetic") and not Path(path).exists():
-            return f"{path} does not exist"
-    return None
+    """Why the data of a spec is absent (the first folder it reads, datasets.data_paths, that
+    does not exist), or None."""
+    missing = next((path for path in data_paths(spec) if not path.exists()), None)
+    return None if missing is None else f"{missing} does not exist"
 
 
 def run_depth_set(models: list[Model], spec: str, stats: tuple[np.ndarray, float] | None,
