@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -97,7 +99,6 @@ def test_specs_joined_by_plus_concatenate_and_star_k_repeats_a_part(arrays, tmp_
 
 
 def test_data_paths_names_the_folders_a_spec_reads_in_order():
-    from pathlib import Path
     spec = "folder:a/b*2+synthetic:c:100+synthetic-seeds:0-10+synthetic:d"
     assert data_paths(spec) == [Path("a/b"), Path("c"), Path("d")]
     with pytest.raises(ValueError, match="SPEC\\*K"):
