@@ -103,12 +103,13 @@ def main() -> None:
     timings = w / "server-timing"
     if timings.exists():
         phases: dict[str, list[float]] = {}
-        for line in timings.read_text().splitlines():
+        requests = timings.read_text().splitlines()  # one Server-Timing header per request
+        for line in requests:
             for entry in line.split(":", 1)[1].split(","):
                 name, _, duration = entry.strip().partition(";dur=")
                 if duration:
                     phases.setdefault(name, []).append(float(duration))
-        print(f"\none request alone, by phase (Server-Timing of {len(timings.read_text().splitlines())} sequential requests, ms)")
+        print(f"\none request alone, by phase (Server-Timing of {len(requests)} sequential requests, ms)")
         print("| phase | median | best |\n|---|---|---|")
         for name, values in phases.items():
             print(f"| {name} | {statistics.median(values):.1f} | {min(values):.1f} |")

@@ -29,10 +29,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from depth_training.camera import KINECT
 from depth_training.metrics import MetricAccumulator
 from depth_training.synthetic import render_scene
 
-FOCAL_PX = 518.86  # NYU Kinect fx at 640 wide, the renderer's camera
+FOCAL_PX = KINECT.focal_at(640)  # 518.86 px: the camera training labels these frames with (the renderer fx 518.8579, rounded)
 FIRST_TEST_SEED = 2_000_001
 #: name -> (row slice, column slice) of the 640x480 frame
 CROPS = {

@@ -7,22 +7,13 @@ from __future__ import annotations
 import io
 import json
 import math
-import urllib.error
 import urllib.request
 
 import numpy as np
 import pytest
 from PIL import Image
 
-
-def post(url: str, query: str, body: bytes, content_type: str = "image/jpeg") -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(f"{url}/v1/depth?{query}", data=body, method="POST",
-                                     headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+from depth_client import post_depth
 
 
 def small_jpeg(photo, width=320) -> bytes:
@@ -48,12 +39,12 @@ def read_ply(data: bytes) -> tuple[dict, np.ndarray]:
 
 def test_npy_loads_with_numpy_and_equals_the_json_values(depthd, photo):
     body = small_jpeg(photo)
-    status, headers, npy = post(depthd, "format=npy", body)
+    status, headers, npy = post_depth(depthd, body, "format=npy")
     assert status == 200, npy[:300]
     assert headers["Content-Type"] == "application/x-npy"
     depth = np.load(io.BytesIO(npy))
     assert depth.dtype == np.float32 and depth.ndim == 2
-    status, _, text = post(depthd, "format=json", body)
+    status, _, text = post_depth(depthd, body, "format=json")
     answer = json.loads(text)
     assert depth.shape == (answer["height"], answer["width"])
     values = np.array(answer["depth"], dtype=np.float64).reshape(depth.shape)
@@ -66,7 +57,7 @@ def test_npy_loads_with_numpy_and_equals_the_json_values(depthd, photo):
 
 def test_point_cloud_loads_and_projects_back_onto_the_photo(depthd, photo):
     body = small_jpeg(photo, width=200)
-    status, headers, data = post(depthd, "format=ply&focal_px=180&step=2", body)
+    status, headers, data = post_depth(depthd, body, "format=ply&focal_px=180&step=2")
     assert status == 200, data[:300]
     comments, v = read_ply(data)
     assert comments["scale_source"] == "request" and float(comments["focal_px"]) == 180.0
@@ -76,7 +67,7 @@ def test_point_cloud_loads_and_projects_back_onto_the_photo(depthd, photo):
     w = 180 * v["y"] / v["z"] + height / 2
     off_grid = lambda c: np.abs((c - 0.5 + 1) % 2 - 1)  # distance to the nearest centre of an even pixel
     assert off_grid(u).max() < 2e-3 and off_grid(w).max() < 2e-3, "every point is on a pixel centre of the step-2 grid"
-    _, _, npy = post(depthd, "format=npy&focal_px=180", body)
+    _, _, npy = post_depth(depthd, body, "format=npy&focal_px=180")
     depth = np.load(io.BytesIO(npy))
     columns, rows = np.floor(u).astype(int), np.floor(w).astype(int)
     assert np.allclose(v["z"], depth[rows, columns], atol=1e-5)
@@ -84,7 +75,7 @@ def test_point_cloud_loads_and_projects_back_onto_the_photo(depthd, photo):
 
 def test_known_distance_rescales_and_points_read_it_back(depthd, photo):
     body = small_jpeg(photo)
-    status, headers, text = post(depthd, "format=json&known=160,100,2.0&points=160,100", body)
+    status, headers, text = post_depth(depthd, body, "format=json&known=160,100,2.0&points=160,100")
     assert status == 200, text[:300]
     answer = json.loads(text)
     assert headers["X-Depth-Scale-Source"] == "known" and answer["scale_source"] == "known"
@@ -101,7 +92,7 @@ def test_known_distance_rescales_and_points_read_it_back(depthd, photo):
     ("format=color&min_m=3&max_m=2", "max_m"),
 ])
 def test_bad_values_are_400_problems_naming_the_parameter(depthd, photo, query, parameter):
-    status, headers, text = post(depthd, query, small_jpeg(photo))
+    status, headers, text = post_depth(depthd, small_jpeg(photo), query)
     assert status == 400
     assert headers["Content-Type"] == "application/problem+json"
     assert json.loads(text)["parameter"] == parameter

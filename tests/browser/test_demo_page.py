@@ -10,13 +10,12 @@ import json
 import re
 import struct
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import depth_client
 from cdp import Browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,13 +45,8 @@ def choose_file(browser: Browser, path: Path) -> None:
 
 
 def post_depth(url: str, body: bytes, fmt: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(f"{url}/v1/depth?format={fmt}&size=input", data=body, method="POST",
-                                     headers={"Content-Type": "image/jpeg"})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    status, _, answer = depth_client.post_depth(url, body, f"format={fmt}&size=input")
+    return status, answer
 
 
 def depth_grid(answer: dict) -> tuple[int, int, list]:

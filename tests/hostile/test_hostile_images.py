@@ -8,11 +8,12 @@ Run: .venv/bin/python -m pytest tests/hostile -q --depthd .build/debug/depthd
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from depth_client import post_depth
 
 FIXTURES = Path(__file__).resolve().parents[2] / "Tests" / "ImageIOTests" / "Fixtures"
 
@@ -43,16 +44,6 @@ EXPECTED = {
 }
 
 
-def post(url: str, body: bytes, content_type: str) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url + "/v1/depth", data=body, method="POST",
-                                     headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 def test_every_committed_hostile_file_has_an_expectation():
     assert sorted(p.name for p in FIXTURES.glob("hostile_*")) == sorted(EXPECTED)
 
@@ -65,7 +56,7 @@ CASES = [(name, "application/octet-stream") for name in sorted(EXPECTED)] + [
 
 @pytest.mark.parametrize("name,content_type", CASES)
 def test_hostile_image_gets_a_clear_4xx_and_the_service_stays_ready(depthd, name, content_type):
-    status, headers, body = post(depthd, (FIXTURES / name).read_bytes(), content_type)
+    status, headers, body = post_depth(depthd, (FIXTURES / name).read_bytes(), content_type=content_type, timeout=60)
     want_status, want_type, words = EXPECTED[name]
     assert status == want_status, f"{name}: {status} {body[:300]!r}"
     assert headers.get("Content-Type", "").startswith("application/problem+json")

@@ -150,20 +150,35 @@ def open_source(spec: str) -> DepthSource:
     Several specs joined by `+` make one concatenated source (so no `+` in paths), and a part
     ending in `*K` is taken K times per epoch (quote the spec in a shell), e.g.
     `folder:training/data/photoreal/train*2+synthetic:training/data/synthetic/train:2600`."""
-    parts = [_repeated_part(part) for part in spec.split("+")]
+    parts = [(_open_one(body), times) for body, times in _parts(spec)]
     if len(parts) == 1 and parts[0][1] == 1:
         return parts[0][0]
     return ConcatSource(parts)
 
 
-def _repeated_part(part: str) -> tuple[DepthSource, int]:
-    """`SPEC` or `SPEC*K` -> (source, K)."""
-    body, star, times = part.rpartition("*")
-    if not star:
-        return _open_one(part), 1
-    if not body or not times.isdigit() or int(times) < 1:
-        raise ValueError(f"{part!r}: a repeated part is SPEC*K with a whole K >= 1")
-    return _open_one(body), int(times)
+def data_paths(spec: str) -> list[Path]:
+    """The folders an open_source spec reads from disk (its `folder:` and `synthetic:` parts), in
+    order; `synthetic-seeds:` (rendered on the fly) and `nyu:` name none."""
+    paths = []
+    for body, _ in _parts(spec):
+        kind, _, rest = body.partition(":")
+        if kind in ("folder", "synthetic"):
+            paths.append(Path(rest if kind == "folder" else rest.partition(":")[0]))
+    return paths
+
+
+def _parts(spec: str) -> list[tuple[str, int]]:
+    """`A*K+B` -> [(A, K), (B, 1)]: each part of a spec and how often it is taken per epoch."""
+    parts = []
+    for part in spec.split("+"):
+        body, star, times = part.rpartition("*")
+        if not star:
+            parts.append((part, 1))
+        elif not body or not times.isdigit() or int(times) < 1:
+            raise ValueError(f"{part!r}: a repeated part is SPEC*K with a whole K >= 1")
+        else:
+            parts.append((body, int(times)))
+    return parts
 
 
 def _open_one(spec: str) -> DepthSource:

@@ -26,14 +26,12 @@ import torch
 
 from . import evaluate
 from .camera import KINECT
-from .datasets import open_source
+from .datasets import data_paths, open_source
 from .export import load_model
 from .metrics import LABELS, METRICS
 from .model import DepthNet, Normalization
 from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, PhotoSet
 from .real_photos import LoadedPhotos, RealPhotoEvaluation, format_results
-
-MEAN_MAP, MEDIAN_CONSTANT = "train mean depth map", "train median constant"
 
 
 @dataclass
@@ -65,16 +63,10 @@ def load_models(paths: list[str]) -> list[Model]:
 
 
 def absent(spec: str) -> str | None:
-    """Why the data of a spec is absent (the first `folder:` or `synthetic:` path of its parts
-    that does not exist; parts joined by `+`, each maybe `*K`, as datasets.open_source reads
-    them), or None."""
-    for part in spec.split("+"):
-        body, star, times = part.rpartition("*")
-        kind, _, rest = (body if star and times.isdigit() else part).partition(":")
-        path = rest.split(":")[0] if kind == "synthetic" else rest
-        if kind in ("folder", "synthetic") and not Path(path).exists():
-            return f"{path} does not exist"
-    return None
+    """Why the data of a spec is absent (the first folder it reads, datasets.data_paths, that
+    does not exist), or None."""
+    missing = next((path for path in data_paths(spec) if not path.exists()), None)
+    return None if missing is None else f"{missing} does not exist"
 
 
 def run_depth_set(models: list[Model], spec: str, stats: tuple[np.ndarray, float] | None,
@@ -94,17 +86,22 @@ def run_photos(models: list[Model], photo_set: PhotoSet, roots: list[Path],
     if loaded.missing:
         return None, (f"{len(loaded.missing)} of {len(photo_set.photos) + len(photo_set.gt_scenes)} files not found "
                       f"under {', '.join(map(str, roots))} (run training/scripts/install-eval-photos.sh)"), {}
-    ev = RealPhotoEvaluation(loaded, roots)
-    rows, first = {}, {}
-    for m in models:
-        grids = ev.grids(m.net, m.normalization)
-        rows[m.label] = ev.evaluate_grids(grids, m.net.arch, m.net.camera)
-        first = first or {"grids": grids, "loaded": loaded, "model": m}
+    rows, grids = photo_rows(models, loaded, mean_map)
+    return rows, None, {"grids": grids, "loaded": loaded, "model": models[0]}
+
+
+def photo_rows(models: list[Model], loaded: LoadedPhotos,
+               mean_map: np.ndarray | None = None) -> tuple[dict[str, dict], dict[str, np.ndarray]]:
+    """(rows of every model, the training mean map when it fits the models' output grid, and the
+    baselines, on photos all found; the first model's grids (oh, ow) per photo id)."""
+    ev = RealPhotoEvaluation(loaded)
+    grids = [ev.grids(m.net, m.normalization) for m in models]
+    rows = {m.label: ev.evaluate_grids(g, m.net.arch, m.net.camera) for m, g in zip(models, grids)}
     arch = models[0].net.arch
     if mean_map is not None and mean_map.shape == (arch.output_height, arch.output_width):
-        rows[MEAN_MAP] = ev.evaluate_map(mean_map, arch, KINECT)  # training_statistics' default camera
+        rows[evaluate.MEAN_MAP] = ev.evaluate_map(mean_map, arch, KINECT)  # training_statistics' default camera
     rows.update(ev.evaluate_baselines(arch))
-    return rows, None, first
+    return rows, grids[0]
 
 
 def depth_table(rows: dict[str, dict]) -> str:

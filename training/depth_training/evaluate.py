@@ -22,6 +22,9 @@ from .metrics import NYU_CAP_M, PAPER_NYU, MetricAccumulator, eigen_crop_mask, f
 from .camera import KINECT, Camera
 from .model import DepthNet, Normalization
 
+#: The rows of the two trivial baselines.
+MEAN_MAP, MEDIAN_CONSTANT = "train mean depth map", "train median constant"
+
 
 def _accumulator(nyu: bool) -> MetricAccumulator:
     return MetricAccumulator(cap=NYU_CAP_M, region=eigen_crop_mask()) if nyu else MetricAccumulator()
@@ -70,13 +73,13 @@ def evaluate_baselines(mean_map: np.ndarray, median: float, source: DepthSource,
                        nyu: bool = False, camera: Camera = KINECT) -> dict[str, dict[str, float]]:
     """The two trivial baselines (statistics in `camera`'s canonical depth, scaled to each
     frame's camera as a model's prediction is) with the same measures, in true metres."""
-    accs = {"train mean depth map": _accumulator(nyu), "train median constant": _accumulator(nyu)}
+    accs = {MEAN_MAP: _accumulator(nyu), MEDIAN_CONSTANT: _accumulator(nyu)}
     ds = DepthDataset(source, train=False, camera=camera, metric=True)
     for i in tqdm(range(len(ds)), desc="baselines", mininterval=5):
         _, d, m, to_metres = ds[i]
         k = float(to_metres)
-        accs["train mean depth map"].update(mean_map[None] * k, d.numpy(), m.numpy())
-        accs["train median constant"].update(np.full((1, 55, 74), median * k), d.numpy(), m.numpy())
+        accs[MEAN_MAP].update(mean_map[None] * k, d.numpy(), m.numpy())
+        accs[MEDIAN_CONSTANT].update(np.full((1, 55, 74), median * k), d.numpy(), m.numpy())
     return {k: a.result() for k, a in accs.items()}
 
 

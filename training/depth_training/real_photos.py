@@ -21,13 +21,15 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from . import augment as aug
 from .camera import Camera
+from .evaluate import predict_depth
 from .metrics import MetricAccumulator
 from .model import Architecture, DepthNet, Normalization
 from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, Photo, PhotoSet
 
-#: The paper's frame and crop (NetworkInput.resizedSize / cropSize in Sources/ImageIO).
-PAPER_FRAME, PAPER_CROP = (320, 240), (304, 228)
+#: The paper's frame and crop (NetworkInput.resizedSize / cropSize in Sources/ImageIO), as training crops them.
+PAPER_FRAME, PAPER_CROP = (aug.FULL_W, aug.FULL_H), (aug.CROP_W, aug.CROP_H)
 BOTTOM_IS_NEARER, CONSTANT = "bottom is nearer", "constant depth"
 
 
@@ -98,15 +100,13 @@ def network_input(crops: list[np.ndarray], normalization: Normalization) -> torc
     return normalization.apply(rgb)
 
 
-@torch.no_grad()
 def predict(model: DepthNet, normalization: Normalization, images: list[Image.Image],
             batch_size: int = 8) -> list[np.ndarray]:
     """Depth in metres on the output grid, (output_height, output_width) float64 per photo."""
-    model.eval()
     out = []
     for i in range(0, len(images), batch_size):
         x = network_input([prepare(im, model.arch) for im in images[i:i + batch_size]], normalization)
-        out += [d for d in model(x).exp()[:, 0].double().numpy()]  # (n, oh, ow)
+        out += [d for d in predict_depth(model, x).double().numpy()]  # (n, oh, ow)
     return out
 
 
@@ -184,10 +184,7 @@ def median_scaled_metrics(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) ->
     """The paper's measures of `pred` (oh, ow) after scaling it by median(gt) / median(pred) over
     the valid cells (a single photo's camera scale is unknown)."""
     valid = mask & (gt > 0)
-    scaled = pred * np.median(gt[valid]) / np.median(pred[valid])
-    acc = MetricAccumulator()
-    acc.update(scaled[None], gt[None], valid[None])
-    return acc.result()
+    return plain_metrics(pred * np.median(gt[valid]) / np.median(pred[valid]), gt, valid)
 
 
 def metric_factor(photo_focal_px: float, photo_width: int, camera: Camera, arch: Architecture) -> float:
@@ -207,40 +204,41 @@ def plain_metrics(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> dict[st
 @dataclass
 class LoadedPhotos:
     """The photos of a set found on disk, decoded for the network (upright RGB, possibly
-    DCT-scaled: the set's coordinates refer to the full upright size), and the ids not found."""
+    DCT-scaled: the set's coordinates refer to the full upright size), where each file of the
+    set was found (photos and ground-truth scenes, checksum verified), and the ids not found."""
     set: PhotoSet
     images: dict[str, Image.Image]
+    paths: dict[str, Path]
     missing: list[str]
 
     @staticmethod
     def load(photo_set: PhotoSet, roots: list[Path], minimum: tuple[int, int] = PAPER_FRAME) -> "LoadedPhotos":
-        images, missing = {}, []
+        images, paths, missing = {}, {}, []
         for p in list(photo_set.photos) + list(photo_set.gt_scenes):
             path = p.locate(roots)
             if path is None:
                 missing.append(p.id)
-            elif isinstance(p, Photo):
+                continue
+            paths[p.id] = path
+            if isinstance(p, Photo):
                 size = upright_size(path)
                 if size != (p.width, p.height):
                     raise ValueError(f"{path}: {size} upright, the set says {(p.width, p.height)}")
                 images[p.id] = decode_upright(path, minimum)
-        return LoadedPhotos(photo_set, images, missing)
+        return LoadedPhotos(photo_set, images, paths, missing)
 
 
 class RealPhotoEvaluation:
     """WHDR over all pairs (and per photo) and the ground-truth scenes' measures, for models and
     for the baselines."""
 
-    def __init__(self, photos: LoadedPhotos, roots: list[Path]):
+    def __init__(self, photos: LoadedPhotos):
         if photos.missing:
             raise ValueError("photos not found (run training/scripts/install-eval-photos.sh): "
                              + ", ".join(photos.missing))
-        self.photos, self.roots = photos, roots
-        self.set = photos.set
-        self.gt = {}
-        for s in self.set.gt_scenes:
-            path = s.locate(roots)
-            self.gt[s.id] = s.depth(path)  # ((h, w) metres, (h, w) bool)
+        self.photos, self.set = photos, photos.set
+        # Read from where LoadedPhotos found them: locating again would hash every file again.
+        self.gt = {s.id: s.depth(photos.paths[s.id]) for s in self.set.gt_scenes}  # ((h, w) metres, (h, w) bool)
 
     def _whdr(self, depths: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
         a, b, truth, per_photo = [], [], [], {}
@@ -326,7 +324,7 @@ def _cell(v) -> str:
 
 
 def main() -> None:
-    from .eval_suite import load_models
+    from .eval_suite import load_models, photo_rows
     from .photo_previews import pairs_sheet, preview_sheet
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--weights", required=True, nargs="+", help="safetensors file(s) (the contract's format)")
@@ -349,14 +347,8 @@ def main() -> None:
     if a.pairs_sheet:
         pairs_sheet(photo_set, loaded.images, a.pairs_sheet)
         print(f"wrote {a.pairs_sheet}")
-    ev = RealPhotoEvaluation(loaded, roots)
-    results, first = {}, None
-    for m in load_models(a.weights):
-        grids = ev.grids(m.net, m.normalization)
-        results[m.label] = ev.evaluate_grids(grids, m.net.arch, m.net.camera)
-        if first is None:
-            first = (m.net, grids, m.label)
-    results.update(ev.evaluate_baselines(first[0].arch))
+    models = load_models(a.weights)
+    results, grids = photo_rows(models, loaded)
     print(f"real photos: {len(photo_set.photos)} photos, {photo_set.pair_count} pairs "
           f"({sum(len(q.pairs) for q in photo_set.photos if q.indoor)} indoor); ground truth: "
           + (", ".join(s.id for s in photo_set.gt_scenes) or "none"))
@@ -364,7 +356,7 @@ def main() -> None:
     if a.per_photo:
         print("\n" + per_photo_table(results, photo_set))
     if a.previews:
-        preview_sheet(photo_set, loaded.images, first[1], first[0].arch, a.previews, title=first[2])
+        preview_sheet(photo_set, loaded.images, grids, models[0].net.arch, a.previews, title=models[0].label)
         print(f"wrote {a.previews}")
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
 from depth_training.camera import KINECT, Camera
-from depth_training.datasets import DepthDataset, Sample, SyntheticArrays, distinct_frames, open_source
+from depth_training.datasets import DepthDataset, Sample, SyntheticArrays, data_paths, distinct_frames, open_source
 from depth_training.model import Normalization
 
 
@@ -94,3 +96,10 @@ def test_specs_joined_by_plus_concatenate_and_star_k_repeats_a_part(arrays, tmp_
     for bad in (f"synthetic:{arrays}*0", f"synthetic:{arrays}*x", f"synthetic:{arrays}+", "*2"):
         with pytest.raises(ValueError):
             open_source(bad)
+
+
+def test_data_paths_names_the_folders_a_spec_reads_in_order():
+    spec = "folder:a/b*2+synthetic:c:100+synthetic-seeds:0-10+synthetic:d"
+    assert data_paths(spec) == [Path("a/b"), Path("c"), Path("d")]
+    with pytest.raises(ValueError, match="SPEC\\*K"):
+        data_paths("folder:a*0")

@@ -139,7 +139,8 @@ def test_evaluation_of_a_tiny_model_and_the_baselines_on_a_tiny_set(tmp_path):
     s = PhotoSet.load(tiny_photo_set(tmp_path), min_pairs=1, min_photos=1)
     loaded = LoadedPhotos.load(s, [tmp_path])
     assert loaded.missing == [] and set(loaded.images) == {"room", "street"}
-    ev = RealPhotoEvaluation(loaded, [tmp_path])
+    assert set(loaded.paths) == {"room", "street", "street-gt"}
+    ev = RealPhotoEvaluation(loaded)
     depth, valid = ev.gt["street-gt"]
     assert not valid[:10].any() and valid[10:].all()
     assert depth[50, 0] == pytest.approx(100 * 0.1 / (5 + 2))  # focal * baseline / (disparity + doffs)
@@ -163,9 +164,9 @@ def test_missing_photos_are_reported_by_id(tmp_path):
     s = PhotoSet.load(tiny_photo_set(tmp_path), min_pairs=1, min_photos=1)
     (tmp_path / "test-photos/usr/share/test-photos/room.png").unlink()
     loaded = LoadedPhotos.load(s, [tmp_path])
-    assert loaded.missing == ["room"]
+    assert loaded.missing == ["room"] and "room" not in loaded.paths
     with pytest.raises(ValueError, match="install-eval-photos.sh"):
-        RealPhotoEvaluation(loaded, [tmp_path])
+        RealPhotoEvaluation(loaded)
 
 
 def test_jpegs_are_dct_scaled_like_the_service_and_turned_upright(tmp_path):
