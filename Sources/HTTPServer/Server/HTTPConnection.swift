@@ -192,8 +192,8 @@ final class HTTPConnection: @unchecked Sendable {
     private func finishHandling(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int) {
         server.requestFinished()
         handlerTask = nil
-        // An EOF or a reset is only noticed while handling or closes the connection at once, so a
-        // handler that returns on an open connection after one was running when its client went.
+        // Outside handling, an EOF or a reset closes the connection at once (and no handler runs):
+        // set here, the client went while this handler ran.
         let gone = peerClosed
         guard phase != .closed else {
             if gone {
