@@ -49,9 +49,10 @@ final class BLASThreadGovernor: @unchecked Sendable {
         return try batch()
     }
 
-    /// Image jobs running now (``CPUWorkPool``'s activity hook).
-    func imageWork(running: Int) {
-        update { $0.imageJobs = running }
+    /// An image job started (+1) or finished (-1): ``CPUWorkPool``'s activity hook. Changes rather
+    /// than totals, so that notifications arriving out of order still add up to the jobs running.
+    func imageWorkChanged(by delta: Int) {
+        update { $0.imageJobs += delta }
     }
 
     private func update(_ change: (BLASThreadGovernor) -> Void) {

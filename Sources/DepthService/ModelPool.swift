@@ -295,29 +295,37 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
 
     /// The task of job `id` was cancelled: out of the queue now, or out of its batch before it starts.
     private func cancel(id: UInt64) {
+        // One critical section: a worker taking the job between two would lose the cancellation.
         condition.lock()
+        var resume: (() -> Void)? = nil
         if taken[id] == false {
-            taken[id] = true
-            condition.unlock()
-            return
+            taken[id] = true  // `run` drops it before its batch starts
+        } else {
+            resume = removeQueuedLocked(id: id, failingWith: CancellationError())
         }
         condition.unlock()
-        removeQueued(id: id, failingWith: CancellationError())
+        resume?()
     }
 
     private func removeQueued(id: UInt64, failingWith error: any Error) {
         condition.lock()
-        guard let index = queue.firstIndex(where: { $0.id == id }) else {
-            condition.unlock()
-            return
-        }
+        let resume = removeQueuedLocked(id: id, failingWith: error)
+        condition.unlock()
+        resume?()
+    }
+
+    /// Takes job `id` out of the queue if it is there, counting why, and returns what to resume once
+    /// the lock is released (nil if it was not queued). Call with the lock held.
+    private func removeQueuedLocked(id: UInt64, failingWith error: any Error) -> (() -> Void)? {
+        guard let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
         let job = queue.remove(at: index)
         if error as? ModelPoolError == .deadlineExceeded { expiredInQueue += 1 }
         if error is CancellationError { cancelledInQueue += 1 }
         let waiters = takeDrainWaitersIfDrained()
-        condition.unlock()
-        job.continuation.resume(throwing: error)
-        waiters.forEach { $0.resume() }
+        return {
+            job.continuation.resume(throwing: error)
+            waiters.forEach { $0.resume() }
+        }
     }
 
     /// Call with the lock held.

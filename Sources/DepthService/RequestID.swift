@@ -15,6 +15,8 @@ public enum RequestID {
         return !bytes.isEmpty && bytes.count <= maximumLength && bytes.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// A version-4 UUID in lower-case 8-4-4-4-12 form, from the system's random source.
     // Foundation's UUID() opened /dev/urandom on every call and, with its formatting, cost about
     // 9% of the server's time on `GET /healthz` at concurrency 64 (perf, scripts/bench-http.sh);
@@ -23,7 +25,6 @@ public enum RequestID {
         var generator = SystemRandomNumberGenerator()
         let high = (generator.next() as UInt64) & ~0xF000 | 0x4000  // version 4
         let low = (generator.next() as UInt64) & ~(0b11 << 62) | (0b10 << 62)  // RFC 4122 variant
-        let hex = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 36) { out in
             var position = 0
             for nibble in 0..<32 {
@@ -33,7 +34,7 @@ public enum RequestID {
                 }
                 let word = nibble < 16 ? high : low
                 let shift = UInt64(60 - 4 * (nibble % 16))
-                out[position] = hex[Int((word >> shift) & 0xF)]
+                out[position] = hexDigits[Int((word >> shift) & 0xF)]
                 position += 1
             }
             return position

@@ -2,20 +2,13 @@ import Dispatch
 import Foundation
 import Testing
 @testable import DepthService
-
-/// Records the order jobs ran in, from any thread.
-private final class RunLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String] = []
-    func append(_ entry: String) { lock.withLock { entries.append(entry) } }
-    var all: [String] { lock.withLock { entries } }
-}
+import LiveTestSupport
 
 /// The image threads: cancelled jobs never run, finishing work goes first.
 @Suite("CPUWorkPool", .timeLimit(.minutes(1)))
 struct CPUWorkPoolTests {
     /// Holds the pool's only thread until the returned gate is signalled.
-    private func occupy(_ pool: CPUWorkPool, log: RunLog) async throws -> (gate: DispatchSemaphore, task: Task<Void, any Error>) {
+    private func occupy(_ pool: CPUWorkPool, log: Recorder<String>) async throws -> (gate: DispatchSemaphore, task: Task<Void, any Error>) {
         let gate = DispatchSemaphore(value: 0)
         let started = DispatchSemaphore(value: 0)
         let task = Task {
@@ -31,7 +24,7 @@ struct CPUWorkPoolTests {
     @Test func jobCancelledWhileWaitingForAThreadIsDroppedAtOnceAndNeverRuns() async throws {
         let pool = CPUWorkPool(threads: 1, name: "test-cpu")
         defer { pool.stop() }
-        let log = RunLog()
+        let log = Recorder<String>()
         let (gate, blocker) = try await occupy(pool, log: log)
         let waiting = Task { try await pool.run { log.append("cancelled job"); return 1 } }
         try await waitFor("the job to wait for the thread") { pool.waiting == 1 }
@@ -42,20 +35,20 @@ struct CPUWorkPoolTests {
         gate.signal()
         try await blocker.value
         #expect(try await pool.run { log.append("next"); return 2 } == 2)
-        #expect(log.all == ["blocker", "next"])
+        #expect(log.values == ["blocker", "next"])
     }
 
     @Test func jobOfAnAlreadyCancelledTaskIsNotRun() async throws {
         let pool = CPUWorkPool(threads: 1, name: "test-cpu")
         defer { pool.stop() }
-        let log = RunLog()
+        let log = Recorder<String>()
         let task = Task {
             while !Task.isCancelled { await Task.yield() }
             return try await pool.run { log.append("ran"); return 1 }
         }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(pool.cancelledBeforeStart == 1 && log.all.isEmpty)
+        #expect(pool.cancelledBeforeStart == 1 && log.values.isEmpty)
     }
 
     @Test func jobAlreadyRunningWhenCancelledFinishesAndReturnsItsResult() async throws {
@@ -76,7 +69,7 @@ struct CPUWorkPoolTests {
     @Test func finishingWorkRunsBeforeStartingWorkQueuedEarlier() async throws {
         let pool = CPUWorkPool(threads: 1, name: "test-cpu")
         defer { pool.stop() }
-        let log = RunLog()
+        let log = Recorder<String>()
         let (gate, blocker) = try await occupy(pool, log: log)
         let decode = Task { try await pool.run(.start) { log.append("decode") } }
         try await waitFor("the decode to wait") { pool.waiting == 1 }
@@ -86,7 +79,7 @@ struct CPUWorkPoolTests {
         try await blocker.value
         try await decode.value
         try await encode.value
-        #expect(log.all == ["blocker", "encode", "decode"])
+        #expect(log.values == ["blocker", "encode", "decode"])
     }
 
     @Test func manyCancellationsRacingTheThreadsResolveEveryJobExactlyOnce() async throws {

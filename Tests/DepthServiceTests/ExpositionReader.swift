@@ -77,4 +77,9 @@ struct Exposition {
     func value(_ name: String, _ labels: [String: String] = [:]) -> String? {
         samples.first { $0.name == name && $0.labels == labels }?.value
     }
+
+    /// A sample's value as a number (0 when absent).
+    func number(_ name: String, _ labels: [String: String] = [:]) -> Double {
+        value(name, labels).flatMap(Double.init) ?? 0
+    }
 }

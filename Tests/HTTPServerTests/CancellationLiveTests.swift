@@ -43,30 +43,26 @@ import LiveTestSupport
     }
 
     @Test func handlerIsCancelledWhenTheClientCloses() async throws {
-        let probe = Probe()
-        try await withServer(probe.configuration, handler: probe.handler) { server in
-            let client = try RawClient(port: server.port)
-            try await client.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { server.inFlightRequests == 1 })
-            client.close()
-            #expect(await eventually { probe.outcomes.values == ["cancelled"] })
-            #expect(probe.cancellationHandlerRan.values == [true])
-            #expect(await eventually { server.inFlightRequests == 0 && server.openConnections == 0 })
-            #expect(await eventually { probe.observation(for: "/wait")?.outcome == .clientGone })
-            #expect(try await expectHealthy(server))
-        }
+        try await expectHandlerCancelled { $0.close() }
     }
 
     @Test func handlerIsCancelledWhenTheClientResets() async throws {
+        // A reset closes the connection at once, before the handler has returned.
+        try await expectHandlerCancelled { $0.close(resetting: true) }
+    }
+
+    /// Ends the connection with `go` while "/wait" sleeps, and checks that its handler was
+    /// cancelled, the connection and request are gone, the observer heard `clientGone`, and the
+    /// server still serves.
+    private func expectHandlerCancelled(when go: (RawClient) -> Void) async throws {
         let probe = Probe()
         try await withServer(probe.configuration, handler: probe.handler) { server in
             let client = try RawClient(port: server.port)
             try await client.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(await eventually { server.inFlightRequests == 1 })
-            client.close(resetting: true)
+            go(client)
             #expect(await eventually { probe.outcomes.values == ["cancelled"] })
             #expect(probe.cancellationHandlerRan.values == [true])
-            // A reset closes the connection at once, before the handler has returned.
             #expect(await eventually { server.inFlightRequests == 0 && server.openConnections == 0 })
             #expect(await eventually { probe.observation(for: "/wait")?.outcome == .clientGone })
             #expect(try await expectHealthy(server))

@@ -21,6 +21,8 @@ import LiveTestSupport
 
     @Test func unknownPathIs404() async {
         #expect(await router.respond(to: request("GET", "/nope")).status == 404)
+        #expect(!router.hasRoute(for: "/nope") && router.allowedMethods(for: "/nope").isEmpty)
+        #expect(router.hasRoute(for: "/v1/depth"))
     }
 
     @Test func knownPathWithAnotherMethodIs405WithAllow() async {

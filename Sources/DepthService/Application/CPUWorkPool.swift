@@ -22,7 +22,8 @@ public final class CPUWorkPool: @unchecked Sendable {
     }
 
     public let threadCount: Int
-    /// Called with the number of jobs running whenever it changes, outside the pool's lock.
+    /// Called with +1 as a thread starts a job and -1 as it finishes one, outside the pool's lock
+    /// (changes, not totals: calls from different threads may arrive in any order).
     private let onActivity: (@Sendable (Int) -> Void)?
 
     private struct Job {
@@ -38,9 +39,8 @@ public final class CPUWorkPool: @unchecked Sendable {
     private var nextID: UInt64 = 0
     private var stopped = false
     private var cancelledWaiting = 0
-    private var running = 0
 
-    /// Starts `threads` threads named `<name>-N`; `onActivity` hears how many jobs run, as it changes.
+    /// Starts `threads` threads named `<name>-N`; `onActivity` hears each job start (+1) and end (-1).
     public init(threads: Int, name: String = "cpu-work", onActivity: (@Sendable (Int) -> Void)? = nil) {
         threadCount = max(1, threads)
         self.onActivity = onActivity
@@ -148,16 +148,10 @@ public final class CPUWorkPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            running += 1
-            let started = running
             condition.unlock()
-            onActivity?(started)
+            onActivity?(1)
             job.body()
-            condition.lock()
-            running -= 1
-            let finished = running
-            condition.unlock()
-            onActivity?(finished)
+            onActivity?(-1)
         }
     }
 }

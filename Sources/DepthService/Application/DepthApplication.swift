@@ -44,7 +44,7 @@ public final class DepthApplication: Sendable {
                 try governor.run { try DepthPipeline.predict(images: images, predictor: predictor) }
             })
         var imageActivity: (@Sendable (Int) -> Void)? = nil
-        if governor.adaptive { imageActivity = { @Sendable running in governor.imageWork(running: running) } }
+        if governor.adaptive { imageActivity = { @Sendable delta in governor.imageWorkChanged(by: delta) } }
         cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work", onActivity: imageActivity)
         metrics = ServiceMetrics()
         metrics.observe(pool: pool)

@@ -102,7 +102,7 @@ struct ServiceRoutes: Sendable {
     /// The route template a request counts under in metrics: the path when a route serves it,
     /// `unmatched` otherwise (never the raw path, so clients cannot create series).
     func routeTemplate(path: String?) -> String {
-        guard let path, !router.allowedMethods(for: path).isEmpty else { return "unmatched" }
+        guard let path, router.hasRoute(for: path) else { return "unmatched" }
         return path
     }
 

@@ -69,15 +69,19 @@ public struct DepthPipeline: Sendable {
     /// The camera `map`'s depth is scaled with for `options`. Throws a 400 naming `focal_px` for an
     /// implausible focal length, or `points` / `known` for a pixel outside the photo.
     public func camera(for map: DepthMap, options: DepthRequestOptions) throws(ProblemDetails) -> PhotoCamera {
-        try options.checkPoints(inside: map.originalSize)
-        return try PhotoCamera.resolve(request: options.focal, header: map.header, layout: map.layout, model: model.camera)
+        try camera(header: map.header, layout: map.layout, options: options)
     }
 
     /// Checks, before the model runs, what `camera(for:options:)` and `render` would refuse for
     /// this photo (the focal length, pixels outside it).
     public func check(_ image: PreparedImage, options: DepthRequestOptions) throws(ProblemDetails) {
-        try options.checkPoints(inside: image.originalSize)
-        _ = try PhotoCamera.resolve(request: options.focal, header: image.header, layout: image.layout, model: model.camera)
+        _ = try camera(header: image.header, layout: image.layout, options: options)
+    }
+
+    /// The one rule both of the above apply: the pixels inside the upright photo, then its camera.
+    private func camera(header: ImageHeader, layout: FrameLayout, options: DepthRequestOptions) throws(ProblemDetails) -> PhotoCamera {
+        try options.checkPoints(inside: header.size)
+        return try PhotoCamera.resolve(request: options.focal, header: header, layout: layout, model: model.camera)
     }
 
     /// `map` scaled to metres for its camera (and to the known distances), at `options.size`,

@@ -16,6 +16,9 @@ public enum PointCloudEncoder {
     /// of the line of sight (degrees): no real surface seen that obliquely is measured, but the
     /// interpolated band across a depth edge always is.
     public static let grazingAngleDegrees = 6.0
+    /// The steepest depth change per lateral distance that is not a flying pixel (from `grazingAngleDegrees`;
+    /// computed once, not per pixel).
+    private static let maxSlope = Float(tan((90 - grazingAngleDegrees) * .pi / 180))
 
     /// The step used for a grid of `size` when the request gives `step` (or none).
     public static func step(for size: PixelSize, requested: Int?) -> Int {
@@ -29,7 +32,7 @@ public enum PointCloudEncoder {
     /// away (central difference), relative to the lateral distance those pixels span at this depth
     /// (z * 2 / f), is steeper than `grazingAngleDegrees` from the line of sight.
     static func isFlying(_ grid: FloatGrid, x: Int, y: Int, focalPx: Double) -> Bool {
-        let limit = Float(tan((90 - grazingAngleDegrees) * .pi / 180))
+        let limit = maxSlope
         let w = grid.width, h = grid.height, v = grid.values
         let z = v[y * w + x]
         let left = v[y * w + max(x - 1, 0)], right = v[y * w + min(x + 1, w - 1)]

@@ -47,6 +47,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var outputOffset = 0
     private var afterFlush = AfterFlush.nothing
     private var requestsServed = 0
+    /// The peer sent EOF or reset: it can send nothing more (and, while handling, has gone).
     private var peerClosed = false
     private var draining = false
     private var requestStart: ContinuousClock.Instant?
@@ -58,8 +59,6 @@ final class HTTPConnection: @unchecked Sendable {
     private var currentHead: HTTPRequestHead?
     /// The task running the handler for the current request; nil when none runs.
     private var handlerTask: Task<Void, Never>?
-    /// The peer closed or reset while the handler ran, and its task was cancelled.
-    private var clientGone = false
     /// Pipelined bytes read while a handler runs, at most: past this reading pauses until the
     /// response is written (the peer's bytes wait in the kernel, and EOF is no longer noticed).
     static let maxBufferedWhileHandling = 64 * 1024
@@ -111,8 +110,8 @@ final class HTTPConnection: @unchecked Sendable {
         do {
             count = try readBuffer.withUnsafeMutableBytes { buffer throws(SocketError) in try Socket.receive(fd, into: buffer) }
         } catch {
-            // A reset (or any error): nothing can be sent any more.
-            if phase == .handling { abandonHandler() }
+            // A reset (or any error): nothing can be sent any more; close() cancels a running handler.
+            peerClosed = true
             close()
             return
         }
@@ -123,7 +122,7 @@ final class HTTPConnection: @unchecked Sendable {
                 // The client has gone (or only half-closed: the two look alike until a write, and
                 // clients that half-close are rare). The task is cancelled; a response it still
                 // returns is written with Connection: close. EOF stays readable, so stop watching.
-                abandonHandler()
+                handlerTask?.cancel()
                 pauseReading()
                 return
             }
@@ -190,17 +189,12 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// The peer has gone while the handler runs: cancel its task (plain Swift task cancellation).
-    private func abandonHandler() {
-        clientGone = true
-        handlerTask?.cancel()
-    }
-
     private func finishHandling(_ response: HTTPResponse, to head: HTTPRequestHead, requestBodyBytes: Int) {
         server.requestFinished()
         handlerTask = nil
-        let gone = clientGone
-        clientGone = false
+        // Outside handling, an EOF or a reset closes the connection at once (and no handler runs):
+        // set here, the client went while this handler ran.
+        let gone = peerClosed
         guard phase != .closed else {
             if gone {
                 observe(method: head.method, path: head.path, status: response.status,
@@ -208,7 +202,8 @@ final class HTTPConnection: @unchecked Sendable {
             }
             return
         }
-        respond(response, to: head, requestBodyBytes: requestBodyBytes, forceClose: gone,
+        // peerClosed already keeps the connection from staying alive.
+        respond(response, to: head, requestBodyBytes: requestBodyBytes, forceClose: false,
                 outcome: gone ? .clientGone : .responded)
     }
 

@@ -2,14 +2,7 @@
 /// with another method 405 with `Allow`; HEAD falls back to the GET route (the server drops the
 /// body); OPTIONS on a known path is answered 204 with `Allow` unless routed explicitly.
 public struct HTTPRouter: Sendable {
-    /// One path's handlers by method, and the methods it answers (kept with them: metrics ask for
-    /// them on every request, see ``allowedMethods(for:)``).
-    private struct Route: Sendable {
-        var handlers: [String: HTTPHandler] = [:]
-        var allowed: [String] = []
-    }
-
-    private var routes: [String: Route] = [:]
+    private var routes: [String: [String: HTTPHandler]] = [:]
     /// Answers requests for paths with no route.
     public var notFound: HTTPHandler = { _ in HTTPResponse(status: 404, text: "not found\n") }
     /// Answers a known path requested with a method it does not serve; the router adds `Allow`.
@@ -19,23 +12,26 @@ public struct HTTPRouter: Sendable {
 
     /// Routes `method` on `path` (exact match on the still-encoded path, without the query).
     public mutating func add(_ method: String, _ path: String, _ handler: @escaping HTTPHandler) {
-        var route = routes[path] ?? Route()
-        route.handlers[method] = handler
-        var allowed = Set(route.handlers.keys)
-        if allowed.contains("GET") { allowed.insert("HEAD") }
-        allowed.insert("OPTIONS")
-        route.allowed = allowed.sorted()
-        routes[path] = route
+        routes[path, default: [:]][method] = handler
+    }
+
+    /// True when `path` has a route (whatever its methods): one lookup, for callers on every request.
+    public func hasRoute(for path: String) -> Bool {
+        routes[path] != nil
     }
 
     /// The methods `path` answers, sorted, including the implied HEAD and OPTIONS; empty for an unknown path.
     public func allowedMethods(for path: String) -> [String] {
-        routes[path]?.allowed ?? []
+        guard let methods = routes[path] else { return [] }
+        var allowed = Set(methods.keys)
+        if allowed.contains("GET") { allowed.insert("HEAD") }
+        allowed.insert("OPTIONS")
+        return allowed.sorted()
     }
 
     /// The response for `request`.
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
-        guard let methods = routes[request.path]?.handlers else { return await notFound(request) }
+        guard let methods = routes[request.path] else { return await notFound(request) }
         if let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil) {
             return await handler(request)
         }

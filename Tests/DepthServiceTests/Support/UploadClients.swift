@@ -17,7 +17,7 @@ struct UploadClients: Sendable {
     func sendAndClose() async throws {
         let client = try RawClient(port: port)
         try await client.send(bytes: request)
-        withExtendedLifetime(client) {}  // closed by its deinit, here
+        client.close()
     }
 
     /// One keep-alive connection that sends the upload again as soon as it has an answer, until
@@ -44,11 +44,6 @@ struct UploadClients: Sendable {
 }
 
 extension Exposition {
-    /// A sample's value as a number (0 when absent).
-    func number(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        value(name, labels).flatMap(Double.init) ?? 0
-    }
-
     /// `depthd_requests_cancelled_total` by stage.
     var cancelledByStage: [CancellationStage: Double] {
         Dictionary(uniqueKeysWithValues: CancellationStage.allCases.map {

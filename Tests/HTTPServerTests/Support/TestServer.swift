@@ -65,24 +65,6 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async
     return condition()
 }
 
-/// A thread-safe list for values recorded from server callbacks.
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Value] = []
-
-    func append(_ value: Value) {
-        lock.lock()
-        storage.append(value)
-        lock.unlock()
-    }
-
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-}
-
 /// A request that must get a normal answer: the check that a server is healthy after abuse.
 func expectHealthy(_ server: HTTPServer, host: String = "127.0.0.1") async throws -> Bool {
     let client = try RawClient(host: host, port: server.port)
