@@ -33,9 +33,7 @@ public struct DepthModel: Sendable {
     /// The fully connected layers' weights the file stored as F16, kept as F16 for the kernel that
     /// widens them in registers; nil where the file stored them as F32 or the CPU lacks the
     /// instructions (then they are widened once at load, into `weights`).
-    // Held by `weights` rather than stored here: a new stored property changes this struct's
-    // layout, which incremental builds of modules that embed a DepthModel do not notice.
-    var halfWeights: HalfFullyConnectedWeights? { weights.half }
+    let halfWeights: HalfFullyConnectedWeights?
     /// The convolutions `DirectConvolution` runs, their weights packed for it; nil where the CPU
     /// lacks its instructions.
     let directWeights: DirectConvolutionWeights?
@@ -101,12 +99,15 @@ public struct DepthModel: Sendable {
         self.output = output
         self.camera = camera
         self.metadata = metadata
+        let plan = NetworkPlan(architecture)
         let half = HalfFullyConnectedWeights.available()
-            ? NetworkPlan(architecture).namedFullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
+            ? plan.namedFullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
         let halfWeights = half.isEmpty ? nil : HalfFullyConnectedWeights(
             Dictionary(uniqueKeysWithValues: half.compactMap { layer in file.tensors[layer + ".weight"].map { (layer, $0) } }))
-        self.weights = PackedWeights(file.tensors.filter { name, _ in !half.contains { $0 + ".weight" == name } }, half: halfWeights)
-        let direct = NetworkPlan(architecture).namedConvolutions.filter { DirectConvolution.packs($0.shape) }
+        let halfTensorNames = Set(half.map { $0 + ".weight" })
+        self.halfWeights = halfWeights
+        self.weights = PackedWeights(file.tensors.filter { name, _ in !halfTensorNames.contains(name) })
+        let direct = plan.namedConvolutions.filter { DirectConvolution.packs($0.shape) }
         self.directWeights = direct.isEmpty ? nil : DirectConvolutionWeights(
             Dictionary(uniqueKeysWithValues: direct.compactMap { layer in file.tensors[layer.name + ".weight"].map { (layer.name, $0) } }))
     }
