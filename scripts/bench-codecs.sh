@@ -12,8 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-models/eigen2014-synthetic.safetensors}
 ROUNDS=${2:-30}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-python.sh
 [ -f "$MODEL" ] || { echo "bench-codecs: no model at $MODEL" >&2; exit 2; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-codecs.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -19,8 +19,7 @@ ROUNDS=${2:-6}
 SECONDS_PER_RUN=${3:-3}
 LAYOUTS=${LAYOUTS:-default 1x2 2x1}
 CONCURRENCY=${CONCURRENCY:-1 4}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-python.sh
 command -v wrk >/dev/null || { echo "bench-layouts: wrk not found (apt-get install wrk)" >&2; exit 2; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-layouts.XXXXXX")

@@ -21,8 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-models/eigen2014-synthetic.safetensors}
 SECONDS_PER_RUN=${2:-15}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-python.sh
 command -v wrk >/dev/null || { echo "bench-server: wrk not found (apt-get install wrk)" >&2; exit 2; }
 [ -f "$MODEL" ] || { echo "bench-server: no model at $MODEL" >&2; exit 2; }
 
