@@ -33,7 +33,10 @@ public struct DepthModel: Sendable {
     /// The fully connected layers' weights the file stored as F16, kept as F16 for the kernel that
     /// widens them in registers; nil where the file stored them as F32 or the CPU lacks the
     /// instructions (then they are widened once at load, into `weights`).
-    let halfWeights: HalfFullyConnectedWeights?
+    // Held by `weights` rather than stored here: a new stored property changes this struct's
+    // layout, which incremental builds of modules that embed a DepthModel do not notice (seen:
+    // heap corruption in a stale depthd until DepthService.build and depthd.build were rebuilt).
+    var halfWeights: HalfFullyConnectedWeights? { weights.half }
     /// The convolutions `DirectConvolution` runs, their weights packed for it; nil where the CPU
     /// lacks its instructions.
     let directWeights: DirectConvolutionWeights?
@@ -105,8 +108,7 @@ public struct DepthModel: Sendable {
         let halfWeights = half.isEmpty ? nil : HalfFullyConnectedWeights(
             Dictionary(uniqueKeysWithValues: half.compactMap { layer in file.tensors[layer + ".weight"].map { (layer, $0) } }))
         let halfTensorNames = Set(half.map { $0 + ".weight" })
-        self.halfWeights = halfWeights
-        self.weights = PackedWeights(file.tensors.filter { name, _ in !halfTensorNames.contains(name) })
+        self.weights = PackedWeights(file.tensors.filter { name, _ in !halfTensorNames.contains(name) }, half: halfWeights)
         let direct = plan.namedConvolutions.filter { DirectConvolution.packs($0.shape) }
         self.directWeights = direct.isEmpty ? nil : DirectConvolutionWeights(
             Dictionary(uniqueKeysWithValues: direct.compactMap { layer in file.tensors[layer.name + ".weight"].map { (layer.name, $0) } }))

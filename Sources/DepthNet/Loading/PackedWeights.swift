@@ -1,14 +1,17 @@
-/// Weight tensors of a model (those the engine keeps as F32) in one contiguous buffer with stable
-/// addresses, written once at load and only read afterwards, which is what makes sharing it
-/// between threads safe.
+/// Every weight tensor of a model in one contiguous F32 buffer with stable addresses (but those
+/// `half` keeps as F16), written once at load and only read afterwards, which is what makes
+/// sharing it between threads safe.
 final class PackedWeights: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Float>
     private let slots: [String: (offset: Int, shape: [Int])]
 
     /// Bytes of weights held in the F32 buffer.
     let byteCount: Int
-    /// tensors: the tensors held, as F32.
-    init(_ tensors: [String: Tensor]) {
+    /// The fully connected weights kept as F16 (not in the F32 buffer), if any.
+    let half: HalfFullyConnectedWeights?
+
+    /// tensors: the tensors held as F32; half: the weights held as F16 instead.
+    init(_ tensors: [String: Tensor], half: HalfFullyConnectedWeights? = nil) {
         var slots: [String: (offset: Int, shape: [Int])] = [:]
         var total = 0
         for name in tensors.keys.sorted() {
@@ -25,6 +28,7 @@ final class PackedWeights: @unchecked Sendable {
         self.storage = storage
         self.slots = slots
         self.byteCount = 4 * total
+        self.half = half
     }
 
     deinit { storage.deallocate() }
