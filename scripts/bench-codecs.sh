@@ -12,11 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-models/eigen2014-synthetic.safetensors}
 ROUNDS=${2:-30}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-common.sh
 [ -f "$MODEL" ] || { echo "bench-codecs: no model at $MODEL" >&2; exit 2; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-codecs.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+bench_workdir codecs
 
 swift build -c release --product depthd-bench >&2
 "$PY" scripts/bench_photo.py "$WORK/photo.jpg"

@@ -20,8 +20,7 @@ cd "$(dirname "$0")/.."
 THREADS=${1:-1,2}
 VARIANTS=${2:-paper,half}
 ROUNDS=${3:-3}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-common.sh
 [ -x "$PY" ] || PY=python3
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

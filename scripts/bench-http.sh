@@ -31,10 +31,8 @@ command -v wrk >/dev/null || { echo "bench-http: wrk not found (apt-get install 
 [ -f "$MODEL" ] || { echo "bench-http: no model at $MODEL" >&2; exit 2; }
 case "$HB_DIR" in "$PWD"|"$PWD"/*) echo "bench-http: BENCH_HUMMINGBIRD_DIR must be outside the repository" >&2; exit 2 ;; esac
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-bench-http.XXXXXX")
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+source scripts/bench-common.sh
+bench_workdir bench-http
 
 # The reference: the smallest Hummingbird server, one route with a small text body.
 mkdir -p "$HB_DIR/Sources/HelloHummingbird"

@@ -19,14 +19,10 @@ ROUNDS=${2:-6}
 SECONDS_PER_RUN=${3:-3}
 LAYOUTS=${LAYOUTS:-default 1x2 2x1}
 CONCURRENCY=${CONCURRENCY:-1 4}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-common.sh
 command -v wrk >/dev/null || { echo "bench-layouts: wrk not found (apt-get install wrk)" >&2; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-layouts.XXXXXX")
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_workdir layouts
 
 swift build -c release --product depthd >&2
 "$PY" scripts/bench_photo.py "$WORK/photo.jpg"

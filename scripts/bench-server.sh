@@ -21,15 +21,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-models/eigen2014-synthetic.safetensors}
 SECONDS_PER_RUN=${2:-15}
-PY=${PYTHON:-.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+source scripts/bench-common.sh
 command -v wrk >/dev/null || { echo "bench-server: wrk not found (apt-get install wrk)" >&2; exit 2; }
 [ -f "$MODEL" ] || { echo "bench-server: no model at $MODEL" >&2; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/depthd-bench.XXXXXX")
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_workdir bench
 
 swift build -c release --product depthd >&2
 swift build -c release --product depthd-bench >&2

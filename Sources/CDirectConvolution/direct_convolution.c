@@ -8,16 +8,7 @@
 #endif
 #include <string.h>
 
-#define PIXELS 6
-
-int dc_instruction_set(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return 2;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
-#endif
-    return 0;
-}
+#define PIXELS DC_TILE_PIXELS
 
 int dc_cpu_has_avx512_skylake(void) {
 #if defined(__x86_64__)
@@ -36,6 +27,14 @@ int dc_cpu_has_avx2_fma(void) {
 #else
     return 0;
 #endif
+}
+
+int dc_instruction_set(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 2;
+#endif
+    return dc_cpu_has_avx2_fma();
 }
 
 static int vector_width(int isa) { return isa == 2 ? 16 : 8; }
@@ -132,16 +131,21 @@ static tile_function tile_for(int isa, int vectors) {
     return 0;
 }
 
-void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
-                            int64_t *kernel_offsets) {
-    const int k = c->kernel, s = c->stride, hp = c->padded_height, wp = c->padded_width;
-    const int k_length = c->in_channels * k * k, width = vector_width(isa), g = dc_group_channels(isa);
-    const int64_t image_area = (int64_t)hp * wp, channel_stride = (int64_t)c->batch * image_area;
-    const int64_t area = (int64_t)c->out_height * c->out_width, plane = (int64_t)c->batch * area;
+void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets) {
+    const int k = c->kernel, wp = c->padded_width;
+    const int64_t channel_stride = (int64_t)c->batch * c->padded_height * wp;
     for (int ci = 0; ci < c->in_channels; ci++)
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++)
                 kernel_offsets[(ci * k + ky) * k + kx] = ci * channel_stride + (int64_t)ky * wp + kx;
+}
+
+void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
+                            const int64_t *kernel_offsets) {
+    const int k = c->kernel, s = c->stride, hp = c->padded_height, wp = c->padded_width;
+    const int k_length = c->in_channels * k * k, width = vector_width(isa), g = dc_group_channels(isa);
+    const int64_t image_area = (int64_t)hp * wp;
+    const int64_t area = (int64_t)c->out_height * c->out_width, plane = (int64_t)c->batch * area;
     const int groups = (c->out_channels + g - 1) / g;
     float tile[PIXELS * 64] __attribute__((aligned(64)));
     float bias[64] __attribute__((aligned(64)));

@@ -56,34 +56,29 @@ void cic_colorize(const float *values, size_t count, float near, float far, cons
     }
 }
 
-int cic_finite_range(const float *values, size_t count, float *low, float *high) {
+// The smallest and largest value that is finite (and, with `positive`, above 0); inlined into
+// each caller with `positive` constant, so both loops stay branch-free and vectorise.
+static inline int cic_range(const float *values, size_t count, int positive, float *low, float *high) {
     float lo = INFINITY, hi = -INFINITY;
     int any = 0;
     for (size_t i = 0; i < count; i++) {
         float v = values[i];
-        int finite = (v - v) == 0.0f;
+        // (v - v) == 0 is false for NaN and the infinities.
+        int counted = (v - v) == 0.0f && (!positive || v > 0.0f);
         // Strict comparisons keep the first of equal values, as Array.min()/max() do.
-        lo = finite && v < lo ? v : lo;
-        hi = finite && v > hi ? v : hi;
-        any |= finite;
+        lo = counted && v < lo ? v : lo;
+        hi = counted && v > hi ? v : hi;
+        any |= counted;
     }
     *low = lo;
     *high = hi;
     return any;
 }
 
+int cic_finite_range(const float *values, size_t count, float *low, float *high) {
+    return cic_range(values, count, 0, low, high);
+}
+
 int cic_positive_range(const float *values, size_t count, float *low, float *high) {
-    float lo = INFINITY, hi = -INFINITY;
-    int any = 0;
-    for (size_t i = 0; i < count; i++) {
-        float v = values[i];
-        // Branch-free so it vectorises: (v - v) == 0 is false for NaN and the infinities.
-        int estimate = (v - v) == 0.0f && v > 0.0f;
-        lo = estimate && v < lo ? v : lo;
-        hi = estimate && v > hi ? v : hi;
-        any |= estimate;
-    }
-    *low = lo;
-    *high = hi;
-    return any;
+    return cic_range(values, count, 1, low, high);
 }

@@ -97,7 +97,13 @@ public enum ImageDecoder {
     /// faster for photos much larger than needed. Without it, or for PNG, decoding is full size.
     public static func decode(_ bytes: [UInt8], minimumSize: PixelSize? = nil,
                               limits: DecodeLimits = DecodeLimits()) throws -> RGBImage {
-        let header = try probe(bytes, limits: limits)
+        try decode(bytes, header: try probe(bytes, limits: limits), minimumSize: minimumSize, limits: limits)
+    }
+
+    /// `decode` of `bytes` whose header `probe(bytes, limits: limits)` has already read, for
+    /// callers that needed the header first (it is not read twice).
+    static func decode(_ bytes: [UInt8], header: ImageHeader, minimumSize: PixelSize?,
+                       limits: DecodeLimits) throws -> RGBImage {
         let stored: RGBImage
         switch header.format {
         case .jpeg:

@@ -30,7 +30,7 @@ public enum NetworkInput {
                               fit: FrameLayout.Fit = .tile, keepPhoto: Bool = false) throws -> Prepared {
         let header = try ImageDecoder.probe(bytes, limits: limits)
         let layout = FrameLayout(photo: header.size, frame: resized, crop: crop, fit: fit)
-        let image = try ImageDecoder.decode(bytes, minimumSize: layout.resized, limits: limits)
+        let image = try ImageDecoder.decode(bytes, header: header, minimumSize: layout.resized, limits: limits)
         return Prepared(windows: layout.windowImages(of: image), layout: layout, header: header,
                         photo: keepPhoto ? image : nil)
     }

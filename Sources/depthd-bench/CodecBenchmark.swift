@@ -10,9 +10,7 @@ import Foundation
 import ImageIO
 
 func runCodecBenchmark(_ arguments: [String]) -> Int32 {
-    func value(_ name: String) -> String? {
-        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-    }
+    func value(_ name: String) -> String? { option(name, in: arguments) }
     guard let photoPath = value("--photo"), let modelPath = value("--model") else {
         FileHandle.standardError.write(Data("usage: depthd-bench codecs --photo PHOTO --model FILE [--rounds N] [--out DIR]\n".utf8))
         return 2
@@ -35,11 +33,7 @@ private struct CodecBenchmark {
     let outputDirectory: String?
 
     /// This thread's CPU time in milliseconds.
-    static func cpuMilliseconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-    }
+    static func cpuMilliseconds() -> Double { milliseconds(on: CLOCK_THREAD_CPUTIME_ID) }
 
     /// Best (lowest) time of `fast` and of `reference` over `rounds` alternating rounds.
     func compare(_ fast: () throws -> Void, _ reference: () throws -> Void) rethrows -> (fast: Double, reference: Double) {

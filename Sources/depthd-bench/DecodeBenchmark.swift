@@ -82,11 +82,7 @@ private func decodeUsage() -> Int32 {
 /// this thread's CPU time (CLOCK_THREAD_CPUTIME_ID; the decode is single-threaded), which stays
 /// meaningful on a machine shared with other work; `wallTimes` collects the wall-clock medians.
 private func medianMilliseconds(_ iterations: Int, _ body: () throws -> Void) -> Double? {
-    func now(_ clock: clockid_t) -> Double {
-        var t = timespec()
-        clock_gettime(clock, &t)
-        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-    }
+    func now(_ clock: clockid_t) -> Double { milliseconds(on: clock) }
     var cpu: [Double] = [], wall: [Double] = []
     for _ in 0..<iterations {
         let cpu0 = now(CLOCK_THREAD_CPUTIME_ID), wall0 = now(CLOCK_MONOTONIC)

@@ -28,16 +28,7 @@ private struct Round: Codable {
     let variants: [String: Variant]
 }
 
-private func option(_ name: String, in arguments: [String]) -> String? {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-
-private func processCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
+private func processCPUSeconds() -> Double { milliseconds(on: CLOCK_PROCESS_CPUTIME_ID) / 1e3 }
 
 /// Median wall seconds and median process CPU seconds (all threads) of `body` over `repeats`
 /// runs after one warm-up run.

@@ -9,7 +9,7 @@ import Foundation
 
 func runThroughputBenchmark(_ arguments: [String]) -> Int32 {
     func value(_ name: String) -> String? {
-        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+        option(name, in: arguments)
     }
     guard let path = value("--model") else {
         FileHandle.standardError.write(Data("usage: depthd-bench throughput --model FILE [--workers W] [--threads T] [--batch B] [--seconds S]\n".utf8))

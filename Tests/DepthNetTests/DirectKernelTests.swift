@@ -12,20 +12,15 @@ import Testing
     func directConvolution(_ input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int, relu: Bool,
                            threads: Int, instructionSet isa: Int) -> Tensor {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let shape = ConvolutionShape(inChannels: c, outChannels: weight.shape[0], kernel: weight.shape[2], stride: stride, padding: padding, height: h, width: w)
-        var channelMajor = [Float](repeating: 0, count: input.count)                        // (C, N, H, W)
-        var output = [Float](repeating: .nan, count: shape.outChannels * n * shape.outArea) // (Cout, N, oh, ow)
-        var padded = [Float](repeating: .nan, count: max(1, c * n * (h + 2 * padding) * (w + 2 * padding))) // (C, N, H + 2p, W + 2p)
-        var result = Tensor(zeros: [n, shape.outChannels, shape.outHeight, shape.outWidth]) // (N, Cout, oh, ow)
-        input.values.withUnsafeBufferPointer { swapOuterAxes($0.baseAddress!, n, c, inner: h * w, into: &channelMajor) }
         let packed = DirectConvolutionWeights(["layer": weight], instructionSet: isa)
-        let weights = shape.outChannels == 1 ? nil : packed.pointer("layer")
-        weight.values.withUnsafeBufferPointer { plain in
-            DirectConvolution.forward(channelMajor, batch: n, shape: shape, weights: weights ?? plain.baseAddress!, bias: bias.values,
-                                      relu: relu, output: &output, padded: &padded, threads: threads, instructionSet: isa)
+        return throughChannelMajor(input, weight: weight, stride: stride, padding: padding) { shape, channelMajor, output in
+            var padded = [Float](repeating: .nan, count: max(1, c * n * (h + 2 * padding) * (w + 2 * padding))) // (C, N, H + 2p, W + 2p)
+            let weights = shape.outChannels == 1 ? nil : packed.pointer("layer")
+            weight.values.withUnsafeBufferPointer { plain in
+                DirectConvolution.forward(channelMajor, batch: n, shape: shape, weights: weights ?? plain.baseAddress!, bias: bias.values,
+                                          relu: relu, output: output, padded: &padded, threads: threads, instructionSet: isa)
+            }
         }
-        result.values.withUnsafeMutableBufferPointer { swapOuterAxes(output, shape.outChannels, n, inner: shape.outArea, into: $0.baseAddress!) }
-        return result
     }
 
     @Test(arguments: 0..<32)

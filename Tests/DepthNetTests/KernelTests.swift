@@ -5,17 +5,11 @@ import Testing
 @Suite struct KernelTests {
     /// Runs the fast convolution on an (N, C, H, W) tensor through the engine's (C, N, H, W) layout.
     func fastConvolution(_ input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int, relu: Bool, groupSize: Int) -> Tensor {
-        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let shape = ConvolutionShape(inChannels: c, outChannels: weight.shape[0], kernel: weight.shape[2], stride: stride, padding: padding, height: h, width: w)
-        var channelMajor = [Float](repeating: 0, count: input.count)         // (C, N, H, W)
-        var output = [Float](repeating: .nan, count: shape.outChannels * n * shape.outArea) // (Cout, N, oh, ow)
-        var columns = [Float](repeating: .nan, count: shape.columnRows * groupSize * shape.outArea)
-        var result = Tensor(zeros: [n, shape.outChannels, shape.outHeight, shape.outWidth]) // (N, Cout, oh, ow)
-        input.values.withUnsafeBufferPointer { swapOuterAxes($0.baseAddress!, n, c, inner: h * w, into: &channelMajor) }
-        Convolution.forward(channelMajor, batch: n, shape: shape, weight: weight.values, bias: bias.values, relu: relu,
-                            output: &output, columns: &columns, groupSize: groupSize)
-        result.values.withUnsafeMutableBufferPointer { swapOuterAxes(output, shape.outChannels, n, inner: shape.outArea, into: $0.baseAddress!) }
-        return result
+        throughChannelMajor(input, weight: weight, stride: stride, padding: padding) { shape, channelMajor, output in
+            var columns = [Float](repeating: .nan, count: shape.columnRows * groupSize * shape.outArea)
+            Convolution.forward(channelMajor, batch: input.shape[0], shape: shape, weight: weight.values, bias: bias.values, relu: relu,
+                                output: output, columns: &columns, groupSize: groupSize)
+        }
     }
 
     @Test(arguments: 0..<24)

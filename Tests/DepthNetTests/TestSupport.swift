@@ -98,3 +98,21 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 func largestAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
     zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
+
+/// Runs a convolution kernel that works in the engine's (C, N, H, W) layout on an (N, C, H, W)
+/// input with an (Cout, C, k, k) weight: `kernel(shape, input (C, N, H, W), output (Cout, N, oh, ow))`,
+/// the output NaN-filled so that values the kernel leaves unwritten show. Returns (N, Cout, oh, ow).
+func throughChannelMajor(_ input: Tensor, weight: Tensor, stride: Int, padding: Int,
+                         _ kernel: (ConvolutionShape, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+    let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    let shape = ConvolutionShape(inChannels: c, outChannels: weight.shape[0], kernel: weight.shape[2], stride: stride, padding: padding, height: h, width: w)
+    var channelMajor = [Float](repeating: 0, count: input.count)                        // (C, N, H, W)
+    var output = [Float](repeating: .nan, count: shape.outChannels * n * shape.outArea) // (Cout, N, oh, ow)
+    var result = Tensor(zeros: [n, shape.outChannels, shape.outHeight, shape.outWidth]) // (N, Cout, oh, ow)
+    input.values.withUnsafeBufferPointer { swapOuterAxes($0.baseAddress!, n, c, inner: h * w, into: &channelMajor) }
+    channelMajor.withUnsafeBufferPointer { source in
+        output.withUnsafeMutableBufferPointer { kernel(shape, source.baseAddress!, $0.baseAddress!) }
+    }
+    result.values.withUnsafeMutableBufferPointer { swapOuterAxes(output, shape.outChannels, n, inner: shape.outArea, into: $0.baseAddress!) }
+    return result
+}

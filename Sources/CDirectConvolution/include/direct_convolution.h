@@ -9,6 +9,9 @@
 extern "C" {
 #endif
 
+/// Consecutive output pixels one tile of `dc_convolution_forward` computes.
+#define DC_TILE_PIXELS 6
+
 /// The instruction set the direct kernels run with on this CPU: 0 none (use im2col + sgemm),
 /// 1 AVX2 + FMA (8 lanes), 2 AVX-512F (16 lanes).
 int dc_instruction_set(void);
@@ -45,11 +48,16 @@ typedef struct dc_convolution {
     int relu;
 } dc_convolution;
 
+/// Fills kernel_offsets (C * k * k values) with each weight step's offset into an input window:
+/// the same for every pixel, so computed once per layer call and shared by its threads.
+void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets);
+
 /// Computes output pixels first_pixel ..< first_pixel + pixel_count (flat (N, oh, ow) indices) of
 /// every output channel; disjoint pixel ranges may run on different threads at once.
-/// kernel_offsets: scratch of C * k * k values.
+/// kernel_offsets: `dc_kernel_offsets` of `c`. Ranges starting on a multiple of DC_TILE_PIXELS
+/// keep every tile whole.
 void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
-                            int64_t *kernel_offsets);
+                            const int64_t *kernel_offsets);
 
 /// Whether `dc_single_channel_forward` runs with instruction set `isa` (AVX-512F only).
 int dc_single_channel_available(int isa);

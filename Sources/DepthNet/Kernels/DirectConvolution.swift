@@ -1,5 +1,4 @@
 import CDirectConvolution
-import Dispatch
 import Foundation
 
 /// Register-blocked direct convolution (CDirectConvolution): no im2col matrix, weights packed once
@@ -51,48 +50,39 @@ enum DirectConvolution {
         var source = input
         if p > 0 {
             // Planes split over the threads too, so that no step of the layer runs on one thread only.
-            let planes = shape.inChannels * batch, parts = max(1, min(threads, planes))
             let (h, w) = (shape.height, shape.width), paddedArea = (h + 2 * p) * (w + 2 * p)
             nonisolated(unsafe) let (from, to) = (input, padded)
-            let pad: @Sendable (Int) -> Void = { part in
-                let first = planes * part / parts, end = planes * (part + 1) / parts
+            ParallelParts.run(shape.inChannels * batch, parts: threads) { first, end in
                 dc_pad_planes(from + first * h * w, Int64(end - first), Int32(h), Int32(w), Int32(p), to + first * paddedArea)
             }
-            if parts == 1 { pad(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: pad) }
             source = UnsafePointer(padded)
         }
-        let description = dc_convolution(
+        var layer = dc_convolution(
             input: source, in_channels: Int32(shape.inChannels), batch: Int32(batch),
             padded_height: Int32(shape.height + 2 * p), padded_width: Int32(shape.width + 2 * p),
             kernel: Int32(shape.kernel), stride: Int32(shape.stride), out_channels: Int32(shape.outChannels),
             out_height: Int32(shape.outHeight), out_width: Int32(shape.outWidth),
             packed_weights: weights, bias: bias, output: output, relu: relu ? 1 : 0)
-        let layer = UnsafeMutablePointer<dc_convolution>.allocate(capacity: 1)
-        layer.initialize(to: description)
-        defer { layer.deallocate() }
-        // Each part writes a disjoint range of output pixels; the description is only read.
-        nonisolated(unsafe) let shared = UnsafePointer(layer)
         let isa = Int32(isa)
-        if shape.outChannels == 1 {
-            let rows = batch * shape.outHeight, parts = max(1, min(threads, rows))
-            let run: @Sendable (Int) -> Void = { part in
-                let first = rows * part / parts, end = rows * (part + 1) / parts
-                dc_single_channel_forward(isa, shared, Int64(first), Int64(end - first))
+        withUnsafePointer(to: &layer) { layer in
+            // Each part writes a disjoint range of output pixels; the description is only read.
+            nonisolated(unsafe) let shared = layer
+            if shape.outChannels == 1 {
+                ParallelParts.run(batch * shape.outHeight, parts: threads) { first, end in
+                    dc_single_channel_forward(isa, shared, Int64(first), Int64(end - first))
+                }
+                return
             }
-            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
-            return
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: shape.columnRows) { offsets in // (C * k * k)
+                dc_kernel_offsets(shared, offsets.baseAddress)
+                nonisolated(unsafe) let kernelOffsets = UnsafePointer(offsets.baseAddress!)
+                let pixels = batch * shape.outArea, tile = Int(DC_TILE_PIXELS)
+                // Whole tiles per thread, so no tile is split between two threads.
+                ParallelParts.run((pixels + tile - 1) / tile, parts: threads) { firstTile, endTile in
+                    let first = min(pixels, firstTile * tile), end = min(pixels, endTile * tile)
+                    dc_convolution_forward(isa, shared, Int64(first), Int64(end - first), kernelOffsets)
+                }
+            }
         }
-        let pixels = batch * shape.outArea
-        // Whole tiles of 6 pixels per thread, so no tile is split between two threads.
-        let tiles = (pixels + 5) / 6
-        let parts = max(1, min(threads, tiles))
-        let kLength = shape.columnRows
-        let run: @Sendable (Int) -> Void = { part in
-            let first = min(pixels, tiles * part / parts * 6), end = min(pixels, tiles * (part + 1) / parts * 6)
-            let offsets = UnsafeMutablePointer<Int64>.allocate(capacity: kLength) // (C * k * k)
-            defer { offsets.deallocate() }
-            dc_convolution_forward(isa, shared, Int64(first), Int64(end - first), offsets)
-        }
-        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
     }
 }

@@ -1,6 +1,5 @@
 import CBLAS
 import CDirectConvolution
-import Dispatch
 
 /// Fully connected layer: CDirectConvolution's AVX-512F / AVX2 kernel where the CPU has one (every
 /// weight row read once for up to 8 images, rows split over threads), else one sgemm over the batch.
@@ -41,12 +40,7 @@ enum FullyConnected {
 
     /// Runs `body(firstRow, rowCount)` on disjoint row ranges, one per thread (at least 64 rows each).
     private static func split(outputs: Int, threads: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
-        let parts = max(1, min(threads, outputs / 64))
-        let run: @Sendable (Int) -> Void = { part in
-            let first = outputs * part / parts, end = outputs * (part + 1) / parts
-            body(first, end - first)
-        }
-        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+        ParallelParts.run(outputs, parts: min(threads, outputs / 64)) { first, end in body(first, end - first) }
     }
 
     /// The OpenBLAS path (CPUs without AVX2 + FMA). Same arguments as `forward`.

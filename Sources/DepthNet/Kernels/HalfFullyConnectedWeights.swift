@@ -4,9 +4,8 @@ import CDirectConvolution
 /// layout `dc_fully_connected_half` reads: per layer (out, dc_fc_half_row_stride(in)), rows
 /// zero-padded to whole vectors. Half the bytes of the F32 copy they replace, both resident and
 /// streamed per image; written once at load and only read afterwards (shared between threads).
-final class HalfFullyConnectedWeights: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<UInt16>
-    private let layers: [String: (offset: Int, rows: Int, cols: Int)]
+final class HalfFullyConnectedWeights: Sendable {
+    private let packed: PackedLayers<UInt16>
 
     /// Whether the kernels can read binary16 weights with instruction set `isa`.
     static func available(instructionSet isa: Int = DirectConvolution.instructionSet) -> Bool {
@@ -17,44 +16,24 @@ final class HalfFullyConnectedWeights: @unchecked Sendable {
     /// exactly representable in binary16 (it is when the file stored it as F16), since packing
     /// narrows it back. Only where `available()`.
     init(_ weights: [String: Tensor]) {
-        var layers: [String: (offset: Int, rows: Int, cols: Int)] = [:], total = 0
-        let names = weights.keys.sorted()
-        for name in names {
-            guard let w = weights[name] else { continue }
-            let (rows, cols) = (w.shape[0], w.count / max(w.shape[0], 1))
-            layers[name] = (total, rows, cols)
-            total += rows * Int(dc_fc_half_row_stride(Int32(cols)))
-        }
-        let storage = UnsafeMutablePointer<UInt16>.allocate(capacity: max(total, 1))
-        for name in names {
-            guard let w = weights[name], let layer = layers[name] else { continue }
-            w.values.withUnsafeBufferPointer { values in
-                dc_pack_fc_half(values.baseAddress, Int32(layer.rows), Int32(layer.cols), storage + layer.offset)
-            }
-        }
-        self.storage = storage
-        self.layers = layers
-        self.byteCount = 2 * total
+        packed = PackedLayers(weights, count: { rows, cols in rows * Int(dc_fc_half_row_stride(Int32(cols))) },
+                              pack: { values, rows, cols, target in dc_pack_fc_half(values, Int32(rows), Int32(cols), target) })
     }
-
-    deinit { storage.deallocate() }
 
     /// Bytes of packed weights held.
-    let byteCount: Int
+    var byteCount: Int { packed.byteCount }
 
     /// The packed weights of a layer, or nil if the layer is not held here.
-    func pointer(_ layer: String) -> UnsafePointer<UInt16>? {
-        layers[layer].map { UnsafePointer(storage + $0.offset) }
-    }
+    func pointer(_ layer: String) -> UnsafePointer<UInt16>? { packed.layer(layer)?.pointer }
 
     /// A layer's weights widened back to F32, (out, in); nil if the layer is not held here.
-    func tensor(layer: String) -> Tensor? {
-        guard let layer = layers[layer] else { return nil }
-        let stride = Int(dc_fc_half_row_stride(Int32(layer.cols)))
-        var values = [Float](repeating: 0, count: layer.rows * layer.cols) // (out, in)
-        for row in 0..<layer.rows {
-            for col in 0..<layer.cols { values[row * layer.cols + col] = HalfFloat.widen(storage[layer.offset + row * stride + col]) }
+    func tensor(layer name: String) -> Tensor? {
+        guard let (storage, rows, cols) = packed.layer(name) else { return nil }
+        let stride = Int(dc_fc_half_row_stride(Int32(cols)))
+        var values = [Float](repeating: 0, count: rows * cols) // (out, in)
+        for row in 0..<rows {
+            for col in 0..<cols { values[row * cols + col] = HalfFloat.widen(storage[row * stride + col]) }
         }
-        return Tensor(shape: [layer.rows, layer.cols], values: values)
+        return Tensor(shape: [rows, cols], values: values)
     }
 }

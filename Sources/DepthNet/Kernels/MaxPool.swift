@@ -1,5 +1,4 @@
 import CDirectConvolution
-import Dispatch
 
 /// Max pooling without padding in ceil mode: windows that run past the bottom or right border are
 /// kept and cover only the pixels that exist (PyTorch's `ceil_mode=True`).
@@ -55,21 +54,20 @@ extension MaxPool {
         let (outHeight, outWidth) = (outputLength(height, window: window, stride: stride), outputLength(width, window: window, stride: stride))
         let isa = Int32(instructionSet)
         let direct = window == 3 && stride == 2 && dc_max_pool_available(isa) != 0
-        let parts = max(1, min(threads, planes))
         // Each part reads and writes its own planes.
         nonisolated(unsafe) let (source, target) = (input, output)
-        let run: @Sendable (Int) -> Void = { part in
-            let first = planes * part / parts, end = planes * (part + 1) / parts
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(dc_max_pool_scratch_count(Int32(width)))) // (width + 64)
-            defer { scratch.deallocate() }
-            if direct {
-                dc_max_pool_3x3s2(isa, source + first * height * width, Int64(end - first), Int32(height), Int32(width),
-                                  Int32(outHeight), Int32(outWidth), target + first * outHeight * outWidth, scratch)
-            } else {
-                forward(source + first * height * width, planes: end - first, height: height, width: width,
-                        window: window, stride: stride, output: target + first * outHeight * outWidth, rowScratch: scratch)
+        ParallelParts.run(planes, parts: threads) { first, end in
+            // A few hundred floats: temporary (on the stack where it fits), not a heap buffer per part and call.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Int(dc_max_pool_scratch_count(Int32(width)))) { buffer in // (width + 64)
+                let scratch = buffer.baseAddress!
+                if direct {
+                    dc_max_pool_3x3s2(isa, source + first * height * width, Int64(end - first), Int32(height), Int32(width),
+                                      Int32(outHeight), Int32(outWidth), target + first * outHeight * outWidth, scratch)
+                } else {
+                    forward(source + first * height * width, planes: end - first, height: height, width: width,
+                            window: window, stride: stride, output: target + first * outHeight * outWidth, rowScratch: scratch)
+                }
             }
         }
-        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
     }
 }

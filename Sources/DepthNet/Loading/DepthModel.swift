@@ -34,7 +34,8 @@ public struct DepthModel: Sendable {
     /// widens them in registers; nil where the file stored them as F32 or the CPU lacks the
     /// instructions (then they are widened once at load, into `weights`).
     // Held by `weights` rather than stored here: a new stored property changes this struct's
-    // layout, which incremental builds of modules that embed a DepthModel do not notice.
+    // layout, which incremental builds of modules that embed a DepthModel do not notice (seen:
+    // heap corruption in a stale depthd until DepthService.build and depthd.build were rebuilt).
     var halfWeights: HalfFullyConnectedWeights? { weights.half }
     /// The convolutions `DirectConvolution` runs, their weights packed for it; nil where the CPU
     /// lacks its instructions.
@@ -101,12 +102,14 @@ public struct DepthModel: Sendable {
         self.output = output
         self.camera = camera
         self.metadata = metadata
+        let plan = NetworkPlan(architecture)
         let half = HalfFullyConnectedWeights.available()
-            ? NetworkPlan(architecture).namedFullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
+            ? plan.namedFullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
         let halfWeights = half.isEmpty ? nil : HalfFullyConnectedWeights(
             Dictionary(uniqueKeysWithValues: half.compactMap { layer in file.tensors[layer + ".weight"].map { (layer, $0) } }))
-        self.weights = PackedWeights(file.tensors.filter { name, _ in !half.contains { $0 + ".weight" == name } }, half: halfWeights)
-        let direct = NetworkPlan(architecture).namedConvolutions.filter { DirectConvolution.packs($0.shape) }
+        let halfTensorNames = Set(half.map { $0 + ".weight" })
+        self.weights = PackedWeights(file.tensors.filter { name, _ in !halfTensorNames.contains(name) }, half: halfWeights)
+        let direct = plan.namedConvolutions.filter { DirectConvolution.packs($0.shape) }
         self.directWeights = direct.isEmpty ? nil : DirectConvolutionWeights(
             Dictionary(uniqueKeysWithValues: direct.compactMap { layer in file.tensors[layer.name + ".weight"].map { (layer.name, $0) } }))
     }

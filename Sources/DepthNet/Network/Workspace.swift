@@ -11,7 +11,12 @@ final class Workspace {
                         p.coarse5.outChannels * p.pool5Area, p.fc6Inputs, p.fc6Outputs, p.fine1.outChannels * p.fine1.outArea,
                         (p.fine1.outChannels + 2 + p.fine2.outChannels) * p.outputArea].reduce(0.0) { $0 + Double($1) }
         return perImage * Double(n) + Double(columnCount(plan: p, maximumBatch: n))
-            + Double(p.convolutions.map { DirectConvolution.paddedCount($0, batch: n) }.max() ?? 0)
+            + Double(paddedCount(plan: p, maximumBatch: n))
+    }
+
+    /// Zero-padded input values the largest layer `DirectConvolution` runs with padding needs.
+    static func paddedCount(plan p: NetworkPlan, maximumBatch n: Int) -> Int {
+        p.convolutions.map { DirectConvolution.paddedCount($0, batch: n) }.max() ?? 0
     }
 
     /// im2col values the largest layer needs that `DirectConvolution` does not run (none where it runs all).
@@ -46,7 +51,7 @@ final class Workspace {
         // columns: (C * k * k, group * oh * ow), the largest any layer needs
         columns = buffer(Self.columnCount(plan: p, maximumBatch: n))
         // padded: (C, N, H + 2p, W + 2p) zero-padded input of a direct convolution, the largest any layer needs
-        padded = buffer(p.convolutions.map { DirectConvolution.paddedCount($0, batch: n) }.max() ?? 1)
+        padded = buffer(Self.paddedCount(plan: p, maximumBatch: n))
         self.all = all
     }
 
