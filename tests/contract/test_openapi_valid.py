@@ -1,6 +1,6 @@
 """The OpenAPI description at the repository root is valid OpenAPI 3.1 and covers issue 4's API.
 
-Run: /work/main/.venv/bin/python -m pytest tests/contract -q   (or .venv/bin/python from a checkout)
+Run: .venv/bin/python -m pytest tests/contract -q
 """
 from pathlib import Path
 
