@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-.venv/bin/python}
 [ -x "$PY" ] || PY=python3
-PYTHONPATH=training${PYTHONPATH:+:$PYTHONPATH} "$PY" -m depth_training.test_model \
+PYTHONPATH=training${PYTHONPATH:+:$PYTHONPATH} "$PY" -m depth_training.fixture_models \
     Tests/DepthServiceTests/Fixtures/tiny-paper-io.safetensors

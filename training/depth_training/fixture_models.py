@@ -1,7 +1,7 @@
 """A tiny test model with the paper's input and output sizes (304x228 in, 74x55 out) but tiny layer
 widths and fixed-seed random weights, for the service and CLI tests (a few hundred KB).
 
-python -m depth_training.test_model OUT_FILE   (training/scripts/make_test_model.sh calls this)
+python -m depth_training.fixture_models OUT_FILE   (training/scripts/make_test_model.sh calls this)
 """
 from __future__ import annotations
 

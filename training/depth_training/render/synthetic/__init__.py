@@ -5,10 +5,9 @@
     sample.depth  # (240, 320) float32, metres along the optical axis (like a Kinect)
     sample.mask   # (240, 320) bool, True where the simulated Kinect has a reading
 
-Command line: ``python -m depth_training.synthetic --count 200 --bench --preview out.png``
+Command line: ``python -m depth_training.render.synthetic --count 200 --bench --preview out.png``
 prints throughput and writes a preview grid (rgb | depth | mask).
-The scene model lives in synthetic_scene, the ray casting in synthetic_geometry and
-synthetic_render, the textures in synthetic_texture.
+The scene model lives in scene, the ray casting in geometry and render, the textures in texture.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from depth_training.synthetic_render import render_buffers
-from depth_training.synthetic_scene import sample_scene
+from .render import render_buffers
+from .scene import sample_scene
 
 
 @dataclass
@@ -101,6 +100,3 @@ def main(argv: list[str] | None = None) -> None:
         Image.fromarray(grid).save(args.preview, optimize=True)
         print(f"wrote {args.preview} ({grid.shape[1]}x{grid.shape[0]})")
 
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,4 @@
+"""``python -m depth_training.render.synthetic``."""
+from . import main
+
+main()
