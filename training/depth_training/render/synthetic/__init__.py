@@ -6,14 +6,14 @@
     sample.mask   # (240, 320) bool, True where the simulated Kinect has a reading
 
 Command line: ``python -m depth_training.render.synthetic --count 200 --bench --preview out.png``
-prints throughput and writes a preview grid (rgb | depth | mask).
-The scene model lives in scene, the ray casting in geometry and render, the textures in texture.
+prints throughput and writes a preview grid (rgb | depth | mask) (`__main__`).
+Modules: `scene` (the random scene description), `geometry` and `render` (the vectorised ray
+casting), `texture` (the procedural textures), `reference` (the slow scalar ray caster the
+vectorised one is tested against), `generate` (pre-render train / val / test arrays).
 """
 
 from __future__ import annotations
 
-import argparse
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,40 +63,3 @@ def preview_grid(samples: list[SyntheticSample]) -> np.ndarray:
         mask_rgb = np.repeat((s.mask.astype(np.uint8) * 255)[..., None], 3, axis=2)
         rows.append(np.concatenate([s.rgb, depth_colors(s.depth, s.mask), mask_rgb], axis=1))
     return np.concatenate(rows, axis=0)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Render synthetic indoor RGB-D scenes.")
-    parser.add_argument("--count", type=int, default=100, help="number of scenes to render")
-    parser.add_argument("--seed", type=int, default=0, help="first seed (seeds seed .. seed+count-1)")
-    parser.add_argument("--width", type=int, default=320)
-    parser.add_argument("--height", type=int, default=240)
-    parser.add_argument("--bench", action="store_true", help="print throughput")
-    parser.add_argument("--preview", help="write a PNG grid (rgb | depth | mask) of the first scenes")
-    parser.add_argument("--preview-rows", type=int, default=6)
-    parser.add_argument("--preview-scale", type=int, default=2, help="subsample factor for the preview")
-    args = parser.parse_args(argv)
-
-    samples = []
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    valid = 0.0
-    for i in range(args.count):
-        s = render_scene(args.seed + i, args.width, args.height)
-        valid += float(s.mask.mean())
-        if len(samples) < args.preview_rows:
-            samples.append(s)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    if args.bench:
-        print(
-            f"rendered {args.count} scenes at {args.width}x{args.height} in {wall:.2f} s wall, {cpu:.2f} s CPU: "
-            f"{args.count / wall:.1f} images/s wall, {args.count / cpu:.1f} images/s per core "
-            f"({1000 * cpu / args.count:.1f} ms CPU each); mean valid fraction {valid / args.count:.3f}"
-        )
-    if args.preview:
-        from PIL import Image
-
-        k = max(args.preview_scale, 1)
-        grid = preview_grid([type(s)(s.rgb[::k, ::k], s.depth[::k, ::k], s.mask[::k, ::k]) for s in samples])
-        Image.fromarray(grid).save(args.preview, optimize=True)
-        print(f"wrote {args.preview} ({grid.shape[1]}x{grid.shape[0]})")
-
