@@ -10,7 +10,8 @@ from . import preview_grid, render_scene
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Render synthetic indoor RGB-D scenes.")
+    parser = argparse.ArgumentParser(prog="python -m depth_training.render.synthetic",
+                                     description="Render synthetic indoor RGB-D scenes.")
     parser.add_argument("--count", type=int, default=100, help="number of scenes to render")
     parser.add_argument("--seed", type=int, default=0, help="first seed (seeds seed .. seed+count-1)")
     parser.add_argument("--width", type=int, default=320)
