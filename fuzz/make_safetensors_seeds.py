@@ -1,5 +1,6 @@
 """Writes the safetensors fuzz seed corpus (fuzz/corpus/safetensors): tiny valid depth models in
-F32 and F16 made with the training package's own exporter, and a few near-misses of them.
+F32 and F16 from the one maker of test models (depth_training.fixture_models, the training
+package's own exporter), and a few near-misses of them.
 
     PYTHONPATH=training .venv/bin/python fuzz/make_safetensors_seeds.py fuzz/corpus/safetensors
 """
@@ -8,18 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import torch
-from depth_training.export import save_model
-from depth_training.model import Architecture, DepthNet
+from depth_training.fixture_models import write_fuzz_seed
 
 out = Path(sys.argv[1])
 out.mkdir(parents=True, exist_ok=True)
-torch.manual_seed(0)
-model = DepthNet(Architecture.sized(48, 40, (1, 2, 1, 1, 1), 2, (1, 1)))
-for dtype, tag in [(torch.float16, "f16"), (torch.float32, "f32")]:
-    path = out / f"tiny-{tag}.safetensors"
-    save_model(model, path, name="fuzz-seed", description="tiny model for fuzzing", trained_on="nothing",
-               dtype=dtype)
+for tag in ["f16", "f32"]:
+    write_fuzz_seed(out / f"tiny-{tag}.safetensors", tag)
 valid = (out / "tiny-f16.safetensors").read_bytes()
 header_length = int.from_bytes(valid[:8], "little")
 (out / "truncated-data").write_bytes(valid[:-7])

@@ -3,7 +3,7 @@ photo resized to 320x240 per axis) against windows at the photo's own aspect rat
 and the whole photo at its own aspect ratio inside one grey-padded frame (`--fit pad`),
 on wide and tall crops of held-out synthetic frames with exact depth.
 
-Each frame is rendered at 640x480 by training/depth_training/synthetic.py (NYU Kinect camera,
+Each frame is rendered at 640x480 by training/depth_training/render/synthetic (NYU Kinect camera,
 fx = 518.86 px) from the test seeds 2,000,001 onward (never used in training), then cropped:
 wide 16:9 (640x360), wide 2:1 (640x320), tall 3:4 (360x480), tall 9:16 (270x480), and the whole
 4:3 frame as a control. Every crop keeps the frame's focal length, so the true focal_px is 518.86
@@ -31,7 +31,7 @@ from PIL import Image
 
 from depth_training.camera import KINECT
 from depth_training.metrics import MetricAccumulator
-from depth_training.synthetic import render_scene
+from depth_training.render.synthetic import render_scene
 
 FOCAL_PX = KINECT.focal_at(640)  # 518.86 px: the camera training labels these frames with (the renderer fx 518.8579, rounded)
 FIRST_TEST_SEED = 2_000_001

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .augment import FULL_W, centre_crop
+from .data.augment import FULL_W, centre_crop
 from .camera import KINECT, Camera
-from .datasets import open_source
+from .data.datasets import open_source
 from .evaluate import comparison_table, evaluate_baselines, evaluate_model, training_statistics
 from .export import load_model, save_model
 from .golden import write_expected
@@ -41,8 +41,8 @@ def write_preview(path: Path, model: DepthNet, norm: Normalization, test, count:
     """Rows of held-out test scenes: input crop | true depth | predicted depth (same colour
     scale, 0-8 m; black = no reading), at the 74 x 55 output grid scaled up."""
     from PIL import Image
-    from .augment import targets
-    from .synthetic import depth_colors
+    from .data.augment import targets
+    from .render.synthetic import depth_colors
     rows = []
     for i in range(count):
         s = test[i]

@@ -26,11 +26,11 @@ import torch
 
 from . import evaluate
 from .camera import KINECT
-from .datasets import data_paths, open_source
+from .data.datasets import data_paths, open_source
 from .export import load_model
 from .metrics import LABELS, METRICS
 from .model import DepthNet, Normalization
-from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, PhotoSet
+from .data.photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, PhotoSet
 from .real_photos import LoadedPhotos, RealPhotoEvaluation, format_results
 
 

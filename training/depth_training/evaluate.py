@@ -16,7 +16,7 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from .datasets import DepthDataset, DepthSource, open_source
+from .data.datasets import DepthDataset, DepthSource, open_source
 from .export import load_model
 from .metrics import NYU_CAP_M, PAPER_NYU, MetricAccumulator, eigen_crop_mask, format_table
 from .camera import KINECT, Camera

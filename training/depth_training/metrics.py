@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import augment as aug
+from .data import augment as aug
 
 #: Order of the table; higher is better for the deltas, lower for the rest.
 METRICS = ["delta1", "delta2", "delta3", "abs_rel", "sq_rel", "rmse", "rmse_log", "si_log"]

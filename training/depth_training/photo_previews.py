@@ -9,7 +9,7 @@ from matplotlib import colormaps
 from PIL import Image, ImageDraw
 
 from .model import Architecture
-from .photo_set import PhotoSet
+from .data.photo_set import PhotoSet
 from .real_photos import depth_at_photo_size
 
 #: Height of one photo in a sheet; widths keep each photo's aspect ratio.

@@ -21,12 +21,12 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
-from . import augment as aug
+from .data import augment as aug
 from .camera import Camera
 from .evaluate import predict_depth
 from .metrics import MetricAccumulator
 from .model import Architecture, DepthNet, Normalization
-from .photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, Photo, PhotoSet
+from .data.photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, Photo, PhotoSet
 
 #: The paper's frame and crop (NetworkInput.resizedSize / cropSize in Sources/ImageIO), as training crops them.
 PAPER_FRAME, PAPER_CROP = (aug.FULL_W, aug.FULL_H), (aug.CROP_W, aug.CROP_H)

@@ -22,10 +22,10 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
 
-from . import augment as aug
+from .data import augment as aug
 from . import distributed, lineage
 from .camera import KINECT, Camera
-from .datasets import DepthDataset, distinct_frames, open_source
+from .data.datasets import DepthDataset, distinct_frames, open_source
 from .export import load_model, save_model
 from .loss import scale_invariant_loss
 from .loss_plot import plot_losses

@@ -22,8 +22,7 @@ import torch
 from safetensors.torch import load_file
 
 from depth_training.export import load_model, save_model, write_safetensors
-from depth_training.golden import init_golden
-from depth_training.model import VARIANTS, DepthNet, Normalization
+from depth_training.fixture_models import make_random
 
 BATCH = 8
 HALF_SUFFIX = "-f16"
@@ -66,9 +65,8 @@ def main() -> None:
         else:
             arch, dtype = storage(variant)
             g = torch.Generator().manual_seed(2014)
-            model = DepthNet(VARIANTS[arch])
             # He-scaled weights keep activations non-trivial, so the output comparison means something.
-            init_golden(model, g)
+            model = make_random(arch, g)
             save_model(model, weights, name=f"bench-{variant}",
                        description=f"random weights for the engine benchmark ({variant})",
                        trained_on="random weights (benchmark)", dtype=dtype)

@@ -22,7 +22,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from depth_training import train
-from depth_training.datasets import DepthDataset, open_source
+from depth_training.data.datasets import DepthDataset, open_source
 from depth_training.loss import scale_invariant_loss
 from depth_training.model import VARIANTS, DepthNet
 

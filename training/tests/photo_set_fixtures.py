@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from depth_training.photo_set import file_sha256
+from depth_training.data.photo_set import file_sha256
 
 PACKAGE, VERSION, LICENCE = "test-photos", "1.0-1", "CC0-1.0 (test fixture)"
 

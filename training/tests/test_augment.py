@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from depth_training import augment as aug
+from depth_training.data import augment as aug
 
 
 def index_sample(h=240, w=320):

@@ -3,7 +3,7 @@ claims (denoising lowers noise, exposure adapts, depth becomes millimetres with 
 import numpy as np
 import pytest
 
-from depth_training.photoreal import camera_effects as ce
+from depth_training.render.photoreal import camera_effects as ce
 
 
 def _scene(h=48, w=64, level=1.0):

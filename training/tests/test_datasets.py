@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from depth_training.camera import KINECT, Camera
-from depth_training.datasets import DepthDataset, Sample, SyntheticArrays, data_paths, distinct_frames, open_source
+from depth_training.data.datasets import DepthDataset, Sample, SyntheticArrays, data_paths, distinct_frames, open_source
 from depth_training.model import Normalization
 
 

@@ -8,12 +8,12 @@ import pytest
 from PIL import Image
 
 from depth_training import evaluate
-from depth_training.datasets import open_source
+from depth_training.data.datasets import open_source
 from depth_training.eval_suite import depth_table, run_suite
 from depth_training.export import save_model
 from depth_training.model import Normalization
-from depth_training.photo_set import PhotoSet
-from depth_training.test_model import make_tiny
+from depth_training.data.photo_set import PhotoSet
+from depth_training.fixture_models import make_tiny
 
 from photo_set_fixtures import tiny_photo_set
 

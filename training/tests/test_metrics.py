@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from depth_training.evaluate import evaluate_baselines, evaluate_model, training_statistics
-from depth_training.datasets import Sample
+from depth_training.data.datasets import Sample
 from depth_training.metrics import PAPER_NYU, MetricAccumulator, eigen_crop_mask, format_table
 from depth_training.camera import KINECT, Camera
 from depth_training.model import DepthNet, Normalization

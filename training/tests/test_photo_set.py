@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from depth_training.photo_set import DEFAULT_SET, MIN_PAIRS, MIN_PHOTOS, PhotoSet
+from depth_training.data.photo_set import DEFAULT_SET, MIN_PAIRS, MIN_PHOTOS, PhotoSet
 
 from photo_set_fixtures import pair, photo_entry, tiny_photo_set, write_set
 

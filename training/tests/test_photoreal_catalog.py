@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from depth_training.photoreal import catalog
+from depth_training.render.photoreal import catalog
 
 
 def test_properties_decode_unicode_escapes_continuations_and_comments():
@@ -87,7 +87,7 @@ def test_extract_reads_a_catalog_zip_into_assets_with_sizes_in_metres(tmp_path):
 
 
 def test_credits_list_every_asset_a_split_shows_and_nothing_else(tmp_path):
-    from depth_training.photoreal import credits
+    from depth_training.render.photoreal import credits
     lib = _library()
     meta = tmp_path / "train" / "meta"
     meta.mkdir(parents=True)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from depth_training.datasets import open_source
-from depth_training.photoreal import catalog, generate
+from depth_training.data.datasets import open_source
+from depth_training.render.photoreal import catalog, generate
 
 SIZE = ["--width", "64", "--height", "48", "--samples", "1", "--views", "2", "--threads", "2"]
 

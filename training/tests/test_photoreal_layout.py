@@ -2,7 +2,7 @@
 objects standing on the surfaces under them, windows and doors inside their walls."""
 import math
 
-from depth_training.photoreal import catalog, layout
+from depth_training.render.photoreal import catalog, layout
 
 
 def _asset(aid, name, category, w, d, h, **kw):

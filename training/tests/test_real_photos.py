@@ -3,12 +3,12 @@ import pytest
 from PIL import Image
 
 from depth_training.model import Architecture, Normalization
-from depth_training.photo_set import Photo, PhotoSet, PointPair
+from depth_training.data.photo_set import Photo, PhotoSet, PointPair
 from depth_training.real_photos import (LoadedPhotos, RealPhotoEvaluation, bilinear, bottom_is_nearer_depths,
                                         depth_at_photo_size, grid_position, grid_samples, jpeg_scale,
                                         decode_upright, median_scaled_metrics, pair_depths, prepare,
                                         metric_factor, upright_size, whdr)
-from depth_training.test_model import make_tiny
+from depth_training.fixture_models import make_tiny
 
 from photo_set_fixtures import tiny_photo_set
 

@@ -9,9 +9,9 @@ from PIL import Image
 import torch
 
 from depth_training.camera import KINECT
-from depth_training.datasets import DepthDataset
-from depth_training.matfile import parse_level5, read_mat
-from depth_training.sources import ImageDepthFolder, NYUDepthV2
+from depth_training.data.datasets import DepthDataset
+from depth_training.data.matfile import parse_level5, read_mat
+from depth_training.data.sources import ImageDepthFolder, NYUDepthV2
 
 
 def level5_matrix(name: str, values: np.ndarray) -> bytes:

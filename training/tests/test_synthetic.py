@@ -1,13 +1,13 @@
-"""Tests of the procedural synthetic indoor scenes (depth_training.synthetic)."""
+"""Tests of the procedural synthetic indoor scenes (depth_training.render.synthetic)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from depth_training.synthetic import SyntheticSample, render_scene
-from depth_training.synthetic_reference import first_hit, light_blocked
-from depth_training.synthetic_render import (
+from depth_training.render.synthetic import SyntheticSample, render_scene
+from depth_training.render.synthetic.reference import first_hit, light_blocked
+from depth_training.render.synthetic.render import (
     GRAZING_COS,
     MIN_RANGE,
     PROJECTOR_BASELINE,
@@ -17,8 +17,8 @@ from depth_training.synthetic_render import (
     projector_shadow,
     render_buffers,
 )
-from depth_training.synthetic_texture import value_noise, value_noise_reference
-from depth_training.synthetic_scene import PLAIN, Camera, Light, Material, Primitive, Scene, sample_scene
+from depth_training.render.synthetic.texture import value_noise, value_noise_reference
+from depth_training.render.synthetic.scene import PLAIN, Camera, Light, Material, Primitive, Scene, sample_scene
 
 W, H = 160, 120  # small renders keep the tests to seconds
 

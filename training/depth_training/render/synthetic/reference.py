@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from depth_training.synthetic_scene import Primitive, Scene
+from .scene import Primitive, Scene
 
 _EPS = 1e-4
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Texture kinds understood by synthetic_texture.
+# Texture kinds understood by texture.py.
 PLAIN, CHECKER, STRIPES, WOOD, NOISE = range(5)
 
 

@@ -2,7 +2,7 @@
 OUT/SPLIT/rgb/NAME.jpg, OUT/SPLIT/depth/NAME.png (16-bit millimetres, 0 = no reading) and
 OUT/SPLIT/cameras.csv (each frame's focal length: the views use varied cameras).
 
-    python -m depth_training.photoreal.generate --out training/data/photoreal --split train --frames 2400
+    python -m depth_training.render.photoreal.generate --out training/data/photoreal --split train --frames 2400
 
 Rooms are numbered from a base per split (train 0.., val 1,000,000.., test 2,000,000..) and each
 is drawn from its number, so the same command makes the same frames. `train` and `val` rooms use

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from depth_training.synthetic_scene import CHECKER, NOISE, PLAIN, STRIPES, WOOD, Material
+from .scene import CHECKER, NOISE, PLAIN, STRIPES, WOOD, Material
 
 _CELLS = 32  # lattice cells per noise period
 _TEXELS = 8  # table texels per lattice cell

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 #: The committed set and the folder install-eval-photos.sh fills by default.
-DEFAULT_SET = Path(__file__).resolve().parents[1] / "eval" / "real_photos.json"
-DEFAULT_PHOTO_ROOT = Path(__file__).resolve().parents[1] / "data" / "real-photos"
+DEFAULT_SET = Path(__file__).resolve().parents[2] / "eval" / "real_photos.json"
+DEFAULT_PHOTO_ROOT = Path(__file__).resolve().parents[2] / "data" / "real-photos"
 MIN_PAIRS, MIN_PHOTOS = 60, 10
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -1,6 +1,6 @@
-"""Pre-render synthetic scenes to .npy arrays (the `synthetic:DIR` source of datasets.py).
+"""Pre-render synthetic scenes to .npy arrays (the `synthetic:DIR` source of data/datasets.py).
 
-    python -m depth_training.make_data --out training/data/synthetic --train 6000 --val 200 --test 500
+    python -m depth_training.render.synthetic.generate --out training/data/synthetic --train 6000 --val 200 --test 500
 
 Seed ranges are disjoint and fixed: train 0.., val 1,000,000.., test 2,000,000.., so the test
 scenes are never seen in training.
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from numpy.lib.format import open_memmap
 
-from .synthetic import render_scene
+from . import render_scene
 
 SEED_BASE = {"train": 0, "val": 1_000_000, "test": 2_000_000}
 W, H = 320, 240

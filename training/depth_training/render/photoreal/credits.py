@@ -1,7 +1,7 @@
 """models/CREDITS.md: every asset that any frame of the generated splits shows, with its
 creator and licence, split by split.
 
-    python -m depth_training.photoreal.credits --data training/data/photoreal --out models/CREDITS.md
+    python -m depth_training.render.photoreal.credits --data training/data/photoreal --out models/CREDITS.md
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ HEADER = """# Credits: assets in the bundled model's data
 packages `sweethome3d-furniture` and `sweethome3d`) and evaluated on held-out frames rendered from
 others in the same packages. Every asset any frame shows is listed, by split. Licences as the
 packages' copyright files state them; none is ShareAlike, all allow derivatives and commercial
-use. Generator: `training/depth_training/photoreal` (docs/training-data.md).
+use. Generator: `training/depth_training/render/photoreal` (docs/training-data.md).
 """
 
 

@@ -15,8 +15,8 @@ import torch
 from torch.utils.data import Dataset
 
 from . import augment as aug
-from .camera import KINECT, Camera
-from .model import Normalization
+from ..camera import KINECT, Camera
+from ..model import Normalization
 
 
 @dataclass
@@ -62,7 +62,7 @@ class SyntheticScenes:
     """Scenes rendered on the fly from the procedural generator, one per seed."""
 
     def __init__(self, seeds: range | list[int]):
-        from .synthetic import render_scene  # the renderer is optional for other sources
+        from ..render.synthetic import render_scene  # the renderer is optional for other sources
         self.render, self.seeds = render_scene, list(seeds)
 
     def __len__(self) -> int:

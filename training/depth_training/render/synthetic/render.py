@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from depth_training.synthetic_geometry import (
+from .geometry import (
     BOX_FACE_NORMALS,
     ROOM_FACE_NORMALS,
     T_EPSILON,
@@ -21,8 +21,8 @@ from depth_training.synthetic_geometry import (
     room_exit,
     to_local,
 )
-from depth_training.synthetic_scene import Camera, Primitive, Scene
-from depth_training.synthetic_texture import texture, value_noise
+from .scene import Camera, Primitive, Scene
+from .texture import texture, value_noise
 
 # NYU Depth v2 Kinect RGB intrinsics at 640x480 (fx, fy, cx, cy).
 NYU_INTRINSICS = (518.8579, 519.4696, 325.5824, 253.7362)

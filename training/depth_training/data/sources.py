@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import augment as aug
-from .camera import KINECT, Camera
+from ..camera import KINECT, Camera
 from .datasets import Sample
 from .matfile import read_mat
 
