@@ -13,6 +13,9 @@ import Logging
 /// and never decoded, run or encoded after that; it is counted in `depthd_requests_cancelled_total`
 /// by stage and logged, and its 499 answer goes nowhere (the connection is gone).
 struct DepthEndpoint: Sendable {
+    /// The route it answers.
+    static let path = "/v1/depth"
+
     let configuration: ServiceConfiguration
     let pipeline: DepthPipeline
     let pool: ModelPool<PreparedImage, DepthMap>
@@ -126,4 +129,9 @@ struct DepthEndpoint: Sendable {
     private func problem(for error: ModelPoolError) -> any Error {
         ProblemDetails.forModelPoolError(error, queueTimeout: configuration.requestTimeout) ?? error
     }
+}
+
+/// Thrown inside the endpoint when the request's task turns out cancelled, naming the stage.
+struct RequestCancelled: Error {
+    let stage: CancellationStage
 }

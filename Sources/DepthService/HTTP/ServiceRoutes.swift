@@ -31,7 +31,7 @@ struct ServiceRoutes: Sendable {
         let page = Array(DemoPage.html.utf8)
 
         var router = HTTPRouter()
-        router.add("POST", "/v1/depth") { request in await depth.respond(to: request) }
+        router.add("POST", DepthEndpoint.path) { request in await depth.respond(to: request) }
         router.add("GET", "/healthz") { _ in Self.json(200, .object([("status", "ok")])) }
         router.add("GET", "/readyz") { request in
             switch readiness.state {
@@ -124,7 +124,7 @@ struct ServiceRoutes: Sendable {
     /// For `Expect: 100-continue`: refuse an upload before its body is sent when the answer is
     /// already known (not ready, unsupported media type); nil lets the client send it.
     func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
-        guard head.method == "POST", head.path == "/v1/depth", !readiness.isReady else { return nil }
+        guard head.method == "POST", head.path == DepthEndpoint.path, !readiness.isReady else { return nil }
         return ProblemDetails.notReady("The service is not ready; retry shortly.").response(requestID: nil)
     }
 
