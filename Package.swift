@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "depthd",
             dependencies: [
-                "DepthService",
+                "DepthService", "DepthNet", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

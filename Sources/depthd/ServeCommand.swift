@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the depth API over HTTP.",
         discussion: "Settings (flag VALUE or flag=VALUE; a flag beats its environment variable, which beats the default):\n\n"
-            + Setting.allCases.map { "  --\($0.flag) <value>  (\($0.environmentVariable))\n      \($0.help)" }.joined(separator: "\n")
+            + Setting.usage
     )
 
     @Argument(parsing: .allUnrecognized, help: .hidden)
@@ -65,11 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let allocator = AllocatorTuning.applyServerDefaults(environment: ProcessInfo.processInfo.environment)
         // Listen for SIGTERM/SIGINT first, so that one arriving during start-up also drains.
         let signals = ShutdownSignals(forwardingProcessSignals: true)
-        // One line in the settings' own order: DEPTHD_HOST=0.0.0.0 DEPTHD_PORT=9000(--port) ...
-        let settings = configuration.effectiveSettings.map { entry in
-            "\(entry.setting.environmentVariable)=\(entry.value)" + (entry.origin == "default" ? "" : "(\(entry.origin))")
-        }.joined(separator: " ")
-        logger.info("depthd starting", metadata: ["configuration": .string(settings),
+        logger.info("depthd starting", metadata: ["configuration": .string(configuration.settingsReport),
                                                   "cores": .stringConvertible(ProcessInfo.processInfo.activeProcessorCount),
                                                   "malloc": .string(allocator.isEmpty ? "from the environment" : allocator.joined(separator: " "))])
         for warning in configuration.warnings() { logger.warning("\(warning)") }

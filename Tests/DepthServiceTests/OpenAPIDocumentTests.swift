@@ -26,7 +26,7 @@ struct OpenAPIDocumentTests {
         let problems: [ProblemDetails] = [
             .undecodableImage("x"), .badRequest("x"), .notFound(path: "/x"),
             .methodNotAllowed(method: "GET", path: "/v1/depth", allowed: ["POST"]),
-            .bodyTooLarge(limit: 1, received: 2), .imageTooLarge(width: 1, height: 1, limit: 1),
+            .bodyTooLarge(limit: 1, received: 2), .tooManyParts(limit: 16), .imageTooLarge(width: 1, height: 1, limit: 1),
             .unsupportedMediaType(received: "text/plain", supported: ["image/png"]),
             .overloaded(retryAfterSeconds: 1), .notReady("x"), .queueTimeout(seconds: 1), .internalError(),
             .invalidParameter(.focalPx, "x"),
@@ -34,6 +34,10 @@ struct OpenAPIDocumentTests {
         for problem in problems {
             for (member, _) in problem.extensions {
                 #expect(schema.contains("\n        \(member):\n"), "Problem schema lacks \(member)")
+            }
+            for case let ("unit", .string(unit)) in problem.extensions {
+                #expect(schema.contains("enum: [bytes, pixels, parts]") && ["bytes", "pixels", "parts"].contains(unit),
+                        "Problem schema's unit lacks \(unit)")
             }
         }
     }

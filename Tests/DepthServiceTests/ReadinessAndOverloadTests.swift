@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Testing
 @testable import DepthService
 import LiveTestSupport
@@ -35,6 +36,49 @@ struct ReadinessAndOverloadTests {
         #expect(finished)
         #expect(!app.isReady)
         #expect(throws: (any Error).self) { try RawClient(port: app.port) }
+    }
+
+    /// `depthd_ready` reads the same readiness as `/readyz`: it turns 0 the moment a drain begins,
+    /// while the model pool still accepts (it finishes the requests in progress first), not only
+    /// once the pool stops. Before one owner, the gauge said 1 through that window.
+    @Test func depthdReadyAgreesWithReadyzThroughoutADrain() async throws {
+        let app = DepthApplication(configuration: testConfiguration(), model: try ServiceFixtures.tinyModel(),
+                                   openAPI: ServiceFixtures.openAPI, logger: silentLogger)
+        try app.start()
+        try await app.warmUp()
+        func readyz() async -> HTTPResponse {
+            await app.routes.handler(HTTPRequest(method: "GET", target: "/readyz", path: "/readyz"))
+        }
+        func gauge() throws -> String? { try Exposition(app.metrics.registry.exposition()).value("depthd_ready") }
+        #expect(await readyz().status == 200)
+        #expect(try gauge() == "1")
+
+        // A request whose head is read and whose body is half sent keeps the drain waiting.
+        let photo = try ServiceFixtures.jpeg(width: 64, height: 48)
+        let client = try RawClient(port: app.port)
+        try await client.send(bytes: RawClient.head("POST", "/v1/depth?size=native",
+                                                    headers: [("Content-Type", "image/jpeg"), ("Expect", "100-continue")],
+                                                    bodyLength: photo.count))
+        #expect(try await client.readResponse()?.status == 100)
+        try await client.send(bytes: Array(photo.prefix(photo.count / 2)))
+
+        let drained = Task { await app.drain(gracePeriod: .seconds(20)) }
+        try await waitFor("the drain to begin") { app.readiness.state == .draining }
+        #expect(app.pool.statistics.isAccepting, "the pool still accepts: the window this test is about")
+        let during = await readyz()
+        #expect(during.status == 503 && during.headers["Retry-After"] == "1")
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(during.body)) as? [String: Any])
+        #expect(problem["type"] as? String == "tag:depthd,2026:problems/not-ready")
+        #expect((problem["detail"] as? String)?.contains("draining") == true)
+        #expect(try gauge() == "0", "depthd_ready must say what /readyz says")
+        #expect(!app.isReady)
+
+        try await client.send(bytes: Array(photo.suffix(from: photo.count / 2)))
+        #expect(try await client.readResponse()?.status == 200)
+        #expect(await drained.value)
+        #expect(!app.pool.statistics.isAccepting)
+        #expect(await readyz().status == 503)
+        #expect(try gauge() == "0")
     }
 
     @Test func fullQueueAnswers503BeforeDecodingWhileQueuedWorkStillCompletes() async throws {

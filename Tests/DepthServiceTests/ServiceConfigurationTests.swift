@@ -137,6 +137,64 @@ struct ServiceConfigurationTests {
         #expect(Setting.allCases.allSatisfy { !$0.help.isEmpty })
     }
 
+    /// The table's two directions agree: every setting, given the value the report writes for it,
+    /// reads back into the same configuration, by flag and by variable alike.
+    @Test func everySettingReadsBackTheValueTheReportWrites() throws {
+        var custom = ServiceConfiguration(coreCount: 4)
+        custom.port = 9123
+        custom.batchWait = .microseconds(1500)
+        custom.requestTimeout = .milliseconds(2500)
+        custom.adaptiveBLASThreads = false
+        custom.logLevel = .debug
+        custom.logFormat = .json
+        custom.host = "::1"
+        for source in [custom, ServiceConfiguration(coreCount: 4)] {
+            let flags = Dictionary(uniqueKeysWithValues: Setting.allCases.map { ($0, source.value(of: $0)) })
+            let byFlag = try ServiceConfiguration.resolve(environment: [:], flags: flags, coreCount: 4)
+            let environment = Dictionary(uniqueKeysWithValues: Setting.allCases.map { ($0.environmentVariable, source.value(of: $0)) })
+            let byVariable = try ServiceConfiguration.resolve(environment: environment, coreCount: 4)
+            for setting in Setting.allCases {
+                #expect(byFlag.value(of: setting) == source.value(of: setting), "\(setting)")
+                #expect(byVariable.value(of: setting) == source.value(of: setting), "\(setting)")
+                #expect(byFlag.origin(of: setting) == "--\(setting.flag)")
+                #expect(byVariable.origin(of: setting) == setting.environmentVariable)
+            }
+            #expect(byFlag.port == source.port && byFlag.batchWait == source.batchWait && byFlag.logFormat == source.logFormat)
+        }
+    }
+
+    /// A value out of range is reported as the flag or variable takes it (milliseconds for the
+    /// batch wait), with the range from the same row of the table.
+    @Test func outOfRangeValuesAreReportedInTheirOwnUnit() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try ServiceConfiguration.resolve(environment: ["DEPTHD_BATCH_WAIT_MS": "2000", "DEPTHD_HOST": "a b"],
+                                             flags: [.requestTimeout: "0"], coreCount: 2)
+        }
+        #expect(error.problems == [
+            #"DEPTHD_HOST="a b": expected an IP address or host name without spaces"#,
+            "DEPTHD_BATCH_WAIT_MS=2000: expected 0...1000 ms",
+            "--request-timeout=0: expected more than 0 and at most 3600 seconds",
+        ])
+    }
+
+    /// `depthd serve --help` and the start-up line come from the table, one entry per setting in its order.
+    @Test func helpAndStartUpReportListEverySettingInTableOrder() throws {
+        let usage = Setting.usage.split(separator: "\n").map(String.init)
+        #expect(usage.count == 2 * Setting.allCases.count)
+        for (index, setting) in Setting.allCases.enumerated() {
+            #expect(usage[2 * index] == "  --\(setting.flag) <value>  (\(setting.environmentVariable))")
+            #expect(usage[2 * index + 1] == "      " + setting.help)
+        }
+        let c = try ServiceConfiguration.resolve(environment: ["DEPTHD_WORKERS": "1"], flags: [.port: "9000"], coreCount: 2)
+        let report = c.settingsReport.split(separator: " ").map(String.init)
+        #expect(report.count == Setting.allCases.count)
+        #expect(report[0] == "DEPTHD_HOST=0.0.0.0")
+        #expect(report[1] == "DEPTHD_PORT=9000(--port)")
+        #expect(report.contains("DEPTHD_WORKERS=1(DEPTHD_WORKERS)"))
+        #expect(report.contains("DEPTHD_BATCH_WAIT_MS=2"))
+        #expect(report.last == "DEPTHD_LOG_FORMAT=text")
+    }
+
     @Test func defaultModelIsSearchedInTheDocumentedPlaces() throws {
         let c = try ServiceConfiguration.resolve(environment: [:])
         let candidates = c.modelCandidates(executablePath: "/opt/depthd/bin/depthd")

@@ -64,6 +64,23 @@ struct ServiceErrorLiveTests {
         }
     }
 
+    /// More parts than an upload may have is a size limit (413, like the byte limit), the status
+    /// the multipart parser itself gives; it was 400 here while the parser said 413.
+    @Test func multipartWithTooManyPartsIs413StatingThePartLimit() async throws {
+        try await withService { app in
+            let photo = try ServiceFixtures.jpeg()
+            let parts = [("image", "photo.jpg", "image/jpeg", photo)]
+                + (1...ImageUpload.maxFormParts).map { ("note\($0)", "n.txt", "text/plain", Array("x".utf8)) }
+            let form = ServiceFixtures.multipart(parts)
+            let response = try await RawClient(port: app.port).request(
+                "POST", "/v1/depth", headers: [("Content-Type", form.contentType)], body: form.body)
+            let problem = try Self.expectProblem(response, status: 413, type: "too-many-parts",
+                                                 detailContains: "more than \(ImageUpload.maxFormParts) parts")
+            #expect(problem["limit"] as? Int == ImageUpload.maxFormParts)
+            #expect(problem["unit"] as? String == "parts")
+        }
+    }
+
     @Test func bodyOverTheByteLimitIs413WithTheLimit() async throws {
         try await withService(testConfiguration { $0.maxBodyBytes = 50_000 }) { app in
             let response = try await RawClient(port: app.port).request(

@@ -14,7 +14,7 @@ struct ServiceMetricsTests {
     @Test func poolStateAppearsAtScrapeTime() async throws {
         let pool = dotProductPool(maxBatch: 4)
         let metrics = ServiceMetrics()
-        metrics.observe(pool: pool)
+        metrics.observe(pool: pool, readiness: ServiceReadiness(pool: pool))
         var parsed = try Exposition(metrics.registry.exposition())
         #expect(parsed.value("depthd_ready") == "0")
         #expect(parsed.value("depthd_model_workers") == "1")

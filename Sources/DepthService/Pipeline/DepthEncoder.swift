@@ -21,7 +21,7 @@ public struct DepthContext: Sendable {
         self.colorRange = colorRange
     }
 
-    /// `X-Depth-Scale-Source`: `known` when known distances set the scale, else the camera's source.
+    /// The scale source (``DepthFact/scaleSource``): `known` when known distances set the scale, else the camera's source.
     public var scaleSource: String? { knownFit != nil ? "known" : camera?.source.rawValue }
 
     /// (name, value) pairs every format states: focal length, scale source, known-distance fit.
@@ -60,45 +60,44 @@ public enum DepthEncoder {
 
     /// Encodes `grid` (metres) as `format` (not ply), stating `context`.
     public static func encode(_ grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) throws -> EncodedDepth {
-        var headers = headers(for: grid, format: format, context: context)
+        var facts = facts(for: grid, format: format, context: context)
         switch format {
         case .png16:
             return EncodedDepth(bytes: try png16(grid, modelName: context.modelName, extraText: context.descriptors),
-                                contentType: "image/png", headers: headers, fileExtension: ".png")
+                                format: format, facts: facts, fileExtension: ".png")
         case .json:
-            return EncodedDepth(bytes: json(grid, context: context), contentType: "application/json", headers: headers, fileExtension: ".json")
+            return EncodedDepth(bytes: json(grid, context: context), format: format, facts: facts, fileExtension: ".json")
         case .color:
             if let range = context.colorRange {
-                headers += [("X-Depth-Color-Min", decimal(range.lowerBound)), ("X-Depth-Color-Max", decimal(range.upperBound))]
+                facts += [(.colorMin, decimal(range.lowerBound)), (.colorMax, decimal(range.upperBound))]
             }
-            return EncodedDepth(bytes: try color(grid, range: context.colorRange), contentType: "image/png", headers: headers,
+            return EncodedDepth(bytes: try color(grid, range: context.colorRange), format: format, facts: facts,
                                 fileExtension: ".png")
         case .npy:
-            return EncodedDepth(bytes: NPYEncoder.encode(grid), contentType: "application/x-npy", headers: headers, fileExtension: ".npy")
+            return EncodedDepth(bytes: NPYEncoder.encode(grid), format: format, facts: facts, fileExtension: ".npy")
         case .ply:
             throw ImageError.invalidArgument("ply is encoded by PointCloudEncoder, from the depth map and its camera")
         }
     }
 
-    /// The `X-Depth-*` headers of an answer about `grid`.
-    static func headers(for grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) -> [(name: String, value: String)] {
-        var headers: [(name: String, value: String)] = []
+    /// What an answer about `grid` states besides its values, every format alike.
+    static func facts(for grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) -> [(fact: DepthFact, value: String)] {
+        var facts: [(fact: DepthFact, value: String)] = []
         switch format {
-        case .png16: headers += [("X-Depth-Unit", "mm"), ("X-Depth-Scale", "0.001")]
-        case .json, .npy, .ply: headers += [("X-Depth-Unit", "m"), ("X-Depth-Scale", "1")]
+        case .png16: facts += [(.unit, "mm"), (.scale, "0.001")]
+        case .json, .npy, .ply: facts += [(.unit, "m"), (.scale, "1")]
         case .color: break
         }
-        headers += [("X-Depth-Width", "\(grid.width)"), ("X-Depth-Height", "\(grid.height)")]
+        facts += [(.width, "\(grid.width)"), (.height, "\(grid.height)")]
         if let range = grid.estimateRange {
-            headers += [("X-Depth-Min", fixed(range.min)), ("X-Depth-Max", fixed(range.max))]
+            facts += [(.min, fixed(range.min)), (.max, fixed(range.max))]
         }
-        if let camera = context.camera { headers.append(("X-Depth-Focal-Px", decimal(camera.focalPx))) }
-        if let source = context.scaleSource { headers.append(("X-Depth-Scale-Source", source)) }
+        if let camera = context.camera { facts.append((.focalPx, decimal(camera.focalPx))) }
+        if let source = context.scaleSource { facts.append((.scaleSource, source)) }
         if let fit = context.knownFit {
-            headers += [("X-Depth-Scale-Factor", String(format: "%.6f", fit.factor)),
-                        ("X-Depth-Scale-Residual", String(format: "%.6f", fit.residual))]
+            facts += [(.scaleFactor, String(format: "%.6f", fit.factor)), (.scaleResidual, String(format: "%.6f", fit.residual))]
         }
-        return headers
+        return facts
     }
 
     /// `value` with 2 decimals (focal lengths in pixels, colour ranges in metres: 1 cm).

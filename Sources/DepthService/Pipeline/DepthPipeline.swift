@@ -106,8 +106,8 @@ public struct DepthPipeline: Sendable {
         let comments = [("focal_px", DepthEncoder.decimal(focal)), ("scale_source", context.scaleSource ?? "model"),
                         ("step", String(step)), ("frame", "opencv x-right y-down z-forward metres")]
         let cloud = PointCloudEncoder.encode(grid, focalPx: focal, photo: scaled.photo, step: step, comments: comments)
-        var headers = DepthEncoder.headers(for: grid, format: .ply, context: context)
-        headers += [("X-Depth-Points", String(cloud.points)), ("X-Depth-Step", String(step))]
-        return EncodedDepth(bytes: cloud.bytes, contentType: "application/x-ply", headers: headers, fileExtension: ".ply")
+        var facts = DepthEncoder.facts(for: grid, format: .ply, context: context)
+        facts += [(.points, String(cloud.points)), (.step, String(step))]
+        return EncodedDepth(bytes: cloud.bytes, format: .ply, facts: facts, fileExtension: ".ply")
     }
 }

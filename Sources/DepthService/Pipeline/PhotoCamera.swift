@@ -6,7 +6,7 @@ import ImageIO
 /// (design.md, "The camera contract"): depth = prediction * (f_photo * s) / F, with F the model's
 /// focal length at the frame's width and s the factor that brings the photo to the frame.
 public struct PhotoCamera: Sendable, Equatable {
-    /// Where the focal length came from; also the values of `X-Depth-Scale-Source` (with `known`).
+    /// Where the focal length came from; also the values of the answer's scale source (``DepthFact/scaleSource``, with `known`).
     public enum Source: String, Sendable, Equatable {
         /// `focal_px` or `fov_deg` in the request.
         case request

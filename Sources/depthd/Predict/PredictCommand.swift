@@ -102,7 +102,7 @@ struct PredictCommand: AsyncParsableCommand {
 
     private func options() throws -> DepthRequestOptions {
         do {
-            return try DepthRequestOptions.parse(query: queryValue, accept: nil)
+            return try DepthRequestOptions.parse(query: queryValue)
         } catch {
             let name = error.extensions.first { $0.0 == "parameter" }.flatMap { if case let .string(n) = $0.1 { n } else { nil } }
             let prefix = name.flatMap(DepthRequestOptions.Parameter.init(rawValue:)).map { Self.flag($0) + ": " } ?? ""
@@ -186,8 +186,7 @@ struct PredictCommand: AsyncParsableCommand {
                     let encoded = try pipeline.render(map, options: options)
                     try AtomicFile.write(encoded.bytes, to: outputs[entry.index])
                     progress.clear()
-                    let header = { (name: String) in encoded.headers.first { $0.name == name }?.value ?? "" }
-                    print("\(outputs[entry.index])\tfocal_px=\(header("X-Depth-Focal-Px"))\tscale_source=\(header("X-Depth-Scale-Source"))")
+                    print("\(outputs[entry.index])\tfocal_px=\(encoded[.focalPx] ?? "")\tscale_source=\(encoded[.scaleSource] ?? "")")
                 } catch let problem as ProblemDetails {
                     fail(entry.index, problem.detail ?? problem.title)
                 } catch {

@@ -1,53 +1,12 @@
-/// An RFC 9457 problem details object, sent as `application/problem+json` for every error.
-///
-/// `type` identifies the kind of problem; depthd's own kinds use tag URIs (RFC 4151), which name
-/// without promising a page to fetch, and plain HTTP failures use `about:blank` with the status's
-/// reason phrase as `title`, as RFC 9457 section 4.2.1 recommends.
-public struct ProblemDetails: Sendable, Equatable, Error {
-    public static let mediaType = "application/problem+json"
-
-    public var type: String
-    public var title: String
-    public var status: Int
-    /// What happened to this request, in words a person can act on.
-    public var detail: String?
-    /// A URI reference for this occurrence (depthd uses the request id, `urn:uuid:` or as received).
-    public var instance: String?
-    /// Extension members such as `limit`, `supported` or `retry_after`, serialised after the
-    /// standard members in the order given. Names that clash with a standard member are dropped.
-    public var extensions: [(String, JSONValue)]
-
-    public init(type: String = "about:blank", title: String, status: Int, detail: String? = nil,
-                instance: String? = nil, extensions: [(String, JSONValue)] = []) {
-        self.type = type
-        self.title = title
-        self.status = status
-        self.detail = detail
-        self.instance = instance
-        self.extensions = extensions
-    }
-
-    public static func == (lhs: ProblemDetails, rhs: ProblemDetails) -> Bool {
-        lhs.json == rhs.json
-    }
-
-    private static let standardMembers: Set<String> = ["type", "title", "status", "detail", "instance"]
-
-    /// The problem as a JSON value: type, title, status, detail, instance, then the extensions.
-    public var json: JSONValue {
-        var members: [(String, JSONValue)] = [("type", .string(type)), ("title", .string(title)), ("status", .integer(status))]
-        if let detail { members.append(("detail", .string(detail))) }
-        if let instance { members.append(("instance", .string(instance))) }
-        members += extensions.filter { !Self.standardMembers.contains($0.0) }
-        return .object(members)
-    }
-
-    /// The response body, UTF-8.
-    public var body: [UInt8] { Array(json.serialized.utf8) }
-}
-
+/// Every problem depthd sends, by kind (``invalidParameter(_:_:)`` is beside the parameters it
+/// names, in Pipeline/DepthRequestOptions.swift). Which error becomes which problem is decided in
+/// HTTP/ProblemMapping.swift.
 extension ProblemDetails {
-    private static func tag(_ name: String) -> String { "tag:depthd,2026:problems/\(name)" }
+    /// What every 503 tells the client to wait before retrying (`Retry-After`, and `retry_after`
+    /// in the overloaded problem's body): the one place this is decided.
+    public static let retryAfterSeconds = 1
+
+    static func tag(_ name: String) -> String { "tag:depthd,2026:problems/\(name)" }
 
     /// 400: the body is not an image depthd can decode; `reason` says why (truncated JPEG, ...).
     public static func undecodableImage(_ reason: String) -> ProblemDetails {
@@ -65,7 +24,7 @@ extension ProblemDetails {
         ProblemDetails(title: "Not Found", status: 404, detail: "No resource at \(path).")
     }
 
-    /// 405; the caller also sends `Allow` with the same methods.
+    /// 405; the router sends `Allow` with the same methods, the body lists them.
     public static func methodNotAllowed(method: String, path: String, allowed: [String]) -> ProblemDetails {
         ProblemDetails(title: "Method Not Allowed", status: 405,
                        detail: "\(path) does not accept \(method); use \(allowed.joined(separator: " or ")).",
@@ -79,6 +38,16 @@ extension ProblemDetails {
         let size = received.map { "\($0) bytes" } ?? "The body"
         return ProblemDetails(type: tag("body-too-large"), title: "Request body too large", status: 413,
                               detail: "\(size) exceeds the limit of \(limit) bytes.", extensions: extensions)
+    }
+
+    /// 413 when a multipart/form-data body has more than `limit` parts: like the byte limit, a cap
+    /// on how much request content depthd takes, so the same status (RFC 9110 section 15.5.14);
+    /// the request is well-formed, which a 400 would deny.
+    public static func tooManyParts(limit: Int) -> ProblemDetails {
+        ProblemDetails(type: tag("too-many-parts"), title: "Too many form parts", status: 413,
+                       detail: "The multipart/form-data body has more than \(limit) parts; send the photo as the part"
+                           + " `image` (curl -F image=@photo.jpg).",
+                       extensions: [("limit", .integer(limit)), ("unit", "parts")])
     }
 
     /// 413 when the decoded image would have more than `limit` pixels.
@@ -97,22 +66,24 @@ extension ProblemDetails {
                               extensions: [("supported", .array(supported.map { .string($0) }))])
     }
 
-    /// 503 when the model queue is full; the caller also sends `Retry-After`.
-    public static func overloaded(retryAfterSeconds: Int) -> ProblemDetails {
+    /// 503 when the model queue is full, with `Retry-After` and the same seconds as `retry_after`.
+    public static func overloaded(retryAfterSeconds seconds: Int = retryAfterSeconds) -> ProblemDetails {
         ProblemDetails(type: tag("overloaded"), title: "Service overloaded", status: 503,
-                       detail: "Every model worker is busy and the queue is full; retry after \(retryAfterSeconds) s.",
-                       extensions: [("retry_after", .integer(retryAfterSeconds))])
+                       detail: "Every model worker is busy and the queue is full; retry after \(seconds) s.",
+                       extensions: [("retry_after", .integer(seconds))], retryAfter: seconds)
     }
 
-    /// 503 before warm-up has finished or while draining.
+    /// 503 before warm-up has finished or while draining, with `Retry-After`.
     public static func notReady(_ detail: String) -> ProblemDetails {
-        ProblemDetails(type: tag("not-ready"), title: "Service not ready", status: 503, detail: detail)
+        ProblemDetails(type: tag("not-ready"), title: "Service not ready", status: 503, detail: detail,
+                       retryAfter: retryAfterSeconds)
     }
 
-    /// 503 when a request waited in the model queue past its deadline.
+    /// 503 when a request waited in the model queue past its deadline, with `Retry-After`.
     public static func queueTimeout(seconds: Double) -> ProblemDetails {
         ProblemDetails(type: tag("queue-timeout"), title: "Timed out waiting for a model worker", status: 503,
-                       detail: "No model worker became free within \(JSONValue.format(seconds)) s; retry later.")
+                       detail: "No model worker became free within \(JSONValue.format(seconds)) s; retry later.",
+                       retryAfter: retryAfterSeconds)
     }
 
     /// 500 for a failure inside the service; `detail` must not leak internals a client cannot act on.

@@ -7,11 +7,20 @@ import ImageIO
 /// The Content-Type only chooses how to read the body; what the bytes are is decided from their
 /// signature, so a GIF sent as `application/octet-stream` is still refused with 415.
 enum ImageUpload {
-    /// The media types `POST /v1/depth` accepts, as listed in 415 answers.
-    static let supportedMediaTypes = ["image/jpeg", "image/png", "application/octet-stream", "multipart/form-data"]
-    static let formFieldName = "image"
+    /// How a body of an accepted media type is read.
+    private enum Reading { case raw, form }
 
-    /// The image's bytes, or the problem to answer with (400, 413, 415).
+    /// The media types `POST /v1/depth` accepts and how each is read, in the order 415 answers list them.
+    private static let accepted: [(mediaType: String, reading: Reading)] = [
+        ("image/jpeg", .raw), ("image/png", .raw), ("application/octet-stream", .raw), ("multipart/form-data", .form),
+    ]
+    /// The media types `POST /v1/depth` accepts, as listed in 415 answers.
+    static let supportedMediaTypes = accepted.map(\.mediaType)
+    static let formFieldName = "image"
+    /// Most parts a multipart/form-data upload may have (413 beyond).
+    static let maxFormParts = 16
+
+    /// The image's bytes, or the problem to answer with (400, 413, 415; ProblemMapping.swift).
     static func imageBytes(of request: HTTPRequest, maxBodyBytes: Int) throws(ProblemDetails) -> [UInt8] {
         guard let contentType = request.headers["Content-Type"] else {
             throw .unsupportedMediaType(received: nil, supported: supportedMediaTypes)
@@ -19,12 +28,12 @@ enum ImageUpload {
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let bytes: [UInt8]
-        switch mediaType {
-        case "image/jpeg", "image/png", "application/octet-stream":
+        switch accepted.first(where: { $0.mediaType == mediaType })?.reading {
+        case .raw:
             bytes = request.body
-        case "multipart/form-data":
+        case .form:
             bytes = try imagePart(of: request.body, contentType: contentType, maxBodyBytes: maxBodyBytes)
-        default:
+        case nil:
             throw .unsupportedMediaType(received: mediaType.isEmpty ? contentType : mediaType, supported: supportedMediaTypes)
         }
         guard !bytes.isEmpty else {
@@ -39,13 +48,9 @@ enum ImageUpload {
         let parts: [MultipartPart]
         do {
             parts = try MultipartFormData.parse(body, contentType: contentType,
-                                                limits: .init(maxParts: 16, maxPartBytes: maxBodyBytes))
+                                                limits: .init(maxParts: maxFormParts, maxPartBytes: maxBodyBytes))
         } catch {
-            switch error {
-            case .partTooLarge(let limit): throw .bodyTooLarge(limit: limit, received: nil)
-            case .notMultipartFormData: throw .unsupportedMediaType(received: contentType, supported: supportedMediaTypes)
-            default: throw .badRequest("The multipart/form-data body could not be read: \(error).")
-            }
+            throw .forMultipartError(error, contentType: contentType)
         }
         guard let part = parts.first(where: { $0.name == formFieldName }) else {
             let names = parts.compactMap(\.name).map { "`\($0)`" }
@@ -67,39 +72,4 @@ enum ImageUpload {
                     + "Convert it to JPEG or PNG and send it again.")
         }
     }
-}
-
-extension ProblemDetails {
-    /// The same problem with another `detail`.
-    func with(detail: String) -> ProblemDetails {
-        var copy = self
-        copy.detail = detail
-        return copy
-    }
-
-    /// The problem for an image that failed to decode or prepare: 413 for too many pixels or a side
-    /// over the decoder's maximum (`limit` is then that side length), 415 for a
-    /// format depthd does not decode, 500 when the codec ran out of memory, 400 otherwise (with why).
-    static func forImageError(_ error: ImageError) -> ProblemDetails {
-        switch error {
-        case let .tooManyPixels(width, height, limit):
-            return .imageTooLarge(width: width, height: height, limit: limit)
-        case let .invalidDimensions(width, height, maxDimension) where width > maxDimension || height > maxDimension:
-            // A side beyond what the decoder takes is a too-large image (413), not a broken one.
-            return ProblemDetails.imageTooLarge(width: width, height: height, limit: maxDimension)
-                .with(detail: error.description.capitalizedFirst + ".")
-        case let .unsupportedFormat(format):
-            return ProblemDetails.unsupportedMediaType(received: nil, supported: ImageUpload.supportedMediaTypes)
-                .with(detail: "The image is a \(format.name) file; depthd decodes JPEG and PNG only.")
-        case .outOfMemory:
-            return .internalError("The server ran out of memory decoding the image; retry later or send a smaller image.")
-        default:
-            return .undecodableImage(error.description.capitalizedFirst + ".")
-        }
-    }
-}
-
-extension String {
-    /// The string with its first character upper-cased ("truncated JPEG: ..." -> "Truncated JPEG: ...").
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 
-/// Every setting of `depthd serve`, with its default, environment variable and flag.
+/// Every setting of `depthd serve`, with its default; its environment variable, flag, help, range
+/// and text form are its row of the ``Setting`` table.
 ///
 /// Precedence: a command-line flag beats the environment, which beats the default. Defaults that
 /// depend on the machine are derived from the core count (see ``init(coreCount:)``), and derived
 /// defaults follow explicit values: `DEPTHD_WORKERS=4` alone also re-derives the BLAS threads and
-/// the queue depth from 4 workers. The table of settings is ``Setting``; docs/configuration.md
-/// lists the same table for operators.
+/// the queue depth from 4 workers. docs/configuration.md lists the same table for operators (a
+/// test checks that it names every setting).
 public struct ServiceConfiguration: Sendable, Equatable {
     public enum LogFormat: String, Sendable, CaseIterable {
         /// Human-readable lines (swift-log's stream handler).
@@ -125,34 +126,15 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// Where `setting` came from, for messages: its flag or variable, else "default".
     public func origin(of setting: Setting) -> String { origins[setting] ?? "\(setting.environmentVariable) (default)" }
 
-    /// Every value out of its range, as sentences naming the flag or variable.
+    /// Every value out of its range (each setting's row of the ``Setting`` table says which
+    /// range), as sentences naming the flag or variable.
     public func validationProblems() -> [String] {
-        var problems: [String] = []
-        func check(_ ok: Bool, _ setting: Setting, _ value: CustomStringConvertible, _ expected: String) {
-            if !ok { problems.append("\(origin(of: setting))=\(value): \(expected)") }
+        Setting.allCases.compactMap { setting in
+            let definition = setting.definition
+            guard let expected = definition.check(self) else { return nil }
+            let value = definition.write(self)
+            return "\(origin(of: setting))=\(definition.quotesValue ? value.debugDescription : value): \(expected)"
         }
-        check(!host.isEmpty && !host.contains(where: \.isWhitespace), .host, host.debugDescription,
-              "expected an IP address or host name without spaces")
-        check((0...65535).contains(port), .port, port, "expected a port 0...65535 (0 picks a free port)")
-        check((1...256).contains(workers), .workers, workers, "expected 1...256 workers")
-        check((1...256).contains(blasThreads), .blasThreads, blasThreads, "expected 1...256 threads")
-        check((1...256).contains(imageThreads), .imageThreads, imageThreads, "expected 1...256 threads")
-        check((1...64).contains(maxBatch), .maxBatch, maxBatch, "expected a batch size 1...64")
-        check(batchWait >= .zero && batchWait <= .seconds(1), .batchWait, batchWait, "expected 0...1000 ms")
-        check((1...100_000).contains(queueDepth), .queueDepth, queueDepth, "expected 1...100000 queued requests")
-        check((1...(1 << 32)).contains(maxBodyBytes), .maxBodyBytes, maxBodyBytes, "expected 1...4294967296 bytes")
-        check((1...1_000_000_000).contains(maxPixels), .maxPixels, maxPixels, "expected 1...1000000000 pixels")
-        check((1024...(1 << 20)).contains(maxHeaderBytes), .maxHeaderBytes, maxHeaderBytes, "expected 1024...1048576 bytes")
-        for (setting, value) in [(Setting.headerTimeout, headerTimeout), (.bodyTimeout, bodyTimeout),
-                                 (.idleTimeout, idleTimeout), (.requestTimeout, requestTimeout)] {
-            check(value > .zero && value <= .seconds(3600), setting, value, "expected more than 0 and at most 3600 seconds")
-        }
-        check(gracePeriod >= .zero && gracePeriod <= .seconds(3600), .gracePeriod, gracePeriod, "expected 0...3600 seconds")
-        check((0...(1 << 30)).contains(minResponseRate), .minResponseRate, minResponseRate,
-              "expected 0...1073741824 bytes per second (0 turns the check off)")
-        check((1...1_000_000).contains(maxConnections), .maxConnections, maxConnections, "expected 1...1000000 connections")
-        check(maxRequestsPerConnection >= 1, .maxRequestsPerConnection, maxRequestsPerConnection, "expected at least 1")
-        return problems
     }
 
     /// Advice that does not stop the service, such as more threads than cores.
@@ -161,10 +143,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
         let threads = workers.multipliedReportingOverflow(by: blasThreads)
         if threads.overflow || threads.partialValue > coreCount {
             warnings.append("\(workers) workers x \(blasThreads) BLAS threads = \(threads.partialValue) threads on \(coreCount) cores: "
-                + "they will compete for the cores; lower DEPTHD_WORKERS or DEPTHD_BLAS_THREADS")
+                + "they will compete for the cores; lower \(Setting.workers.environmentVariable) or \(Setting.blasThreads.environmentVariable)")
         }
         if maxBatch > queueDepth {
-            warnings.append("DEPTHD_MAX_BATCH \(maxBatch) exceeds DEPTHD_QUEUE_DEPTH \(queueDepth): batches can never fill")
+            warnings.append("\(Setting.maxBatch.environmentVariable) \(maxBatch) exceeds \(Setting.queueDepth.environmentVariable) \(queueDepth): batches can never fill")
         }
         return warnings
     }
@@ -195,13 +177,5 @@ public struct ServiceConfiguration: Sendable, Equatable {
         throw ConfigurationError(problems: [
             "model file not found (\(origin(of: .modelPath))); tried " + candidates.joined(separator: ", ")
         ])
-    }
-}
-
-/// Bad configuration: every problem found, each naming the flag or variable and what was expected.
-public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
-    public var problems: [String]
-    public var description: String {
-        "invalid configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
     }
 }

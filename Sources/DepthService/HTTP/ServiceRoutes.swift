@@ -16,39 +16,35 @@ struct ServiceRoutes: Sendable {
     let metrics: ServiceMetrics
     let logger: Logger
     let router: HTTPRouter
-    private let draining: DrainFlag
-    private let pool: ModelPool<PreparedImage, DepthMap>
+    private let readiness: ServiceReadiness
 
     init(configuration: ServiceConfiguration, pipeline: DepthPipeline, openAPI: OpenAPIDocument,
-         pool: ModelPool<PreparedImage, DepthMap>, cpu: CPUWorkPool, metrics: ServiceMetrics, logger: Logger, draining: DrainFlag) {
+         pool: ModelPool<PreparedImage, DepthMap>, cpu: CPUWorkPool, metrics: ServiceMetrics, logger: Logger,
+         readiness: ServiceReadiness) {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
-        self.draining = draining
-        self.pool = pool
+        self.readiness = readiness
         let depth = DepthEndpoint(configuration: configuration, pipeline: pipeline, pool: pool, cpu: cpu, metrics: metrics,
-                                  logger: logger, isWarm: {
-                                      // Not `isReady`: requests already received during a drain are still served.
-                                      let statistics = pool.statistics
-                                      return statistics.warmedWorkers == statistics.workers
-                                  })
+                                  logger: logger, readiness: readiness)
         let modelJSON = Array(ModelDescription.json(of: pipeline.model).serialized.utf8)
         let page = Array(DemoPage.html.utf8)
 
         var router = HTTPRouter()
-        router.add("POST", "/v1/depth") { request in await depth.respond(to: request) }
+        router.add("POST", DepthEndpoint.path) { request in await depth.respond(to: request) }
         router.add("GET", "/healthz") { _ in Self.json(200, .object([("status", "ok")])) }
-        router.add("GET", "/readyz") { [draining] request in
-            let statistics = pool.statistics
-            let ready = !draining.isSet && pool.isReady
-            if ready {
-                return Self.json(200, .object([("status", "ready"), ("workers", .integer(statistics.workers)),
-                                               ("warmed_workers", .integer(statistics.warmedWorkers))]))
+        router.add("GET", "/readyz") { request in
+            switch readiness.state {
+            case let .ready(workers):
+                return Self.json(200, .object([("status", "ready"), ("workers", .integer(workers)),
+                                               ("warmed_workers", .integer(workers))]))
+            case .draining:
+                return ProblemDetails.notReady("The service is draining (shutting down); send requests to another replica.")
+                    .response(to: request)
+            case let .warmingUp(warmed, workers):
+                return ProblemDetails.notReady("Warming up: \(warmed) of \(workers) model workers are ready.")
+                    .response(to: request)
             }
-            let detail = draining.isSet || !statistics.isAccepting
-                ? "The service is draining (shutting down); send requests to another replica."
-                : "Warming up: \(statistics.warmedWorkers) of \(statistics.workers) model workers are ready."
-            return Self.problem(.notReady(detail), request: request)
         }
         router.add("GET", "/metrics") { _ in
             HTTPResponse(status: 200, headers: ["Content-Type": MetricsRegistry.contentType, "Cache-Control": "no-store"],
@@ -68,10 +64,12 @@ struct ServiceRoutes: Sendable {
                 "Referrer-Policy": "no-referrer",
             ], body: page)
         }
-        router.notFound = { request in Self.problem(.notFound(path: request.path), request: request) }
+        router.notFound = { request in ProblemDetails.notFound(path: request.path).response(to: request) }
+        // The router adds `Allow` to this answer; the problem's body lists the same methods.
         router.methodNotAllowed = { [router] request in
             let allowed = router.allowedMethods(for: request.path)
-            return Self.problem(.methodNotAllowed(method: request.method, path: request.path, allowed: allowed), request: request)
+            return ProblemDetails.methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
+                .response(to: request)
         }
         self.router = router
     }
@@ -83,10 +81,10 @@ struct ServiceRoutes: Sendable {
         return { request in
             let start = ContinuousClock.now
             var request = request
-            let id = RequestID.resolve(incoming: request.headers["X-Request-Id"])
-            request.headers.set(name: "X-Request-Id", value: id)
+            let id = RequestID.resolve(incoming: request.headers[RequestID.headerName])
+            request.headers.set(name: RequestID.headerName, value: id)
             var response = await routes.router.respond(to: request)
-            response.headers.set(name: "X-Request-Id", value: id)
+            response.headers.set(name: RequestID.headerName, value: id)
             let level: Logger.Level = response.status >= 500 ? .warning
                 : Self.quietPaths.contains(request.path) ? .debug : .info
             routes.logger.log(level: level, "\(request.method) \(request.path) \(response.status)", metadata: [
@@ -116,13 +114,9 @@ struct ServiceRoutes: Sendable {
 
     /// problem+json for requests the HTTP layer refuses (malformed, too slow, too large...).
     func problemForRejectedRequest(_ error: HTTPParseError) -> HTTPResponse {
-        let problem: ProblemDetails = error.status == 413
-            ? .bodyTooLarge(limit: configuration.maxBodyBytes, received: nil)
-            : ProblemDetails(title: HTTPStatus.reasonPhrase(error.status), status: error.status,
-                             detail: error.reason.capitalizedFirst + (error.reason.hasSuffix(".") ? "" : "."))
         let id = RequestID.resolve(incoming: nil)
-        var response = Self.problemResponse(problem, requestID: id)
-        response.headers.set(name: "X-Request-Id", value: id)
+        var response = ProblemDetails.forRejectedRequest(error, maxBodyBytes: configuration.maxBodyBytes).response(requestID: id)
+        response.headers.set(name: RequestID.headerName, value: id)
         logger.info("request refused by the HTTP layer: \(error)", metadata: ["request_id": .string(id)])
         return response
     }
@@ -130,11 +124,8 @@ struct ServiceRoutes: Sendable {
     /// For `Expect: 100-continue`: refuse an upload before its body is sent when the answer is
     /// already known (not ready, unsupported media type); nil lets the client send it.
     func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
-        guard head.method == "POST", head.path == "/v1/depth" else { return nil }
-        if draining.isSet || !pool.isReady {
-            return Self.problemResponse(.notReady("The service is not ready; retry shortly."), requestID: nil, retryAfter: 1)
-        }
-        return nil
+        guard head.method == "POST", head.path == DepthEndpoint.path, !readiness.isReady else { return nil }
+        return ProblemDetails.notReady("The service is not ready; retry shortly.").response(requestID: nil)
     }
 
     // MARK: - Responses
@@ -142,32 +133,5 @@ struct ServiceRoutes: Sendable {
     static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
                      body: Array(value.serialized.utf8))
-    }
-
-    /// The problem as a response for `request` (its id becomes the problem's `instance`).
-    static func problem(_ problem: ProblemDetails, request: HTTPRequest, retryAfter: Int? = nil) -> HTTPResponse {
-        problemResponse(problem, requestID: request.headers["X-Request-Id"], retryAfter: retryAfter)
-    }
-
-    static func problemResponse(_ problem: ProblemDetails, requestID: String?, retryAfter: Int? = nil) -> HTTPResponse {
-        var problem = problem
-        if let requestID { problem.instance = Self.instance(for: requestID) }
-        var headers: HTTPHeaders = ["Content-Type": ProblemDetails.mediaType, "Cache-Control": "no-store"]
-        if problem.status == 405, let allow = problem.extensions.first(where: { $0.0 == "allow" }),
-           case let .array(methods) = allow.1 {
-            headers.add(name: "Allow", value: methods.compactMap { if case let .string(m) = $0 { m } else { nil } }
-                .joined(separator: ", "))
-        }
-        let retry = retryAfter ?? (problem.status == 503 ? 1 : nil)
-        if let retry { headers.add(name: "Retry-After", value: String(retry)) }
-        return HTTPResponse(status: problem.status, headers: headers, body: problem.body)
-    }
-
-    /// A generated id (a UUID) as `urn:uuid:...`; a client's own id percent-encoded into a relative
-    /// reference, so that `instance` is always a valid URI reference.
-    static func instance(for requestID: String) -> String {
-        if UUID(uuidString: requestID) != nil { return "urn:uuid:" + requestID }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return "request/" + (requestID.addingPercentEncoding(withAllowedCharacters: allowed) ?? "unknown")
     }
 }

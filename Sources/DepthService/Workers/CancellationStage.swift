@@ -14,8 +14,3 @@ enum CancellationStage: String, CaseIterable, Sendable {
     /// While encoding: all the work was done; only the write was saved.
     case encode
 }
-
-/// Thrown inside the endpoint when the request's task turns out cancelled, naming the stage.
-struct RequestCancelled: Error {
-    let stage: CancellationStage
-}

@@ -21,7 +21,9 @@ public final class DepthApplication: Sendable {
     let cpu: CPUWorkPool
     let server: HTTPServer
     let logger: Logger
-    private let draining = DrainFlag()
+    /// Whether the service takes requests: what `/readyz`, `depthd_ready` and ``isReady`` report.
+    let readiness: ServiceReadiness
+    let routes: ServiceRoutes
 
     /// Builds the service around `model`. Sets the OpenBLAS thread count (process-wide) from the
     /// configuration, and from then on per batch (``BLASThreadGovernor``). Nothing listens until ``start()``.
@@ -46,15 +48,17 @@ public final class DepthApplication: Sendable {
         var imageActivity: (@Sendable (Int) -> Void)? = nil
         if governor.adaptive { imageActivity = { @Sendable delta in governor.imageWorkChanged(by: delta) } }
         cpu = CPUWorkPool(threads: configuration.imageThreads, name: "image-work", onActivity: imageActivity)
+        readiness = ServiceReadiness(pool: pool)
         metrics = ServiceMetrics()
-        metrics.observe(pool: pool)
+        metrics.observe(pool: pool, readiness: readiness)
         metrics.modelInfo.set(1, labels: [
             model.name,
             "\(model.architecture.inputWidth)x\(model.architecture.inputHeight)",
             "\(model.architecture.outputWidth)x\(model.architecture.outputHeight)",
         ])
         let routes = ServiceRoutes(configuration: configuration, pipeline: pipeline, openAPI: openAPI, pool: pool, cpu: cpu,
-                                   metrics: metrics, logger: logger, draining: draining)
+                                   metrics: metrics, logger: logger, readiness: readiness)
+        self.routes = routes
         server = HTTPServer(configuration: Self.serverConfiguration(configuration, routes: routes), handler: routes.handler)
     }
 
@@ -73,13 +77,13 @@ public final class DepthApplication: Sendable {
     }
 
     /// True once every worker is warm, until a drain begins (what `/readyz` reports).
-    public var isReady: Bool { !draining.isSet && pool.isReady }
+    public var isReady: Bool { readiness.isReady }
 
     /// Turns `/readyz` to 503, closes the listener, lets requests in progress finish within
     /// `gracePeriod` (default: the configuration's), then stops the model workers and the image
     /// threads. Returns false if the grace period ran out first.
     public func drain(gracePeriod: Duration? = nil) async -> Bool {
-        draining.set()
+        readiness.beginDrain()
         let grace = gracePeriod ?? configuration.gracePeriod
         let finished = await GracefulDrain.run(gracePeriod: grace) { [server, pool] in
             await server.shutdown(gracePeriod: grace)
@@ -106,13 +110,4 @@ public final class DepthApplication: Sendable {
         server.observer = { observation in routes.record(observation) }
         return server
     }
-}
-
-/// Set once when draining begins; read from any thread.
-final class DrainFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

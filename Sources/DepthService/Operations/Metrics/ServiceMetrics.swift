@@ -42,15 +42,16 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
-    /// Registers the pool's gauges and counters, read from its statistics at scrape time.
-    public func observe<Input, Output>(pool: ModelPool<Input, Output>) {
+    /// Registers the pool's gauges and counters, read from its statistics at scrape time, and
+    /// `depthd_ready` from `readiness` (what `/readyz` answers, draining included).
+    public func observe<Input, Output>(pool: ModelPool<Input, Output>, readiness: ServiceReadiness) {
         let statistics: @Sendable () -> ModelPoolStatistics = { pool.statistics }
         registry.gauge("depthd_model_queue_depth", help: "Requests waiting for a model worker.") { Double(statistics().queueDepth) }
         registry.gauge("depthd_model_queue_capacity", help: "Requests that may wait before 503.") { Double(pool.queueCapacity) }
         registry.gauge("depthd_model_in_flight", help: "Requests inside batches being computed.") { Double(statistics().inFlight) }
         registry.gauge("depthd_model_workers", help: "Model workers.") { Double(pool.workerCount) }
         registry.gauge("depthd_model_workers_warm", help: "Model workers that have run their warm-up.") { Double(statistics().warmedWorkers) }
-        registry.gauge("depthd_ready", help: "1 when /readyz answers 200.") { pool.isReady ? 1 : 0 }
+        registry.gauge("depthd_ready", help: "1 when /readyz answers 200.") { readiness.isReady ? 1 : 0 }
         registry.counter("depthd_model_rejected_total", help: "Requests refused because the queue was full (503).") {
             Double(statistics().rejectedOverloaded)
         }

@@ -13,14 +13,18 @@ import Logging
 /// and never decoded, run or encoded after that; it is counted in `depthd_requests_cancelled_total`
 /// by stage and logged, and its 499 answer goes nowhere (the connection is gone).
 struct DepthEndpoint: Sendable {
+    /// The route it answers.
+    static let path = "/v1/depth"
+
     let configuration: ServiceConfiguration
     let pipeline: DepthPipeline
     let pool: ModelPool<PreparedImage, DepthMap>
     let cpu: CPUWorkPool
     let metrics: ServiceMetrics
     let logger: Logger
-    /// True once every worker has run its warm-up batch.
-    let isWarm: @Sendable () -> Bool
+    /// Warm-up decides whether a request is served (``ServiceReadiness/isWarm``): requests already
+    /// received during a drain still are.
+    let readiness: ServiceReadiness
 
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         do {
@@ -28,26 +32,25 @@ struct DepthEndpoint: Sendable {
         } catch let cancelled as RequestCancelled {
             metrics.recordCancelled(cancelled.stage)
             logger.info("depth request dropped: the client went", metadata: [
-                "request_id": .string(request.headers["X-Request-Id"] ?? ""), "outcome": "cancelled",
+                "request_id": .string(request.headers[RequestID.headerName] ?? ""), "outcome": "cancelled",
                 "stage": .string(cancelled.stage.rawValue),
             ])
             // Written only to a client that half-closed; one that closed or reset sees nothing.
             let problem = ProblemDetails(title: "Client Closed Request", status: Self.clientClosedStatus,
                                          detail: "The connection was closed before the answer was ready, so the request was dropped.")
-            return ServiceRoutes.problem(problem, request: request)
+            return problem.response(to: request)
         } catch let problem as ProblemDetails {
-            let retryAfter = problem.status == 503 ? 1 : nil
-            return ServiceRoutes.problem(problem, request: request, retryAfter: retryAfter)
+            return problem.response(to: request)
         } catch {
             logger.error("depth request failed", metadata: [
-                "request_id": .string(request.headers["X-Request-Id"] ?? ""), "error": .string(String(describing: error)),
+                "request_id": .string(request.headers[RequestID.headerName] ?? ""), "error": .string(String(describing: error)),
             ])
-            return ServiceRoutes.problem(.internalError(), request: request)
+            return ProblemDetails.internalError().response(to: request)
         }
     }
 
     private func estimate(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard isWarm() else {
+        guard readiness.isWarm else {
             throw ProblemDetails.notReady("The model is still warming up; retry shortly.")
         }
         let options = try DepthRequestOptions.parse(query: { request.queryValue($0.rawValue) }, accept: request.headers["Accept"])
@@ -94,7 +97,7 @@ struct DepthEndpoint: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: encoded.contentType)
         for field in encoded.headers { headers.add(name: field.name, value: field.value) }
-        headers.add(name: "Server-Timing", value: timing.headerValue)
+        headers.add(name: ServerTiming.headerName, value: timing.headerValue)
         headers.add(name: "Cache-Control", value: "no-store")
         if result.batchSize > 1 { headers.add(name: "X-Model-Batch-Size", value: String(result.batchSize)) }
         return HTTPResponse(status: 200, headers: headers, body: encoded.bytes)
@@ -122,16 +125,13 @@ struct DepthEndpoint: Sendable {
         if Task.isCancelled { throw RequestCancelled(stage: stage) }
     }
 
+    /// The pool's refusals as problems (503); its internal failures as they are (500).
     private func problem(for error: ModelPoolError) -> any Error {
-        switch error {
-        case .overloaded:
-            return ProblemDetails.overloaded(retryAfterSeconds: 1)
-        case .shuttingDown:
-            return ProblemDetails.notReady("The service is draining (shutting down); send the request to another replica.")
-        case .deadlineExceeded:
-            return ProblemDetails.queueTimeout(seconds: configuration.requestTimeout.seconds)
-        case .batchSizeMismatch, .workerStartFailed:
-            return error
-        }
+        ProblemDetails.forModelPoolError(error, queueTimeout: configuration.requestTimeout) ?? error
     }
+}
+
+/// Thrown inside the endpoint when the request's task turns out cancelled, naming the stage.
+struct RequestCancelled: Error {
+    let stage: CancellationStage
 }

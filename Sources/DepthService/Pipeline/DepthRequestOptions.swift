@@ -2,7 +2,7 @@ import Foundation
 import ImageIO
 
 /// The options of `POST /v1/depth` (its query and `Accept` header) and of `depthd predict` (its
-/// flags, read through the same `parse`): output format and size, the camera, the colour range,
+/// flags, read through the same ``parse(query:defaultFormat:)``): output format and size, the camera, the colour range,
 /// the point cloud's step, points to measure and known distances.
 public struct DepthRequestOptions: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable {
@@ -87,18 +87,13 @@ public struct DepthRequestOptions: Sendable, Equatable {
         self.fit = fit
     }
 
-    /// `parse(query:accept:)` for just `format` and `size`.
-    public static func parse(format: String?, size: String?, accept: String?) throws(ProblemDetails) -> DepthRequestOptions {
-        try parse(query: { name in name == .format ? format : name == .size ? size : nil }, accept: accept)
-    }
-
-    /// Reads the raw query values (`query(name)` is nil when absent) and the Accept header. An
-    /// explicit `format` wins; without one, the Accept media range with the highest q among
-    /// `application/json` and `image/png` decides, and anything else means png16. Throws a 400
+    /// Reads the raw values (`query(name)` is nil when absent): the query of `POST /v1/depth`
+    /// (which also reads its Accept header: HTTP/DepthRequestOptions+Accept.swift) or the flags of
+    /// `depthd predict`. An explicit `format` wins over `defaultFormat`. Throws a 400
     /// ``ProblemDetails`` naming the parameter for a value out of its range or a combination that
     /// does not apply (`points` without JSON, `step` without PLY, `min_m` without color, both
     /// `focal_px` and `fov_deg`).
-    public static func parse(query: (Parameter) -> String?, accept: String?) throws(ProblemDetails) -> DepthRequestOptions {
+    public static func parse(query: (Parameter) -> String?, defaultFormat: Format = .png16) throws(ProblemDetails) -> DepthRequestOptions {
         var options = DepthRequestOptions()
         if let format = query(.format) {
             guard let value = Format(rawValue: format) else {
@@ -106,8 +101,8 @@ public struct DepthRequestOptions: Sendable, Equatable {
                     + Format.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             options.format = value
-        } else if let accept {
-            options.format = negotiate(accept: accept)
+        } else {
+            options.format = defaultFormat
         }
         if let size = query(.size) {
             guard let value = Size(rawValue: size) else {
@@ -246,27 +241,6 @@ public struct DepthRequestOptions: Sendable, Equatable {
             result.append(values)
         }
         return result
-    }
-
-    /// The format an Accept header asks for (RFC 9110 section 12.5.1, exact types only).
-    static func negotiate(accept: String) -> Format {
-        var best: (format: Format, quality: Double)? = nil
-        for range in accept.split(separator: ",") {
-            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let type = parts.first else { continue }
-            let quality = parts.dropFirst().compactMap { parameter -> Double? in
-                guard parameter.hasPrefix("q=") else { return nil }
-                return Double(parameter.dropFirst(2))
-            }.first ?? 1
-            let format: Format? = switch type {
-            case "application/json": .json
-            case "image/png": .png16
-            default: nil
-            }
-            guard let format, quality > 0, quality <= 1 else { continue }
-            if quality > (best?.quality ?? 0) { best = (format, quality) }
-        }
-        return best?.format ?? .png16
     }
 }
 

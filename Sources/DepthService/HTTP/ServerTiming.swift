@@ -1,6 +1,8 @@
 /// A `Server-Timing` header value (W3C Server Timing): `decode;dur=4.1, model;dur=38.5`,
 /// durations in milliseconds with one decimal.
 public struct ServerTiming: Sendable, Equatable {
+    public static let headerName = "Server-Timing"
+
     public private(set) var entries: [(name: String, duration: Duration)] = []
 
     public init() {}

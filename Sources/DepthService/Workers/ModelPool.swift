@@ -1,63 +1,6 @@
 import Foundation
 import Dispatch
 
-/// Why a request given to a ``ModelPool`` produced no output.
-public enum ModelPoolError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The queue was full; the service answers 503 with Retry-After. Thrown at once, never after waiting.
-    case overloaded
-    /// The pool is draining or drained and accepts no new work.
-    case shuttingDown
-    /// The request waited in the queue past its deadline without reaching a worker.
-    case deadlineExceeded
-    /// The batch function returned a different number of outputs than it was given inputs.
-    case batchSizeMismatch(inputs: Int, outputs: Int)
-    /// A worker could not create its state (for example, its workspaces); `reason` is the factory's error.
-    case workerStartFailed(worker: Int, reason: String)
-
-    public var description: String {
-        switch self {
-        case .overloaded: "the model queue is full"
-        case .shuttingDown: "the model pool is shutting down"
-        case .deadlineExceeded: "the request waited too long for a model worker"
-        case let .batchSizeMismatch(inputs, outputs):
-            "the batch function returned \(outputs) outputs for \(inputs) inputs"
-        case let .workerStartFailed(worker, reason): "model worker \(worker) failed to start: \(reason)"
-        }
-    }
-}
-
-/// One output with the timings the service reports (Server-Timing, model latency histogram).
-public struct ModelPoolResult<Output: Sendable>: Sendable {
-    public var output: Output
-    /// Time spent in the queue before a worker took the request.
-    public var queueWait: Duration
-    /// Wall time of the batch that computed this output (shared by every request in that batch).
-    public var computeTime: Duration
-    /// How many requests ran in that batch.
-    public var batchSize: Int
-}
-
-/// A point-in-time view of the pool for metrics and readiness.
-public struct ModelPoolStatistics: Sendable, Equatable {
-    public var workers: Int
-    /// Workers whose state exists and that have run their warm-up batch.
-    public var warmedWorkers: Int
-    public var queueDepth: Int
-    public var queueCapacity: Int
-    /// Requests inside batches that workers are running now.
-    public var inFlight: Int
-    /// `batchSizeCounts[n - 1]` is how many batches of `n` requests ran (warm-up batches excluded).
-    public var batchSizeCounts: [Int]
-    public var completed: Int
-    public var rejectedOverloaded: Int
-    public var expiredInQueue: Int
-    /// Requests whose task was cancelled while they waited in the queue (removed at once, slot freed).
-    public var cancelledInQueue: Int
-    /// Requests a worker had taken whose task was cancelled before their batch started (not run).
-    public var cancelledBeforeBatch: Int
-    public var isAccepting: Bool
-}
-
 /// A fixed set of worker threads, each owning state made once by a factory (for the service: a
 /// predictor with preallocated workspaces), behind one bounded queue.
 ///
@@ -146,11 +89,9 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         }
     }
 
-    /// True once every worker has run its warm-up batch, until draining begins (drives /readyz).
-    public var isReady: Bool {
-        condition.lock(); defer { condition.unlock() }
-        return accepting && warmed.count == workerCount
-    }
+    /// True once every worker has run its warm-up batch, until draining begins: the pool's part of
+    /// the service's readiness (``ServiceReadiness``).
+    public var isReady: Bool { statistics.isReady }
 
     public var statistics: ModelPoolStatistics {
         condition.lock(); defer { condition.unlock() }
@@ -226,8 +167,9 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                     continuation.resume(throwing: refusal)
                 } else if let timeout {
                     // A timer rather than a check at dequeue time, so a request fails promptly even
-                    // while every worker is busy for longer than its deadline.
-                    DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) { [weak self] in
+                    // while every worker is busy for longer than its deadline. `DispatchTime + seconds`
+                    // clamps (a huge timeout never fires, a negative one fires at once).
+                    DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) { [weak self] in
                         self?.removeQueued(id: id, failingWith: ModelPoolError.deadlineExceeded)
                     }
                 }
@@ -502,32 +444,5 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         warmUp?.continuation.resume(throwing: failure)
         orphans.forEach { $0.continuation.resume(throwing: failure) }
         waiters.forEach { $0.resume() }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a `Double` (attosecond precision is not needed here).
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
-
-    var dispatchInterval: DispatchTimeInterval {
-        let nanoseconds = seconds * 1e9
-        return .nanoseconds(Int(min(max(nanoseconds, 0), Double(Int.max / 2))))
-    }
-}
-
-/// A place held in a ``ModelPool``'s queue by ``ModelPool/reserve()``; used once.
-public final class QueueSlot: @unchecked Sendable {
-    // Read and written only under the owning pool's lock.
-    private var held = true
-
-    fileprivate init() {}
-
-    /// True the first time: the caller gives the place back (or turns it into a job).
-    fileprivate func take() -> Bool {
-        defer { held = false }
-        return held
     }
 }

@@ -1,5 +1,7 @@
 /// The id that ties a request's log lines, its response (`X-Request-Id`) and its problem `instance`.
 public enum RequestID {
+    /// The header that carries it, both ways.
+    public static let headerName = "X-Request-Id"
     /// Longest incoming id honoured.
     public static let maximumLength = 200
 
