@@ -226,7 +226,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Answers a request the parser refused (or that timed out), then closes.
     private func reject(_ error: HTTPParseError) {
-        var response = configuration.errorResponder?(error) ?? HTTPResponse(status: error.status, text: error.reason + "\n")
+        var response = configuration.errorResponder?(error) ?? HTTPResponse(rejecting: error)
         response.status = error.status
         let start = output.count
         ResponseWriter.serialize(response, into: &output, keepAlive: false, includeBody: true,
