@@ -76,6 +76,15 @@ import Testing
         #expect(parse("GET /\(String(repeating: "a", count: 62)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits).error == nil)
     }
 
+    @Test func requestLineWithoutMethodAndSpaceOverTheCapIs400() {
+        var limits = HTTPParserLimits()
+        limits.maxTargetLength = 64
+        // No space within a method's length: not a long target but no request line at all.
+        let endless = String(repeating: "G", count: 500)
+        #expect(run(Array(endless.utf8), limits: limits, chunkSize: 1).rejection == Rejection(.requestLineTooLong, 400))
+        #expect(parse(endless + " / HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits).rejection == Rejection(.requestLineTooLong, 400))
+    }
+
     @Test func rejectsInvalidCharactersInTarget() {
         #expect(parse("GET /a\u{7F}b HTTP/1.1\r\nHost: a\r\n\r\n").rejection == Rejection(.invalidTarget, 400))
         #expect(parse("GET /caf\u{E9} HTTP/1.1\r\nHost: a\r\n\r\n").rejection == Rejection(.invalidTarget, 400))

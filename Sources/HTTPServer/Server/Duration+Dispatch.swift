@@ -2,8 +2,8 @@ import Dispatch
 
 extension Duration {
     /// The longest interval ``dispatchInterval`` gives, in nanoseconds: about 146 years, as good as
-    /// never for a timeout, yet far enough below `Int64.max` that `DispatchTime.now() + interval`
-    /// cannot overflow.
+    /// never for a timeout (Dispatch saturates a deadline that far out to `distantFuture`), and far
+    /// enough below `Int64.max` that `DispatchTime.now() + interval` cannot overflow.
     static let maxDispatchNanoseconds = Int64.max / 2
 
     /// This duration as a Dispatch interval (for `asyncAfter` and timer sources): whole nanoseconds,
