@@ -75,7 +75,7 @@ enum Socket {
         }
     }
 
-    /// Writes what the kernel accepts now; nil means EAGAIN. MSG_NOSIGNAL turns SIGPIPE into EPIPE.
+    /// Writes what the kernel accepts now; nil means EAGAIN. A peer that has gone is EPIPE, never SIGPIPE.
     static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SocketError) -> Int? {
         do {
             return try syscall("send") { Syscall.send(fd, bytes.baseAddress, bytes.count) }
