@@ -6,7 +6,8 @@ import PackageDescription
 // command line over DepthService.
 let package = Package(
     name: "depthd",
-    platforms: [.macOS(.v14)],
+    // Linux only, so no Apple platform is declared: the socket layer is glibc's (HTTPServer/Sockets/Syscall.swift),
+    // as are the malloc tuning (CMalloc) and Debian's OpenBLAS (CBLAS).
     products: [
         .executable(name: "depthd", targets: ["depthd"]),
         .library(name: "ImageIO", targets: ["ImageIO"]),

@@ -22,7 +22,7 @@ struct HealthCommand: ParsableCommand {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
         do {
             let status = try HTTPProbe.status(host: target.host, port: target.port, path: target.path,
-                                              timeout: .milliseconds(Int64(timeout * 1000)))
+                                              userAgent: Self.userAgent, timeout: .milliseconds(Int64(timeout * 1000)))
             print("\(target.text): \(status)")
             if status != 200 { throw ExitCode.failure }
         } catch let error as SocketError {
@@ -30,6 +30,9 @@ struct HealthCommand: ParsableCommand {
             throw ExitCode.failure
         }
     }
+
+    /// How the probe names itself in the service's access log.
+    static let userAgent = "depthd-health"
 
     static func defaultURL(environment: [String: String]) -> String {
         let port = environment["DEPTHD_PORT"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 8080

@@ -1,7 +1,7 @@
 // http-parse-probe: reads raw bytes on stdin, runs them through HTTPRequestParser one byte at a
 // time (so each request's end offset is exact) and prints one JSON object on stdout:
 //   {"requests":[{"method":..,"target":..,"body_length":..,"end":..}],
-//    "error":{"status":..,"reason":..} | null, "complete": bool}
+//    "error":{"kind":..,"status":..,"reason":..} | null, "complete": bool}
 // `end` is the offset just past the request's last byte; `complete` is false when input ran out
 // mid-request. Used by tests/http/test_differential.py to compare with h11.
 import Foundation
@@ -25,7 +25,7 @@ feeding: for (offset, byte) in input.enumerated() {
             }
         }
     } catch let parseError {
-        error = ["status": parseError.status, "reason": parseError.reason]
+        error = ["kind": parseError.kind.rawValue, "status": parseError.status, "reason": parseError.reason]
         break feeding
     }
 }

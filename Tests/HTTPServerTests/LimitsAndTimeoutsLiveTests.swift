@@ -23,11 +23,13 @@ import LiveTestSupport
     @Test func incompleteHeadIsAnswered408() async throws {
         var configuration = testConfiguration()
         configuration.headTimeout = .milliseconds(300)
-        try await withServer(configuration) { server in
+        let (recording, rejections) = recordingRejections(configuration)
+        try await withServer(recording) { server in
             let client = try RawClient(port: server.port)
             try await client.send("GET / HTTP/1.1\r\nHost: t\r\n")
             let response = try #require(try await client.readResponse())
             #expect(response.status == 408)
+            #expect(rejections.values == [.requestTimeout])
             #expect(response.headers["Connection"] == "close")
             #expect(try await client.isClosedByServer())
             #expect(try await expectHealthy(server))
@@ -52,11 +54,13 @@ import LiveTestSupport
     @Test func incompleteBodyIsAnswered408() async throws {
         var configuration = testConfiguration()
         configuration.bodyTimeout = .milliseconds(300)
-        try await withServer(configuration) { server in
+        let (recording, rejections) = recordingRejections(configuration)
+        try await withServer(recording) { server in
             let client = try RawClient(port: server.port)
             try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
             let response = try #require(try await client.readResponse())
             #expect(response.status == 408)
+            #expect(rejections.values == [.requestTimeout])
             #expect(try await client.isClosedByServer())
         }
     }

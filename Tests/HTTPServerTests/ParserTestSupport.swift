@@ -14,7 +14,23 @@ struct ParseOutcome: Equatable {
     }
 
     var status: Int? { error?.status }
+    /// The rule that stopped the parser and the status it is answered with.
+    var rejection: Rejection? { error.map { Rejection($0.kind, $0.status) } }
     var only: Message? { messages.count == 1 ? messages[0] : nil }
+}
+
+/// Which rule a parser error names and the status it is answered with, compared together so a
+/// test says both: `#expect(parse(...).rejection == Rejection(.obsoleteLineFolding, 400))`.
+struct Rejection: Equatable, Sendable, CustomStringConvertible {
+    var kind: HTTPParseError.Kind
+    var status: Int
+
+    init(_ kind: HTTPParseError.Kind, _ status: Int) {
+        self.kind = kind
+        self.status = status
+    }
+
+    var description: String { "\(kind) (\(status))" }
 }
 
 /// Feeds `text` to a fresh parser in `chunkSize`-byte pieces, pulling events after each piece.

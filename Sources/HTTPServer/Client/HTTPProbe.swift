@@ -4,28 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// A minimal blocking HTTP/1.1 GET for health checks (`depthd health`), so a container image needs
-/// no curl. It sends one request with `Connection: close` and reads only the status line; every
-/// step (connect, send, receive) is bounded by `timeout`.
+/// A minimal blocking HTTP/1.1 GET for health checks, so a container image needs no curl. It
+/// sends one request with `Connection: close` and reads only the status line; every step
+/// (connect, send, receive) is bounded by `timeout`.
 public enum HTTPProbe {
-    /// The status code of `GET path` on `host:port`. Throws `SocketError` when the server cannot be
-    /// reached or answers nothing recognisable within `timeout`.
-    public static func status(host: String, port: Int, path: String, timeout: Duration) throws(SocketError) -> Int {
+    /// The status code of `GET path` on `host:port`, sent with `User-Agent: userAgent` when given.
+    /// Throws `SocketError` when the server cannot be reached or answers nothing recognisable
+    /// within `timeout`, and (EINVAL, before connecting) for a path that is not visible ASCII or a
+    /// user agent with a control character, which would change the request's framing.
+    public static func status(host: String, port: Int, path: String, userAgent: String? = nil,
+                              timeout: Duration) throws(SocketError) -> Int {
+        guard !path.isEmpty, path.utf8.allSatisfy({ (33...126).contains($0) }) else {
+            throw SocketError(call: "HTTPProbe (path not visible ASCII)", errorNumber: EINVAL)
+        }
+        if let userAgent, !userAgent.utf8.allSatisfy(ASCII.isFieldValueCharacter) {
+            throw SocketError(call: "HTTPProbe (control character in the user agent)", errorNumber: EINVAL)
+        }
         let address = try SocketAddress(host: host, port: port)
-        let fd = try syscall("socket") { socket(address.family, Int32(SOCK_STREAM.rawValue), 0) }
+        let fd = try syscall("socket") { socket(address.family, Syscall.streamSocketType(), 0) }
         defer { Socket.close(fd) }
         let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         try connect(fd, to: address, timeoutMilliseconds: max(1, milliseconds))
-        var interval = timeval(tv_sec: Int(milliseconds / 1000), tv_usec: Int(milliseconds % 1000) * 1000)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        Syscall.setBlockingTimeouts(fd, milliseconds: max(1, milliseconds))
         let hostField = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(hostField)\r\nUser-Agent: depthd-health\r\nConnection: close\r\n\r\n".utf8)
+        let userAgentField = userAgent.map { "User-Agent: \($0)\r\n" } ?? ""
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(hostField)\r\n\(userAgentField)Connection: close\r\n\r\n".utf8)
         var sent = 0
         while sent < request.count {
             let result = request.withUnsafeBytes { raw in
                 Result { () throws(SocketError) in
-                    try syscall("send") { send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL)) }
+                    try syscall("send") { Syscall.send(fd, raw.baseAddress! + sent, raw.count - sent) }
                 }
             }
             sent += try result.get()
@@ -52,7 +60,7 @@ public enum HTTPProbe {
     /// connect(2) with a deadline: non-blocking connect, poll for writability, then read SO_ERROR.
     private static func connect(_ fd: Int32, to address: SocketAddress, timeoutMilliseconds: Int32) throws(SocketError) {
         try Socket.setNonBlocking(fd)
-        let started = address.withSockaddr { pointer, length in Glibc.connect(fd, pointer, length) }
+        let started = address.withSockaddr { pointer, length in Syscall.connect(fd, pointer, length) }
         if started != 0 {
             guard errno == EINPROGRESS else { throw SocketError(call: "connect", errorNumber: errno) }
             var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)

@@ -17,4 +17,10 @@ public struct HTTPResponse: Sendable {
         if !headers.contains("Content-Type") { headers.add(name: "Content-Type", value: "text/plain; charset=utf-8") }
         self.init(status: status, headers: headers, body: Array(text.utf8))
     }
+
+    /// The default answer to a request the parser refused or that timed out: the error's status,
+    /// its reason as text/plain (``HTTPServerConfiguration/errorResponder`` can replace it).
+    public init(rejecting error: HTTPParseError) {
+        self.init(status: error.status, text: error.reason + "\n")
+    }
 }

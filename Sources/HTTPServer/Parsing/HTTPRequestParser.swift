@@ -9,8 +9,8 @@ public enum HTTPParserEvent: Sendable, Hashable {
 
 /// A pure, incremental HTTP/1.1 request parser (RFC 9112). Feed it bytes with `append`, then call
 /// `next()` until it returns nil (needs more bytes). Pipelined requests come out one at a time, in
-/// order. Any violation throws `HTTPParseError` with the status to answer; after that the parser
-/// stays failed, because the framing of whatever follows is unknowable.
+/// order. Any violation throws `HTTPParseError` naming the rule broken (its `kind`, which decides the
+/// status to answer); after that the parser stays failed, because the framing of whatever follows is unknowable.
 ///
 /// Line endings: only CRLF is accepted. A bare LF (RFC 9112 2.2 lets a recipient accept it) or a
 /// bare CR is answered 400: accepting LF alone is where parsers start to disagree about where a
@@ -90,7 +90,9 @@ public struct HTTPRequestParser: Sendable {
             case .requestLine(let strayLines):
                 guard let line = try nextLine(limit: requestLineLimit, kind: .requestLine) else { return nil }
                 if line.isEmpty {
-                    guard strayLines < 8 else { throw .badRequest("too many empty lines before the request line") }
+                    guard strayLines < 8 else {
+                        throw HTTPParseError(.tooManyEmptyLines, "too many empty lines before the request line")
+                    }
                     state = .requestLine(strayLines: strayLines + 1)
                     continue
                 }
@@ -111,7 +113,7 @@ public struct HTTPRequestParser: Sendable {
                     return .head(head)
                 }
                 guard pending.fields.count < limits.maxHeaderCount else {
-                    throw HTTPParseError(status: 431, reason: "more than \(limits.maxHeaderCount) header fields")
+                    throw HTTPParseError(.tooManyHeaderFields, "more than \(limits.maxHeaderCount) header fields")
                 }
                 pending.fields.append(try parseFieldLine(line, isFirst: pending.fields.isEmpty))
                 state = .headerLines(bytes: bytes + line.count + 2)
@@ -131,7 +133,7 @@ public struct HTTPRequestParser: Sendable {
                     state = .trailerLines(bytes: 0)
                 } else {
                     guard size <= limits.maxBodyBytes - body.count else {
-                        throw HTTPParseError(status: 413, reason: "chunked body larger than \(limits.maxBodyBytes) bytes")
+                        throw HTTPParseError(.bodyTooLarge, "chunked body larger than \(limits.maxBodyBytes) bytes")
                     }
                     state = .chunkData(remaining: size)
                 }
@@ -144,12 +146,12 @@ public struct HTTPRequestParser: Sendable {
             case .chunkDataEnd:
                 guard buffer.count - cursor >= 2 else {
                     if cursor < buffer.count, buffer[cursor] != ASCII.cr {
-                        throw .badRequest("chunk data longer than its declared size")
+                        throw HTTPParseError(.chunkDataLongerThanSize, "chunk data longer than its declared size")
                     }
                     return nil
                 }
                 guard buffer[cursor] == ASCII.cr, buffer[cursor + 1] == ASCII.lf else {
-                    throw .badRequest("chunk data longer than its declared size")
+                    throw HTTPParseError(.chunkDataLongerThanSize, "chunk data longer than its declared size")
                 }
                 cursor += 2
                 state = .chunkSizeLine
@@ -185,15 +187,15 @@ public struct HTTPRequestParser: Sendable {
         case .requestLine:
             // With a method and a space already seen, the excess is the target's.
             if let space = partial.prefix(Self.maxMethodLength + 1).firstIndex(of: ASCII.space), space > partial.startIndex {
-                return HTTPParseError(status: 414, reason: "request target longer than \(limits.maxTargetLength) bytes")
+                return HTTPParseError(.targetTooLong, "request target longer than \(limits.maxTargetLength) bytes")
             }
-            return .badRequest("request line too long")
+            return HTTPParseError(.requestLineTooLong, "request line too long")
         case .headerField:
-            return HTTPParseError(status: 431, reason: "header section larger than \(limits.maxHeaderBytes) bytes")
+            return HTTPParseError(.headerSectionTooLarge, "header section larger than \(limits.maxHeaderBytes) bytes")
         case .chunkSize:
-            return .badRequest("chunk-size line (with extensions) longer than \(limits.maxChunkLineBytes) bytes")
+            return HTTPParseError(.chunkLineTooLong, "chunk-size line (with extensions) longer than \(limits.maxChunkLineBytes) bytes")
         case .trailerField:
-            return HTTPParseError(status: 431, reason: "trailer section larger than \(limits.maxTrailerBytes) bytes")
+            return HTTPParseError(.trailerSectionTooLarge, "trailer section larger than \(limits.maxTrailerBytes) bytes")
         }
     }
 
@@ -208,9 +210,11 @@ public struct HTTPRequestParser: Sendable {
         // Length before line ending: a split feed may have thrown "overlong" before the LF arrived,
         // and the outcome must not depend on how the bytes were split.
         if lf - cursor + 1 > limit { throw overlongLine(kind, buffer[cursor..<lf]) }
-        guard lf > cursor, buffer[lf - 1] == ASCII.cr else { throw .badRequest("bare LF line ending (only CRLF is accepted)") }
+        guard lf > cursor, buffer[lf - 1] == ASCII.cr else {
+            throw HTTPParseError(.bareLF, "bare LF line ending (only CRLF is accepted)")
+        }
         let line = buffer[cursor..<(lf - 1)]
-        if line.contains(ASCII.cr) { throw .badRequest("bare CR in a line") }
+        if line.contains(ASCII.cr) { throw HTTPParseError(.bareCR, "bare CR in a line") }
         cursor = lf + 1
         return line
     }
@@ -220,21 +224,21 @@ public struct HTTPRequestParser: Sendable {
     private func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> PendingHead {
         let parts = line.split(separator: ASCII.space, omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-            throw .badRequest("malformed request line (expected: method SP target SP version, single spaces)")
+            throw HTTPParseError(.malformedRequestLine, "malformed request line (expected: method SP target SP version, single spaces)")
         }
         let (methodBytes, targetBytes, versionBytes) = (parts[0], parts[1], parts[2])
-        guard ASCII.isToken(methodBytes) else { throw .badRequest("invalid character in method") }
+        guard ASCII.isToken(methodBytes) else { throw HTTPParseError(.invalidMethod, "invalid character in method") }
         let version = try parseVersion(versionBytes)
         let method = String(decoding: methodBytes, as: UTF8.self)
         guard methodBytes.count <= Self.maxMethodLength, limits.knownMethods.contains(method) else {
-            throw HTTPParseError(status: 501, reason: "method not implemented")
+            throw HTTPParseError(.methodNotImplemented, "method not implemented")
         }
         guard targetBytes.count <= limits.maxTargetLength else {
-            throw HTTPParseError(status: 414, reason: "request target longer than \(limits.maxTargetLength) bytes")
+            throw HTTPParseError(.targetTooLong, "request target longer than \(limits.maxTargetLength) bytes")
         }
         // Targets are visible ASCII only; no fragment part is ever sent in a request.
         guard targetBytes.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: "#") }) else {
-            throw .badRequest("invalid character in request target")
+            throw HTTPParseError(.invalidTarget, "invalid character in request target")
         }
         let target = String(decoding: targetBytes, as: UTF8.self)
         return PendingHead(method: method, target: target, version: version, fields: [])
@@ -243,18 +247,18 @@ public struct HTTPRequestParser: Sendable {
     private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
         let text = Array(bytes)
         let prefix = Array("HTTP/".utf8)
-        guard text.starts(with: prefix) else { throw .badRequest("malformed HTTP version") }
+        guard text.starts(with: prefix) else { throw HTTPParseError(.malformedVersion, "malformed HTTP version") }
         let rest = text.dropFirst(prefix.count)
         // HTTP-version = "HTTP/" DIGIT "." DIGIT; "HTTP/2" and "HTTP/3" name versions we also refuse with 505.
         if rest.count == 1, let major = rest.first, ASCII.isDigit(major), major != UInt8(ascii: "1") {
-            throw HTTPParseError(status: 505, reason: "HTTP version not supported (only HTTP/1.0 and HTTP/1.1)")
+            throw HTTPParseError(.unsupportedVersion, "HTTP version not supported (only HTTP/1.0 and HTTP/1.1)")
         }
         guard rest.count == 3, ASCII.isDigit(rest[rest.startIndex]), rest[rest.startIndex + 1] == UInt8(ascii: "."),
               ASCII.isDigit(rest[rest.startIndex + 2]) else {
-            throw .badRequest("malformed HTTP version")
+            throw HTTPParseError(.malformedVersion, "malformed HTTP version")
         }
         guard rest[rest.startIndex] == UInt8(ascii: "1") else {
-            throw HTTPParseError(status: 505, reason: "HTTP version not supported (only HTTP/1.0 and HTTP/1.1)")
+            throw HTTPParseError(.unsupportedVersion, "HTTP version not supported (only HTTP/1.0 and HTTP/1.1)")
         }
         return rest[rest.startIndex + 2] == UInt8(ascii: "0") ? .http1_0 : .http1_1
     }
@@ -263,19 +267,24 @@ public struct HTTPRequestParser: Sendable {
 
     private func parseFieldLine(_ line: ArraySlice<UInt8>, isFirst: Bool) throws(HTTPParseError) -> HTTPField {
         guard let first = line.first, !ASCII.isWhitespace(first) else {
-            throw .badRequest(isFirst ? "whitespace before the first header field" : "obsolete line folding (obs-fold) is not accepted")
+            throw isFirst ? HTTPParseError(.whitespaceBeforeFirstField, "whitespace before the first header field")
+                : HTTPParseError(.obsoleteLineFolding, "obsolete line folding (obs-fold) is not accepted")
         }
-        guard let colon = line.firstIndex(of: ASCII.colon) else { throw .badRequest("header field without a colon") }
+        guard let colon = line.firstIndex(of: ASCII.colon) else {
+            throw HTTPParseError(.missingColon, "header field without a colon")
+        }
         let name = line[line.startIndex..<colon]
         guard ASCII.isToken(name) else {
-            if let last = name.last, ASCII.isWhitespace(last) { throw .badRequest("whitespace between header field name and colon") }
-            throw .badRequest("invalid character in header field name")
+            if let last = name.last, ASCII.isWhitespace(last) {
+                throw HTTPParseError(.whitespaceBeforeColon, "whitespace between header field name and colon")
+            }
+            throw HTTPParseError(.invalidFieldName, "invalid character in header field name")
         }
         var value = line[(colon + 1)...]
         while let byte = value.first, ASCII.isWhitespace(byte) { value.removeFirst() }
         while let byte = value.last, ASCII.isWhitespace(byte) { value.removeLast() }
         guard value.allSatisfy(ASCII.isFieldValueCharacter) else {
-            throw .badRequest("invalid character (control, NUL or CR) in header field value")
+            throw HTTPParseError(.invalidFieldValue, "invalid character (control, NUL or CR) in header field value")
         }
         return HTTPField(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
     }
@@ -288,10 +297,12 @@ public struct HTTPRequestParser: Sendable {
         let (path, query) = try splitTarget(pending.target, method: pending.method)
 
         let hosts = headers.values(for: "Host")
-        if hosts.count > 1 { throw .badRequest("more than one Host header field") }
-        if version == .http1_1, hosts.isEmpty { throw .badRequest("missing Host header field (required in HTTP/1.1)") }
+        if hosts.count > 1 { throw HTTPParseError(.duplicateHost, "more than one Host header field") }
+        if version == .http1_1, hosts.isEmpty {
+            throw HTTPParseError(.missingHost, "missing Host header field (required in HTTP/1.1)")
+        }
         if let host = hosts.first, !host.utf8.allSatisfy(Self.isHostCharacter) {
-            throw .badRequest("invalid Host header field")
+            throw HTTPParseError(.invalidHost, "invalid Host header field")
         }
 
         let framing = try bodyFraming(headers, version: version)
@@ -305,7 +316,7 @@ public struct HTTPRequestParser: Sendable {
             if expectation.trimmingHTTPWhitespace().lowercased() == "100-continue" {
                 expectsContinue = version == .http1_1
             } else {
-                throw HTTPParseError(status: 417, reason: "unsupported expectation (only 100-continue)")
+                throw HTTPParseError(.unsupportedExpectation, "unsupported expectation (only 100-continue)")
             }
         }
         return HTTPRequestHead(method: pending.method, target: pending.target, path: path, query: query,
@@ -315,7 +326,9 @@ public struct HTTPRequestParser: Sendable {
 
     private func splitTarget(_ target: String, method: String) throws(HTTPParseError) -> (path: String, query: String?) {
         if target == "*" {
-            guard method == "OPTIONS" else { throw .badRequest("asterisk-form target is only allowed with OPTIONS") }
+            guard method == "OPTIONS" else {
+                throw HTTPParseError(.asteriskFormWithoutOptions, "asterisk-form target is only allowed with OPTIONS")
+            }
             return ("*", nil)
         }
         var rest = Substring(target)
@@ -323,11 +336,13 @@ public struct HTTPRequestParser: Sendable {
             // absolute-form: scheme "://" authority [path] — the path is what routing sees.
             let lower = target.lowercased()
             guard let schemeEnd = ["http://", "https://"].first(where: { lower.hasPrefix($0) })?.count else {
-                throw .badRequest("request target must be origin-form, absolute-form (http/https) or *")
+                throw HTTPParseError(.unrecognisedTargetForm, "request target must be origin-form, absolute-form (http/https) or *")
             }
             let afterScheme = target.dropFirst(schemeEnd)
             let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
-            guard authorityEnd > afterScheme.startIndex else { throw .badRequest("absolute-form target without a host") }
+            guard authorityEnd > afterScheme.startIndex else {
+                throw HTTPParseError(.absoluteFormWithoutHost, "absolute-form target without a host")
+            }
             rest = afterScheme[authorityEnd...]
         }
         let question = rest.firstIndex(of: "?")
@@ -355,30 +370,44 @@ public struct HTTPRequestParser: Sendable {
     private func bodyFraming(_ headers: HTTPHeaders, version: HTTPVersion) throws(HTTPParseError) -> HTTPBodyFraming {
         let lengths = headers.values(for: "Content-Length")
         if headers.contains("Transfer-Encoding") {
-            if version == .http1_0 { throw .badRequest("Transfer-Encoding in an HTTP/1.0 request") }
-            if !lengths.isEmpty { throw .badRequest("both Content-Length and Transfer-Encoding") }
+            if version == .http1_0 {
+                throw HTTPParseError(.transferEncodingInHTTP10, "Transfer-Encoding in an HTTP/1.0 request")
+            }
+            if !lengths.isEmpty {
+                throw HTTPParseError(.contentLengthWithTransferEncoding, "both Content-Length and Transfer-Encoding")
+            }
             let codings = headers.lowercasedTokens(for: "Transfer-Encoding")
-            guard !codings.contains("") else { throw .badRequest("empty transfer coding") }
+            guard !codings.contains("") else { throw HTTPParseError(.emptyTransferCoding, "empty transfer coding") }
             let understood: Set<String> = ["chunked", "gzip", "x-gzip", "deflate", "compress", "x-compress"]
             if codings.contains(where: { !understood.contains($0) }) {
-                throw HTTPParseError(status: 501, reason: "transfer coding not implemented")
+                throw HTTPParseError(.unknownTransferCoding, "transfer coding not implemented")
             }
-            if codings.filter({ $0 == "chunked" }).count > 1 { throw .badRequest("chunked applied more than once") }
-            guard codings.last == "chunked" else { throw .badRequest("chunked is not the final transfer coding") }
-            guard codings.count == 1 else { throw HTTPParseError(status: 501, reason: "only the chunked transfer coding is implemented") }
+            if codings.filter({ $0 == "chunked" }).count > 1 {
+                throw HTTPParseError(.chunkedAppliedTwice, "chunked applied more than once")
+            }
+            guard codings.last == "chunked" else {
+                throw HTTPParseError(.chunkedNotFinal, "chunked is not the final transfer coding")
+            }
+            guard codings.count == 1 else {
+                throw HTTPParseError(.transferCodingNotImplemented, "only the chunked transfer coding is implemented")
+            }
             return .chunked
         }
         guard !lengths.isEmpty else { return .none }
         var length: Int?
         for element in lengths.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             let digits = element.trimmingHTTPWhitespace()
-            guard let value = Self.parseDecimal(digits) else { throw .badRequest("Content-Length is not a valid decimal number") }
-            if let length, length != value { throw .badRequest("differing Content-Length values") }
+            guard let value = Self.parseDecimal(digits) else {
+                throw HTTPParseError(.invalidContentLength, "Content-Length is not a valid decimal number")
+            }
+            if let length, length != value {
+                throw HTTPParseError(.conflictingContentLength, "differing Content-Length values")
+            }
             length = value
         }
         guard let length else { return .none }
         guard length <= limits.maxBodyBytes else {
-            throw HTTPParseError(status: 413, reason: "body of \(length) bytes is larger than the limit of \(limits.maxBodyBytes) bytes")
+            throw HTTPParseError(.bodyTooLarge, "body of \(length) bytes is larger than the limit of \(limits.maxBodyBytes) bytes")
         }
         return .contentLength(length)
     }
@@ -407,16 +436,20 @@ public struct HTTPRequestParser: Sendable {
         while index < line.endIndex, let digit = ASCII.hexValue(line[index]) {
             let (times16, overflow1) = size.multipliedReportingOverflow(by: 16)
             let (sum, overflow2) = times16.addingReportingOverflow(digit)
-            if overflow1 || overflow2 { throw .badRequest("chunk size overflows") }
+            if overflow1 || overflow2 { throw HTTPParseError(.chunkSizeOverflow, "chunk size overflows") }
             size = sum
             index += 1
         }
-        guard index > line.startIndex else { throw .badRequest("chunk size is not hexadecimal") }
+        guard index > line.startIndex else { throw HTTPParseError(.invalidChunkSize, "chunk size is not hexadecimal") }
         var rest = line[index...]
         while let byte = rest.first, ASCII.isWhitespace(byte) { rest.removeFirst() }
         if let first = rest.first {
-            guard first == UInt8(ascii: ";") else { throw .badRequest("chunk size is not hexadecimal") }
-            guard rest.allSatisfy(ASCII.isFieldValueCharacter) else { throw .badRequest("invalid character in chunk extension") }
+            guard first == UInt8(ascii: ";") else {
+                throw HTTPParseError(.invalidChunkSize, "chunk size is not hexadecimal")
+            }
+            guard rest.allSatisfy(ASCII.isFieldValueCharacter) else {
+                throw HTTPParseError(.invalidChunkExtension, "invalid character in chunk extension")
+            }
         }
         return size
     }

@@ -1,6 +1,8 @@
 import Dispatch
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// One client connection: reads and parses requests, runs the handler for one request at a time
@@ -224,7 +226,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Answers a request the parser refused (or that timed out), then closes.
     private func reject(_ error: HTTPParseError) {
-        var response = configuration.errorResponder?(error) ?? HTTPResponse(status: error.status, text: error.reason + "\n")
+        var response = configuration.errorResponder?(error) ?? HTTPResponse(rejecting: error)
         response.status = error.status
         let start = output.count
         ResponseWriter.serialize(response, into: &output, keepAlive: false, includeBody: true,
@@ -380,7 +382,7 @@ final class HTTPConnection: @unchecked Sendable {
         }
         switch phase {
         case .readingHead, .readingBody:
-            reject(HTTPParseError(status: 408, reason: "request not received within the time limit"))
+            reject(HTTPParseError(.requestTimeout, "request not received within the time limit"))
         case .writing:
             // A peer too slow to take its response: discard what the kernel still holds for it.
             close(resetting: true)
@@ -463,14 +465,5 @@ final class HTTPConnection: @unchecked Sendable {
         writeSource = nil
         timer = nil
         server.connectionClosed(id)
-    }
-}
-
-extension Duration {
-    var dispatchInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !nanoseconds.overflow, nanoseconds.partialValue < Int64(Int.max / 2) else { return .never }
-        return .nanoseconds(Int(nanoseconds.partialValue + attoseconds / 1_000_000_000))
     }
 }

@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A small HTTP/1.1 server on non-blocking sockets driven by Dispatch: an accept loop on its own

@@ -47,7 +47,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// and close the connection without reading the body.
     public var continueHandler: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil
     /// Builds the response to a request the parser refused or that timed out (400, 408, 413, 431,
-    /// 501, 505, ...); its status is always the error's. Default: the reason as text/plain.
+    /// 501, 505, ...); its status is always the error's. Default: ``HTTPResponse/init(rejecting:)``.
     public var errorResponder: (@Sendable (HTTPParseError) -> HTTPResponse)? = nil
     /// Called once per response (handler responses and parser rejections alike), off the hot path's locks.
     public var observer: (@Sendable (HTTPRequestObservation) -> Void)? = nil

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Serialises responses to HTTP/1.1 bytes: status line, sanitised fields, framing headers, body.

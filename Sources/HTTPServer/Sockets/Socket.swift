@@ -4,16 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Thin, throwing wrappers over the socket calls the server makes; each goes through `syscall`.
+/// Thin, throwing wrappers over the socket calls the server makes; each goes through `syscall`,
+/// and those that differ between operating systems through `Syscall`.
 enum Socket {
     /// A listening, non-blocking, close-on-exec TCP socket bound to `address`, with SO_REUSEADDR.
     static func listen(on address: SocketAddress, backlog: Int32) throws(SocketError) -> Int32 {
-        #if canImport(Glibc)
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        #else
-        let type = SOCK_STREAM
-        #endif
-        let fd = try syscall("socket") { socket(address.family, type, 0) }
+        let fd = try syscall("socket") { socket(address.family, Syscall.streamSocketType(closeOnExec: true), 0) }
         do {
             try setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, label: "setsockopt(SO_REUSEADDR)")
             if address.family == AF_INET6 {
@@ -23,7 +19,7 @@ enum Socket {
             _ = try address.withSockaddr { (pointer, length) throws(SocketError) in
                 try syscall("bind") { bind(fd, pointer, length) }
             }
-            try syscall("listen") { Glibc.listen(fd, backlog) }
+            try syscall("listen") { Syscall.listen(fd, backlog: backlog) }
             try setNonBlocking(fd)
             return fd
         } catch {
@@ -41,7 +37,7 @@ enum Socket {
         do {
             fd = try withUnsafeMutablePointer(to: &storage) { pointer throws(SocketError) in
                 try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SocketError) in
-                    try syscall("accept") { Glibc.accept(listener, address, &length) }
+                    try syscall("accept") { Syscall.accept(listener, address, &length) }
                 }
             }
         } catch where error.wouldBlock {
@@ -79,10 +75,10 @@ enum Socket {
         }
     }
 
-    /// Writes what the kernel accepts now; nil means EAGAIN. MSG_NOSIGNAL turns SIGPIPE into EPIPE.
+    /// Writes what the kernel accepts now; nil means EAGAIN. A peer that has gone is EPIPE, never SIGPIPE.
     static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SocketError) -> Int? {
         do {
-            return try syscall("send") { Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
+            return try syscall("send") { Syscall.send(fd, bytes.baseAddress, bytes.count) }
         } catch where error.wouldBlock {
             return nil
         }
@@ -95,25 +91,19 @@ enum Socket {
     /// Closes so that the kernel discards unsent bytes and sends a reset (SO_LINGER 0), freeing the
     /// send buffer at once; for peers dropped for not reading.
     static func abort(_ fd: Int32) {
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        Syscall.setResetOnClose(fd)
         close(fd)
     }
 
-    /// Bytes written to the socket that the peer has not yet acknowledged (Linux SIOCOUTQ):
-    /// a response can sit whole in the kernel's send buffer while a slow reader takes it. 0 where unknown.
+    /// Bytes written to the socket that the peer has not yet acknowledged: a response can sit
+    /// whole in the kernel's send buffer while a slow reader takes it. 0 where unknown.
     static func undeliveredBytes(_ fd: Int32) -> Int {
-        #if os(Linux)
-        var count: Int32 = 0
-        return ioctl(fd, UInt(TIOCOUTQ), &count) == 0 ? Int(count) : 0
-        #else
-        return 0
-        #endif
+        Syscall.unacknowledgedByteCount(fd)
     }
 
     static func close(_ fd: Int32) {
         // close is not retried on EINTR: on Linux the descriptor is released even then.
-        _ = Glibc.close(fd)
+        _ = Syscall.close(fd)
     }
 
     static func setNonBlocking(_ fd: Int32) throws(SocketError) {

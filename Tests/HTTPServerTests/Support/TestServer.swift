@@ -40,6 +40,19 @@ let testHandler: HTTPHandler = { request in
     }
 }
 
+/// `configuration` with an error responder that notes the rule each rejection broke, then answers
+/// as the server does by default; a live test reads the response, then the kinds noted (the
+/// responder runs before the response is written).
+func recordingRejections(_ configuration: HTTPServerConfiguration) -> (HTTPServerConfiguration, Recorder<HTTPParseError.Kind>) {
+    let rejections = Recorder<HTTPParseError.Kind>()
+    var configuration = configuration
+    configuration.errorResponder = { error in
+        rejections.append(error.kind)
+        return HTTPResponse(rejecting: error)
+    }
+    return (configuration, rejections)
+}
+
 /// Starts a server, runs `body`, and always shuts the server down.
 func withServer(_ configuration: HTTPServerConfiguration = testConfiguration(), handler: @escaping HTTPHandler = testHandler,
                 _ body: (HTTPServer) async throws -> Void) async throws {
