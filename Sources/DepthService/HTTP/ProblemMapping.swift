@@ -52,7 +52,7 @@ extension ProblemDetails {
     /// The problem for a request the HTTP layer refused (malformed, too slow, too large...), with
     /// the parser's status; a body over `maxBodyBytes` is the service's own body-too-large.
     static func forRejectedRequest(_ error: HTTPParseError, maxBodyBytes: Int) -> ProblemDetails {
-        error.status == 413
+        error.kind == .bodyTooLarge
             ? .bodyTooLarge(limit: maxBodyBytes, received: nil)
             : ProblemDetails(title: HTTPStatus.reasonPhrase(error.status), status: error.status,
                              detail: error.reason.capitalizedFirst + (error.reason.hasSuffix(".") ? "" : "."))
