@@ -1,7 +1,7 @@
 import Testing
 import DepthService
 
-/// The demo page's static promises; tests/browser drives it in headless Chromium against depthd.
+/// The demo page's static promises; e2e/browser drives it in headless Chromium against depthd.
 @Suite struct DemoPageTests {
     @Test func pageFetchesNothingFromAnotherHost() {
         let html = DemoPage.html
