@@ -5,15 +5,11 @@ import Testing
 
 @Suite("OpenAPIDocument")
 struct OpenAPIDocumentTests {
-    private var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     @Test func builtResourceIsTheRepositoryDocument() throws {
         // The test runner lives in the build directory, beside the resource bundle, like the binary.
         let document = try OpenAPIDocument.load()
         #expect(document.path.hasSuffix(OpenAPIDocument.resourceBundleName + "/openapi.yaml"))
-        let atRoot = try Data(contentsOf: repositoryRoot.appendingPathComponent("openapi.yaml"))
+        let atRoot = try Data(contentsOf: ServiceFixtures.repositoryRoot.appendingPathComponent("openapi.yaml"))
         #expect(document.bytes == Array(atRoot))
         #expect(String(decoding: document.bytes, as: UTF8.self).hasPrefix("openapi: 3.1."))
     }

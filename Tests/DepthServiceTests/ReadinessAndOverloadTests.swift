@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DepthService
 import LiveTestSupport
+import TestSupport
 
 /// Readiness follows warm-up and drain; a full queue answers 503 with Retry-After at once.
 @Suite("Readiness and overload (live)", .timeLimit(.minutes(2)))

@@ -3,15 +3,14 @@ import Foundation
 import HTTPServer
 import ImageIO
 import Logging
-import Testing
+import TestSupport
 @testable import DepthService
 
 /// Files and models the service tests use, all real: the tiny random-weight model written by the
 /// training package, photos encoded by libjpeg/libpng, the ImageIO test fixtures.
 enum ServiceFixtures {
-    /// The repository root, from this file's path (Tests/DepthServiceTests/Support/ServiceHarness.swift).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository root (TestSupport's).
+    static let repositoryRoot = TestSupport.repositoryRoot
 
     /// Paper input/output sizes (304x228 in, 74x55 out), tiny widths, random weights.
     static let tinyModelPath = repositoryRoot.appendingPathComponent("Tests/DepthServiceTests/Fixtures/tiny-paper-io.safetensors").path
@@ -173,16 +172,4 @@ func withService(
         throw error
     }
     _ = await application.drain(gracePeriod: .seconds(5))
-}
-
-/// Polls `condition` every millisecond; fails the test (instead of hanging) after `timeout`.
-func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting for \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
 }
