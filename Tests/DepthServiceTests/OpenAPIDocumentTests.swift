@@ -43,6 +43,12 @@ struct OpenAPIDocumentTests {
         #expect(text.contains("enum: [\(formats)]"))
         let fits = FrameLayout.Fit.allCases.map(\.rawValue).joined(separator: ", ")
         #expect(text.contains("enum: [\(fits)]"))
+        // And nothing more: POST /v1/depth documents exactly the query parameters the service
+        // reads, and the enums are the service's.
+        let documented = try #require(DocumentedOperations(try OpenAPIDocument.load()).queryParameters["POST /v1/depth"])
+        #expect(Set(documented.keys) == Set(DepthRequestOptions.Parameter.allCases.map(\.rawValue)))
+        #expect(documented["format"] == Set(DepthRequestOptions.Format.allCases.map(\.rawValue)))
+        #expect(documented["fit"] == Set(FrameLayout.Fit.allCases.map(\.rawValue)))
     }
 
     @Test func missingDocumentFailsWithEveryPathTried() throws {

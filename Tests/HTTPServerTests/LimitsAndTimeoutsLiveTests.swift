@@ -77,7 +77,8 @@ import TestSupport
             let refused = try RawClient(port: server.port)
             let response = try #require(try await refused.readResponse())
             #expect(response.status == 503)
-            #expect(response.headers["Retry-After"] != nil)
+            #expect(response.headers["Retry-After"] == "1")
+            #expect(response.bodyText == "too many connections, retry\n")
             #expect(response.headers["Connection"] == "close")
             #expect(try await refused.isClosedByServer())
             // The held connections are unaffected, and a freed slot is usable again.
