@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The binary is found, in order, at `$DEPTHD_BINARY`, beside the test bundle's executable
 /// (SwiftPM puts the test runner and `depthd` in the same build folder, e.g. .build/debug/), or at
-/// <package>/.build/debug/depthd (the repository root from #filePath). `swift test` builds `depthd` with the tests.
+/// <repository root>/.build/debug/depthd. `swift test` builds `depthd` with the tests.
 enum DepthdProcess {
     struct Result {
         var status: Int32

@@ -12,7 +12,8 @@ enum ServiceFixtures {
     /// The repository root (TestSupport's).
     static let repositoryRoot = TestSupport.repositoryRoot
 
-    /// Paper input/output sizes (304x228 in, 74x55 out), tiny widths, random weights.
+    /// Paper input/output sizes (304x228 in, 74x55 out), tiny widths, random weights (Fixtures/,
+    /// made by training/scripts/make_test_model.sh).
     static let tinyModelPath = repositoryRoot.appendingPathComponent("Tests/DepthServiceTests/Fixtures/tiny-paper-io.safetensors").path
 
     static func tinyModel() throws -> DepthModel { try DepthModel(contentsOfFile: tinyModelPath) }
