@@ -56,13 +56,17 @@ let package = Package(
         .executableTarget(name: "depthd-bench", dependencies: ["ImageIO", "DepthNet"]),
         // Reads raw bytes on stdin, prints what HTTPRequestParser made of them as JSON (differential tests).
         .executableTarget(name: "http-parse-probe", dependencies: ["HTTPServer"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
-        .testTarget(name: "DepthNetTests", dependencies: ["DepthNet"], exclude: ["Golden"]),
+        // What every test target shares, depending on nothing: the seeded generator, the synthetic
+        // photo's pixels, bounded polling, the repository root.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The raw-socket client both live suites drive their servers with.
         .target(name: "LiveTestSupport", dependencies: ["HTTPServer"], path: "Tests/LiveTestSupport"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LiveTestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DepthNetTests", dependencies: ["DepthNet", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LiveTestSupport", "TestSupport"]),
         .testTarget(name: "DepthServiceTests",
-                    dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer", "CMalloc", "LiveTestSupport"],
+                    dependencies: ["DepthService", "ImageIO", "DepthNet", "HTTPServer", "CMalloc", "LiveTestSupport",
+                                   "TestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

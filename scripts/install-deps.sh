@@ -9,7 +9,7 @@
 #               the pinned packages of training/requirements.txt (PyTorch among them), and the
 #               photoreal generator's renderer: Blender with Debian's python3-numpy inside it and
 #               Sweet Home 3D's two catalogs.
-#     test      serve + training, plus headless Chromium (tests/browser; fonts for its screenshot),
+#     test      serve + training, plus headless Chromium (e2e/browser; fonts for its screenshot),
 #               debootstrap and curl (deploy/container-smoke.sh) and wrk (scripts/bench-server.sh).
 #               scripts/test.sh runs this itself.
 #     --list    print the Debian packages the named parts need, one per line, and change nothing.

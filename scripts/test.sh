@@ -49,7 +49,9 @@ if [ -d training/tests ]; then
 fi
 # libFuzzer builds of the three fuzz targets, each run once over its committed corpus (fuzz/corpus).
 run fuzz-replay 'corpus replay passed|crashed' scripts/fuzz.sh replay
-run pytest-tests '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest tests -q --depthd .build/debug/depthd
+# The end-to-end tests (e2e/: Python against the debug depthd built above, a real browser, the
+# deployment files).
+run pytest-e2e '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$PY" -m pytest e2e -q --depthd .build/debug/depthd
 
 smoke=${DEPTHD_CONTAINER_SMOKE:-}
 [ -z "$smoke" ] && { [ "$(id -u)" -eq 0 ] && smoke=1 || smoke=0; }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DepthNet
+import TestSupport
 
 /// The direct convolution and fully connected kernels (CDirectConvolution), with every instruction
 /// set this CPU can run, against the direct-loop references; and the OpenBLAS kernel choice.

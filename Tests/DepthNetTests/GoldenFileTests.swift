@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DepthNet
+import TestSupport
 
 /// The Swift engine against the PyTorch reference model, through the golden files that
 /// training/scripts/make_golden.sh writes into Tests/DepthNetTests/Golden/.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CDirectConvolution
 @testable import DepthNet
+import TestSupport
 
 /// The fully connected kernel on weights kept as F16 (widened in registers) against the F32 paths
 /// on the same widened values, and a model whose file stores F16 against the same values stored as F32.

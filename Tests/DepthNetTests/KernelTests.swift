@@ -1,5 +1,6 @@
 import Testing
 @testable import DepthNet
+import TestSupport
 
 /// The fast kernels (im2col + sgemm, separable pooling, batched sgemm) against the direct-loop references.
 @Suite struct KernelTests {

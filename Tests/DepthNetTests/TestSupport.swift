@@ -1,17 +1,6 @@
 import Foundation
 @testable import DepthNet
-
-/// A seeded generator so that random test shapes and values repeat from run to run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 func randomTensor(_ shape: [Int], using rng: inout SplitMix64, scale: Float = 1) -> Tensor {
     Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float.random(in: -scale...scale, using: &rng) })
@@ -91,9 +80,6 @@ func randomWeights(for architecture: Architecture, seed: UInt64 = 7) -> [String:
     }
     return tensors
 }
-
-/// The repository root, found from this file's path (Tests/DepthNetTests/TestSupport.swift).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 func largestAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
     zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }

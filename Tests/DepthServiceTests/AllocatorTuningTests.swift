@@ -33,7 +33,7 @@ import CMalloc
         let folder = try DepthdProcess.temporaryFolder()
         // A missing model stops serve right after its start-up line, which reports the setting.
         let tuned = try await DepthdProcess.run(["serve", "--port", "0", "--model", "missing.safetensors"], in: folder)
-        #expect(tuned.status != 0)
+        #expect(tuned.status == 1, "a missing model stops serve with status 1")
         #expect(tuned.stderr.contains("malloc=M_MMAP_THRESHOLD=131072"), "\(tuned.stderr)")
         let chosen = try await DepthdProcess.run(["serve", "--port", "0", "--model", "missing.safetensors"], in: folder,
                                                  environment: ["MALLOC_MMAP_THRESHOLD_": "262144"])

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import DepthService
 import LiveTestSupport
+import TestSupport
 
 /// The image threads: cancelled jobs never run, finishing work goes first.
 @Suite("CPUWorkPool", .timeLimit(.minutes(1)))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DepthService
 import LiveTestSupport
+import TestSupport
 
 /// Requests whose clients go are dropped before they cost more work, live on loopback with the
 /// bundled model: counted by stage in /metrics, never run through the model once dropped.

@@ -45,7 +45,7 @@ struct DepthEndpointLiveTests {
 
             let png = [UInt8](data)
             #expect(PNGHeader(png) == PNGHeader(width: 640, height: 480, bitDepth: 16, colorType: 0))
-            #expect(PNGHeader.textChunks(png)["depth-unit"] == "mm")
+            #expect(PipelineFixtures.pngText(png)["depth-unit"] == "mm")
             let direct = try Self.directAnswer(photo, options: DepthRequestOptions(format: .png16, size: .input),
                                                maxBatch: configuration.maxBatch)
             #expect(png == direct.bytes, "the service's PNG equals the pipeline's for the same file")

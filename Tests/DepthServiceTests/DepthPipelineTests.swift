@@ -7,7 +7,7 @@ import Testing
 @Suite struct DepthPipelineTests {
     let pipeline: DepthPipeline
 
-    init() throws { pipeline = DepthPipeline(model: try PipelineFixtures.tinyModel()) }
+    init() throws { pipeline = DepthPipeline(model: try ServiceFixtures.tinyModel()) }
 
     @Test func nativeSizeIsTheNetworksOutputGrid() throws {
         let map = try PipelineFixtures.depthMap(try PipelineFixtures.jpeg(width: 640, height: 480), pipeline: pipeline)

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The binary is found, in order, at `$DEPTHD_BINARY`, beside the test bundle's executable
 /// (SwiftPM puts the test runner and `depthd` in the same build folder, e.g. .build/debug/), or at
-/// <package>/.build/debug/depthd (from #filePath). `swift test` builds `depthd` with the tests.
+/// <repository root>/.build/debug/depthd. `swift test` builds `depthd` with the tests.
 enum DepthdProcess {
     struct Result {
         var status: Int32
@@ -21,9 +21,7 @@ enum DepthdProcess {
             folder = folder.deletingLastPathComponent()  // a macOS .xctest bundle's Contents/MacOS
             candidates.append(folder.appendingPathComponent("depthd").path)
         }
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(package.appendingPathComponent(".build/debug/depthd").path)
+        candidates.append(ServiceFixtures.repositoryRoot.appendingPathComponent(".build/debug/depthd").path)
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
                 "depthd executable not found (run swift build); tried " + candidates.joined(separator: ", ")])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DepthService
 import LiveTestSupport
+import TestSupport
 
 /// The default layout, live on the real `depthd serve` binary with the bundled model (a subprocess,
 /// so that its process-wide OpenBLAS thread count cannot reach the other tests' servers): batches
@@ -25,9 +26,8 @@ struct LayoutLiveTests {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let port = try await log.listeningPort(timeout: .seconds(60))
         let clients = UploadClients(port: port, photo: try ServiceFixtures.jpeg())
-        let deadline = ContinuousClock.now + .seconds(60)
-        while (try? await RawClient(port: port).request("GET", "/readyz").status) != 200 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
+        try await waitFor("/readyz to answer 200", timeout: .seconds(60), every: .milliseconds(50)) {
+            (try? await RawClient(port: port).request("GET", "/readyz").status) == 200
         }
         #expect(try await clients.metrics().number("depthd_model_workers") == Double(defaults.workers))
         #expect(log.text.contains("DEPTHD_ADAPTIVE_BLAS_THREADS=1"), "the effective settings line: \(log.text)")

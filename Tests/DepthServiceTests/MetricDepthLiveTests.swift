@@ -48,7 +48,7 @@ struct MetricDepthLiveTests {
             #expect(png.status == 200)
             #expect(png.headers["X-Depth-Scale-Source"] == "exif")
             #expect(png.headers["X-Depth-Focal-Px"] == String(format: "%.2f", expected))
-            let text = PNGHeader.textChunks(png.body)
+            let text = PipelineFixtures.pngText(png.body)
             #expect(text["focal-px"] == String(format: "%.2f", expected) && text["scale-source"] == "exif")
             let json = try #require(try await Self.post(client, "format=json", photo).json)
             #expect(json["scale_source"] as? String == "exif")

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 @testable import DepthService
+import TestSupport
 
 /// The worker state of the test pools: a fixed weight matrix plus a preallocated workspace, like the
 /// real predictor. Inputs are 4x4 matrices (row-major) that are multiplied by the weights.

@@ -5,15 +5,11 @@ import Testing
 
 @Suite("OpenAPIDocument")
 struct OpenAPIDocumentTests {
-    private var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     @Test func builtResourceIsTheRepositoryDocument() throws {
         // The test runner lives in the build directory, beside the resource bundle, like the binary.
         let document = try OpenAPIDocument.load()
         #expect(document.path.hasSuffix(OpenAPIDocument.resourceBundleName + "/openapi.yaml"))
-        let atRoot = try Data(contentsOf: repositoryRoot.appendingPathComponent("openapi.yaml"))
+        let atRoot = try Data(contentsOf: ServiceFixtures.repositoryRoot.appendingPathComponent("openapi.yaml"))
         #expect(document.bytes == Array(atRoot))
         #expect(String(decoding: document.bytes, as: UTF8.self).hasPrefix("openapi: 3.1."))
     }
@@ -51,6 +47,12 @@ struct OpenAPIDocumentTests {
         #expect(text.contains("enum: [\(formats)]"))
         let fits = FrameLayout.Fit.allCases.map(\.rawValue).joined(separator: ", ")
         #expect(text.contains("enum: [\(fits)]"))
+        // And nothing more: POST /v1/depth documents exactly the query parameters the service
+        // reads, and the enums are the service's.
+        let documented = try #require(DocumentedOperations(try OpenAPIDocument.load()).queryParameters["POST /v1/depth"])
+        #expect(Set(documented.keys) == Set(DepthRequestOptions.Parameter.allCases.map(\.rawValue)))
+        #expect(documented["format"] == Set(DepthRequestOptions.Format.allCases.map(\.rawValue)))
+        #expect(documented["fit"] == Set(FrameLayout.Fit.allCases.map(\.rawValue)))
     }
 
     @Test func missingDocumentFailsWithEveryPathTried() throws {

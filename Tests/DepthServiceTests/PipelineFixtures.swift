@@ -2,29 +2,14 @@ import DepthNet
 import DepthService
 import Foundation
 import ImageIO
+import TestSupport
 
-/// The tiny paper-I/O model (Fixtures/, made by training/scripts/make_test_model.sh) and
-/// synthetic photos for the pipeline and CLI tests.
+/// Synthetic photos and PNG readers for the pipeline and CLI tests (the tiny model is
+/// `ServiceFixtures.tinyModel()`).
 enum PipelineFixtures {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let tinyModelPath = folder.appendingPathComponent("tiny-paper-io.safetensors").path
-
-    static func tinyModel() throws -> DepthModel { try DepthModel(contentsOfFile: tinyModelPath) }
-
-    /// A smooth photo-like pattern with a bright disc, (height, width, 3).
+    /// The synthetic photo (TestSupport's pattern: a smooth photo-like image with a bright disc).
     static func photo(width: Int, height: Int) throws -> RGBImage {
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for y in 0..<height {
-            for x in 0..<width {
-                let fx = Double(x) / Double(width), fy = Double(y) / Double(height)
-                let i = (y * width + x) * 3
-                let disc = (fx - 0.6) * (fx - 0.6) + (fy - 0.4) * (fy - 0.4) < 0.04
-                pixels[i] = UInt8(disc ? 230 : 40 + 150 * fx)
-                pixels[i + 1] = UInt8(60 + 120 * fy + 40 * sin(fx * 12))
-                pixels[i + 2] = UInt8(fx + fy > 1.2 ? 200 : 90)
-            }
-        }
-        return try RGBImage(width: width, height: height, pixels: pixels)
+        try RGBImage(width: width, height: height, pixels: syntheticPhotoPixels(width: width, height: height))
     }
 
     static func jpeg(width: Int, height: Int) throws -> [UInt8] {

@@ -6,7 +6,7 @@ import Testing
 /// `depthd predict` end to end: the built binary, the tiny paper-I/O model, real files.
 @Suite final class PredictCommandTests {
     let folder: URL
-    let model = PipelineFixtures.tinyModelPath
+    let model = ServiceFixtures.tinyModelPath
 
     init() throws { folder = try DepthdProcess.temporaryFolder() }
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -253,7 +253,7 @@ import Testing
         let result = try await predict(["lens.jpg", "--model", model, "--format", "ply", "--known", "10,10,2.5", "-o", "cloud.ply"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "cloud.ply\tfocal_px=48.00\tscale_source=known\n")
-        let pipeline = DepthPipeline(model: try PipelineFixtures.tinyModel())
+        let pipeline = DepthPipeline(model: try ServiceFixtures.tinyModel())
         let options = DepthRequestOptions(format: .ply, known: [.init(point: .init(x: 10, y: 10), metres: 2.5)])
         let map = try PipelineFixtures.depthMap(try pipeline.prepare(photo, options: options), pipeline: pipeline)
         #expect(try read("cloud.ply") == (try pipeline.render(map, options: options)).bytes)

@@ -3,6 +3,7 @@ import HTTPServer
 import Testing
 @testable import DepthService
 import LiveTestSupport
+import TestSupport
 
 /// Readiness follows warm-up and drain; a full queue answers 503 with Retry-After at once.
 @Suite("Readiness and overload (live)", .timeLimit(.minutes(2)))

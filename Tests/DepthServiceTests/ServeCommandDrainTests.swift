@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LiveTestSupport
+import TestSupport
 
 /// The real `depthd serve` binary as a subprocess: SIGTERM while a request is in flight closes the
 /// listener, lets that request finish, and exits 0.
@@ -21,7 +22,9 @@ struct ServeCommandDrainTests {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         let port = try await log.listeningPort(timeout: .seconds(60))
-        try await waitUntilReady(port: port, timeout: .seconds(60))
+        try await waitFor("/readyz to answer 200", timeout: .seconds(60), every: .milliseconds(50)) {
+            (try? await RawClient(port: port).request("GET", "/readyz").status) == 200
+        }
 
         // A request whose body is only half sent is in progress when SIGTERM arrives.
         let photo = try ServiceFixtures.jpeg(width: 320, height: 240)
@@ -36,13 +39,9 @@ struct ServeCommandDrainTests {
         #expect(kill(process.processIdentifier, SIGTERM) == 0)
 
         // The listener closes: new connections are refused while the old one is served.
-        let deadline = ContinuousClock.now + .seconds(10)
-        var refused = false
-        while !refused && ContinuousClock.now < deadline {
-            refused = (try? RawClient(port: port)) == nil
-            if !refused { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitFor("the listener to close after SIGTERM", timeout: .seconds(10), every: .milliseconds(20)) {
+            (try? RawClient(port: port)) == nil
         }
-        #expect(refused, "the listener closed after SIGTERM")
         #expect(process.isRunning, "still running while a request is in flight")
 
         try await client.send(bytes: Array(photo.suffix(from: photo.count / 2)))
@@ -55,15 +54,6 @@ struct ServeCommandDrainTests {
         #expect(status == 0, "exit status; log:\n\(log.text)")
         #expect(log.text.contains("\"message\":\"draining\""))
         #expect(log.text.contains("drained; exiting"))
-    }
-
-    private func waitUntilReady(port: Int, timeout: Duration) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let response = try? await RawClient(port: port).request("GET", "/readyz"), response.status == 200 { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("/readyz did not answer 200 within \(timeout)")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DepthService
+import TestSupport
 
 @Suite("Shutdown")
 struct ShutdownTests {
@@ -30,7 +31,7 @@ struct ShutdownTests {
         let pool = ModelPool<Int, Int>(workers: 1, queueCapacity: 4,
                                        makeState: { _ in () }, runBatch: { _, xs in gate.wait(); return xs })
         let stuck = Task { try await pool.submit(1) }
-        while pool.statistics.inFlight == 0 { try? await Task.sleep(for: .milliseconds(1)) }
+        try await waitFor("the stuck job to reach the worker") { pool.statistics.inFlight == 1 }
         let start = ContinuousClock.now
         let finished = await GracefulDrain.run(gracePeriod: .milliseconds(50)) { await pool.drain() }
         #expect(!finished)

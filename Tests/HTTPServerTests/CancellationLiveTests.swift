@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HTTPServer
 import LiveTestSupport
+import TestSupport
 
 /// A handler's task is cancelled when its client goes, and only then.
 @Suite struct CancellationLiveTests {
@@ -59,12 +60,12 @@ import LiveTestSupport
         try await withServer(probe.configuration, handler: probe.handler) { server in
             let client = try RawClient(port: server.port)
             try await client.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { server.inFlightRequests == 1 })
+            try await waitFor("one request in flight") { server.inFlightRequests == 1 }
             go(client)
-            #expect(await eventually { probe.outcomes.values == ["cancelled"] })
+            try await waitFor("the handler to see its cancellation") { probe.outcomes.values == ["cancelled"] }
             #expect(probe.cancellationHandlerRan.values == [true])
-            #expect(await eventually { server.inFlightRequests == 0 && server.openConnections == 0 })
-            #expect(await eventually { probe.observation(for: "/wait")?.outcome == .clientGone })
+            try await waitFor("no request in flight and no open connection") { server.inFlightRequests == 0 && server.openConnections == 0 }
+            try await waitFor("/wait to be observed as client gone") { probe.observation(for: "/wait")?.outcome == .clientGone }
             #expect(try await expectHealthy(server))
         }
     }
@@ -74,7 +75,7 @@ import LiveTestSupport
         try await withServer(probe.configuration, handler: probe.handler) { server in
             let client = try RawClient(port: server.port)
             try await client.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { server.inFlightRequests == 1 })
+            try await waitFor("one request in flight") { server.inFlightRequests == 1 }
             client.shutdownWrite()
             let response = try #require(try await client.readResponse())
             #expect(response.status == 200)
@@ -82,7 +83,7 @@ import LiveTestSupport
             #expect(response.headers["Connection"] == "close")
             #expect(try await client.isClosedByServer())
             #expect(probe.outcomes.values == ["cancelled"])
-            #expect(await eventually { probe.observation(for: "/wait")?.outcome == .clientGone })
+            try await waitFor("/wait to be observed as client gone") { probe.observation(for: "/wait")?.outcome == .clientGone }
         }
     }
 
@@ -101,7 +102,7 @@ import LiveTestSupport
         try await withServer(configuration, handler: handler) { server in
             let client = try RawClient(port: server.port)
             try await client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { server.inFlightRequests == 1 })
+            try await waitFor("one request in flight") { server.inFlightRequests == 1 }
             // Sent while the first handler runs: a small request, then one whose body is larger
             // than what the server buffers meanwhile (the rest waits in the kernel).
             let large = patternBytes(HTTPConnection.maxBufferedWhileHandling * 2)
@@ -126,7 +127,7 @@ import LiveTestSupport
             try await client.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await client.readResponse()?.bodyText == "ok /again")
             #expect(server.openConnections == 1)
-            #expect(await eventually { observations.values.count == 4 })
+            try await waitFor("four request observations") { observations.values.count == 4 }
             #expect(observations.values.allSatisfy { $0.outcome == .responded })
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import HTTPServer
 import LiveTestSupport
+import TestSupport
 
 /// Where handlers run: each connection's handler task runs on that connection's own queue, so a
 /// handler that blocks its thread holds up its own connection only.
@@ -31,7 +32,7 @@ import LiveTestSupport
                 try await client.send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n")
                 clients.append(client)
             }
-            #expect(await eventually { server.inFlightRequests == blocked })
+            try await waitFor("every blocked request in flight") { server.inFlightRequests == blocked }
             // Answered while every /block handler still blocks (bounded wait, far below the tests' 30 s).
             let other = try RawClient(port: server.port, receiveTimeout: 10)
             try await other.send("GET /free HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HTTPServer
 import LiveTestSupport
+import TestSupport
 
 /// Timeouts on a connection that has already served requests: each phase's deadline counts from
 /// where that phase began, whatever the connection's timer was set for before (it is moved only
@@ -26,7 +27,7 @@ import LiveTestSupport
             #expect(server.openConnections == 1)
             // Then, idle, it is closed silently.
             #expect(try await client.isClosedByServer())
-            #expect(await eventually { server.openConnections == 0 })
+            try await waitFor("every connection to close") { server.openConnections == 0 }
         }
     }
 
@@ -59,7 +60,7 @@ import LiveTestSupport
             // Far more than the kernel's buffers hold, and the client reads none of it.
             try await client.send("GET /big?bytes=\(32 * 1024 * 1024) HTTP/1.1\r\nHost: t\r\n\r\n")
             // Long after the stall timeout, long before the idle one (30 s).
-            #expect(await eventually(timeout: .seconds(10)) { server.openConnections == 0 })
+            try await waitFor("every connection to close", timeout: .seconds(10)) { server.openConnections == 0 }
             #expect(try await expectHealthy(server))
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HTTPServer
 import LiveTestSupport
+import TestSupport
 
 /// Timeouts and connection limits, with short configured timeouts. Each test asserts what the
 /// server did (a 408, a close, a 503), never how fast: the client's receive timeout (5 s) is only
@@ -16,7 +17,7 @@ import LiveTestSupport
             #expect(try await client.readResponse()?.status == 200)
             // Silently closed: no response, just the end of the stream.
             #expect(try await client.isClosedByServer())
-            #expect(await eventually { server.openConnections == 0 })
+            try await waitFor("every connection to close") { server.openConnections == 0 }
         }
     }
 
@@ -80,14 +81,15 @@ import LiveTestSupport
             let refused = try RawClient(port: server.port)
             let response = try #require(try await refused.readResponse())
             #expect(response.status == 503)
-            #expect(response.headers["Retry-After"] != nil)
+            #expect(response.headers["Retry-After"] == "1")
+            #expect(response.bodyText == "too many connections, retry\n")
             #expect(response.headers["Connection"] == "close")
             #expect(try await refused.isClosedByServer())
             // The held connections are unaffected, and a freed slot is usable again.
             try await held[0].send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await held[0].readResponse()?.bodyText == "ok /still")
             held.removeLast()
-            #expect(await eventually { server.openConnections == 1 })
+            try await waitFor("exactly one open connection") { server.openConnections == 1 }
             #expect(try await expectHealthy(server))
         }
     }
@@ -117,7 +119,7 @@ import LiveTestSupport
         try await withServer(configuration) { server in
             let stalled = try RawClient(port: server.port)
             try await stalled.send("GET /big?bytes=\(32 * 1024 * 1024) HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { server.openConnections == 0 })
+            try await waitFor("every connection to close") { server.openConnections == 0 }
         }
     }
 
@@ -145,7 +147,7 @@ import LiveTestSupport
             }
             #expect(endedByServer)
             #expect(received < size)
-            #expect(await eventually { server.openConnections == 0 })
+            try await waitFor("every connection to close") { server.openConnections == 0 }
 
             // A reader that keeps up gets the same response whole under the same rule.
             let reader = try RawClient(port: server.port)
@@ -166,7 +168,7 @@ import LiveTestSupport
             let prompt = try RawClient(port: server.port)
             try await prompt.send("GET /big?bytes=24576 HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await prompt.readResponse()?.body.count == 24576)
-            #expect(await eventually(timeout: .seconds(20)) { server.openConnections == 1 })
+            try await waitFor("exactly one open connection", timeout: .seconds(20)) { server.openConnections == 1 }
             // Reset: the peer gets what its own buffer held, then the end, never the whole response.
             var received = 0
             while case let count = try await stalled.receive(upTo: 65536), count > 0 { received += count }
@@ -183,9 +185,9 @@ import LiveTestSupport
             #expect(server.openConnections == 0)
             let client = try RawClient(port: server.port)
             try await client.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { server.inFlightRequests == 1 && server.openConnections == 1 })
+            try await waitFor("one request in flight on the one open connection") { server.inFlightRequests == 1 && server.openConnections == 1 }
             _ = try await client.readResponse()
-            #expect(await eventually { server.inFlightRequests == 0 })
+            try await waitFor("no request in flight") { server.inFlightRequests == 0 }
         }
     }
 }

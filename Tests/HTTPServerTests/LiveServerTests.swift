@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HTTPServer
 import LiveTestSupport
+import TestSupport
 
 @Suite struct LiveServerTests {
     @Test func servesAGetOnIPv4LoopbackWithFramingHeaders() async throws {
@@ -160,7 +161,7 @@ import LiveTestSupport
             _ = try await client.readResponse()
             try await client.send("GET / HTTP/2.0\r\nHost: t\r\n\r\n")
             _ = try await client.readResponse()
-            #expect(await eventually { recorder.values.count == 2 })
+            try await waitFor("both requests to be observed") { recorder.values.count == 2 }
             let first = recorder.values[0]
             #expect(first.method == "POST")
             #expect(first.path == "/echo")
@@ -191,7 +192,7 @@ import LiveTestSupport
                 let client = try RawClient(port: server.port)
                 try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly part")
             }
-            #expect(await eventually { server.openConnections == 0 })
+            try await waitFor("every connection to close") { server.openConnections == 0 }
             #expect(try await expectHealthy(server))
         }
     }

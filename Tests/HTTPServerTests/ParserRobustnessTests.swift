@@ -1,21 +1,10 @@
 import Testing
 @testable import HTTPServer
+import TestSupport
 
 /// Seeded random mutations of valid requests: the parser must never trap, must agree with itself
 /// however the bytes are split, and must never emit a message after an error.
 @Suite struct ParserRobustnessTests {
-    /// SplitMix64: a tiny deterministic generator, so a failure is reproducible from its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds: [[UInt8]] = [
         "GET /a?b=c HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n",
         "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello",
@@ -26,7 +15,7 @@ import Testing
     static let interesting: [UInt8] = [0, 9, 10, 13, 32, 44, 48, 58, 59, 70, 102, 127, 128, 255]
 
     @Test func mutatedRequestsNeverTrapAndParseTheSameInAnySplit() {
-        var random = SeededGenerator(state: 2014)
+        var random = SplitMix64(state: 2014)
         var limits = HTTPParserLimits()
         limits.maxBodyBytes = 64
         limits.maxHeaderBytes = 256

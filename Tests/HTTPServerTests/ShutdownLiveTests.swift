@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HTTPServer
 import LiveTestSupport
+import TestSupport
 
 @Suite struct ShutdownLiveTests {
     @Test func shutdownFinishesTheRequestInFlightAndClosesIdleConnections() async throws {
@@ -10,7 +11,11 @@ import LiveTestSupport
         let release = Recorder<Bool>()
         let server = HTTPServer(configuration: testConfiguration()) { request in
             guard request.path == "/held" else { return await testHandler(request) }
-            while release.values.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+            do {
+                try await waitFor("the test to release /held", every: .milliseconds(5)) { !release.values.isEmpty }
+            } catch {
+                return HTTPResponse(status: 500, text: "\(error)")
+            }
             return HTTPResponse(status: 200, text: "slow done")
         }
         try server.start()
@@ -22,7 +27,7 @@ import LiveTestSupport
 
         let busy = try RawClient(port: port)
         try await busy.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(await eventually { server.inFlightRequests == 1 })
+        try await waitFor("one request in flight") { server.inFlightRequests == 1 }
 
         let shutdown = Task { await server.shutdown(gracePeriod: .seconds(10)) }
         // The idle keep-alive connection is closed without waiting for the grace period.
@@ -45,7 +50,7 @@ import LiveTestSupport
         let client = try RawClient(port: server.port)
         // Far longer than the grace period even when a loaded machine runs the shutdown task late.
         try await client.send("GET /slow?ms=60000 HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(await eventually { server.inFlightRequests == 1 })
+        try await waitFor("one request in flight") { server.inFlightRequests == 1 }
         await server.shutdown(gracePeriod: .milliseconds(200))
         #expect(server.openConnections == 0)
         #expect(try await client.readResponse() == nil)

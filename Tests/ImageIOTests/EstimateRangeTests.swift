@@ -1,10 +1,11 @@
 import Testing
 @testable import ImageIO
+import TestSupport
 
 @Suite("The range of a depth map's estimates")
 struct EstimateRangeTests {
     @Test func vectorisedRangeEqualsThePlainLoopOnMapsWithHolesAndNonEstimates() throws {
-        var random = SeededBytes(state: 42)
+        var random = SplitMix64(state: 42)
         let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, -1.5, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
         for size in [1, 7, 16, 17, 640 * 480] {
             let values = (0..<size).map { _ -> Float in

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import ImageIO
+import TestSupport
 
 /// A depth map as the service makes one: a coarse field (metres) upsampled bilinearly, in mm.
 func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> [UInt16] {
-    var random = SeededBytes(state: seed)
+    var random = SplitMix64(state: seed)
     let coarse = try FloatGrid(width: 74, height: 55, values: (0..<(74 * 55)).map { i in
         1 + 3 * Float(i % 74) / 74 + Float(i / 74) / 55 + 0.3 * random.unit()
     })
@@ -33,7 +34,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
     }
 
     @Test func png16OfIncompressibleSamplesFallsBackToStoredBlocks() throws {
-        var random = SeededBytes(state: 7)
+        var random = SplitMix64(state: 7)
         let values = (0..<(300 * 257)).map { _ in UInt16(truncatingIfNeeded: random.next()) }
         try expectBothDecode(values, width: 300, height: 257)
         let fast = try ImageEncoder.png16(values, width: 300, height: 257)
@@ -43,7 +44,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
 
     @Test func png16OfTinyConstantAndExtremeGridsDecodesExactly() throws {
         for (width, height) in [(1, 1), (1, 9), (9, 1), (2, 2), (3, 5), (257, 3)] {
-            var random = SeededBytes(state: UInt64(width * 31 + height))
+            var random = SplitMix64(state: UInt64(width * 31 + height))
             try expectBothDecode((0..<(width * height)).map { _ in UInt16(truncatingIfNeeded: random.next()) }, width: width, height: height)
         }
         try expectBothDecode([UInt16](repeating: 0, count: 1000 * 700), width: 1000, height: 700)
@@ -70,7 +71,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
     }
 
     @Test func rgbPNGDecodesToTheSamePixelsAsLibpngs() throws {
-        var random = SeededBytes(state: 11)
+        var random = SplitMix64(state: 11)
         let noise = try RGBImage(width: 97, height: 33, pixels: (0..<(97 * 33 * 3)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
         let depth = try FloatGrid(width: 640, height: 480, values: try upsampledDepthSamples(width: 640, height: 480).map { Float($0) })
         for image in [syntheticPhoto(width: 640, height: 480), noise, RGBImage(width: 1, height: 1, filledWith: (1, 2, 3)),
@@ -86,7 +87,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
     /// of it (literals, short and window-long matches, stored fallback, block boundaries at
     /// 64 and 128 KiB) each round-trip through libpng's inflate, which checks the Adler-32.
     @Test func deflateRoundTripsEveryKindOfByteStream() throws {
-        var random = SeededBytes(state: 23)
+        var random = SplitMix64(state: 23)
         // Widths x heights whose rows (1 + 3w bytes) put the stream just around block boundaries.
         let shapes = [(1, 1), (2, 1), (5, 7), (7281, 3), (7282, 3), (21845, 1), (21845, 2), (21846, 2), (300, 200), (1000, 150)]
         for (shape, kind) in zip(shapes + shapes, 0...) {
@@ -119,7 +120,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         var values: [Float] = [.nan, -.nan, .infinity, -.infinity, 0, -0.0, -1, -1e-30, .leastNonzeroMagnitude, 1e-9,
                                0.0005, 0.0014999, 0.0015, 0.0025, 0.5, 1, 65.534, 65.5345, 65.535, 65.5355, 66, 1e30,
                                .greatestFiniteMagnitude, Float(bitPattern: 0x7FC0_0001)]
-        var random = SeededBytes(state: 5)
+        var random = SplitMix64(state: 5)
         for _ in 0..<100_000 { values.append(random.unit() * 70) }
         // Values exactly at half a millimetre, where rounding decides.
         for k in 0..<20_000 { values.append((Float(k) + 0.5) / 1000) }
@@ -142,7 +143,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
     }
 
     @Test func bilinearEqualsThePixelByPixelReferenceBitForBit() throws {
-        var random = SeededBytes(state: 9)
+        var random = SplitMix64(state: 9)
         let grid = try FloatGrid(width: 74, height: 55, values: (0..<(74 * 55)).map { _ in random.unit() * 10 })
         let region = NetworkInput.depthRegion(gridSize: PixelSize(width: 74, height: 55))
         for (w, h, r) in [(640, 480, region), (1920, 1080, region), (37, 20, region), (1, 1, region),
@@ -162,7 +163,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
 
 @Suite struct FastColorMapTests {
     @Test func colorizeEqualsTheValueByValueReference() throws {
-        var random = SeededBytes(state: 13)
+        var random = SplitMix64(state: 13)
         var values = (0..<(320 * 240)).map { _ in 0.5 + random.unit() * 9 }
         values[5] = .nan
         values[6] = .infinity

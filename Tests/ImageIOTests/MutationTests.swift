@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ImageIO
+import TestSupport
 
 /// Seeded byte mutations of valid files: every result is either a whole image of the declared
 /// size or an `ImageError`; nothing crashes, nothing prints. (A small, deterministic cousin of
@@ -12,7 +13,7 @@ import Testing
                       "png_rgb16_interlaced.png", "png_palette4_trns.png", "png_gray2.png"])
     func mutatedFilesDecodeWholeOrFailCleanly(name: String) throws {
         let original = try Fixtures.bytes(name)
-        var random = SeededBytes(state: UInt64(name.utf8.count) &* 7919)
+        var random = SplitMix64(state: UInt64(name.utf8.count) &* 7919)
         var decoded = 0, refused = 0
         for _ in 0..<Self.rounds {
             var bytes = original

@@ -3,17 +3,17 @@ import Foundation
 import HTTPServer
 import ImageIO
 import Logging
-import Testing
+import TestSupport
 @testable import DepthService
 
 /// Files and models the service tests use, all real: the tiny random-weight model written by the
 /// training package, photos encoded by libjpeg/libpng, the ImageIO test fixtures.
 enum ServiceFixtures {
-    /// The repository root, from this file's path (Tests/DepthServiceTests/Support/ServiceHarness.swift).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository root (TestSupport's).
+    static let repositoryRoot = TestSupport.repositoryRoot
 
-    /// Paper input/output sizes (304x228 in, 74x55 out), tiny widths, random weights.
+    /// Paper input/output sizes (304x228 in, 74x55 out), tiny widths, random weights (Fixtures/,
+    /// made by training/scripts/make_test_model.sh).
     static let tinyModelPath = repositoryRoot.appendingPathComponent("Tests/DepthServiceTests/Fixtures/tiny-paper-io.safetensors").path
 
     static func tinyModel() throws -> DepthModel { try DepthModel(contentsOfFile: tinyModelPath) }
@@ -54,7 +54,7 @@ enum ServiceFixtures {
     static func slowModel() throws -> DepthModel {
         var architecture = Architecture.paper
         architecture.coarse = .init(conv1: 96, conv2: 512, conv3: 768, conv4: 768, conv5: 512, fc6: 64)
-        var state: UInt64 = 2014
+        var random = SplitMix64(state: 2014)
         var tensors: [(String, [Int], [Float])] = []
         for (name, shape) in architecture.expectedTensorShapes.sorted(by: { $0.key < $1.key }) {
             let count = shape.reduce(1, *)
@@ -62,8 +62,7 @@ enum ServiceFixtures {
             let scale = Float((2.0 / Double(fanIn)).squareRoot())
             var values = [Float](repeating: 0, count: count)
             for i in 0..<count {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                values[i] = (Float(state >> 40) / Float(1 << 24) - 0.5) * 2 * scale * (shape.count == 1 ? 0 : 1)
+                values[i] = (random.unit() - 0.5) * 2 * scale * (shape.count == 1 ? 0 : 1)
             }
             tensors.append((name, shape, values))
         }
@@ -118,26 +117,6 @@ struct PNGHeader: Equatable {
         func be32(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
         (width, height, bitDepth, colorType) = (be32(16), be32(20), Int(bytes[24]), Int(bytes[25]))
     }
-
-    /// The tEXt chunks of a PNG, keyword to text.
-    static func textChunks(_ bytes: [UInt8]) -> [String: String] {
-        var result: [String: String] = [:]
-        var offset = 8
-        while offset + 8 <= bytes.count {
-            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
-            guard offset + 12 + length <= bytes.count else { break }
-            if type == "tEXt" {
-                let data = bytes[offset + 8..<offset + 8 + length]
-                if let zero = data.firstIndex(of: 0) {
-                    result[String(decoding: data[data.startIndex..<zero], as: UTF8.self)] =
-                        String(decoding: data[(zero + 1)...], as: UTF8.self)
-                }
-            }
-            offset += 12 + length
-        }
-        return result
-    }
 }
 
 /// A configuration for a live test service: loopback, a kernel-chosen port, one worker.
@@ -173,16 +152,4 @@ func withService(
         throw error
     }
     _ = await application.drain(gracePeriod: .seconds(5))
-}
-
-/// Polls `condition` every millisecond; fails the test (instead of hanging) after `timeout`.
-func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting for \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
 }

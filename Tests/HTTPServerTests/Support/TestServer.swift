@@ -67,17 +67,6 @@ func withServer(_ configuration: HTTPServerConfiguration = testConfiguration(), 
     await server.shutdown(gracePeriod: .seconds(1))
 }
 
-/// Polls `condition` until it holds or `timeout` passes (generous: it returns as soon as it holds,
-/// and other agents may load this 2-core machine).
-func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
-
 /// A request that must get a normal answer: the check that a server is healthy after abuse.
 func expectHealthy(_ server: HTTPServer, host: String = "127.0.0.1") async throws -> Bool {
     let client = try RawClient(host: host, port: server.port)

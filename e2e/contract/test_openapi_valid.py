@@ -1,6 +1,6 @@
 """The OpenAPI description at the repository root is valid OpenAPI 3.1 and covers issue 4's API.
 
-Run: .venv/bin/python -m pytest tests/contract -q
+Run: .venv/bin/python -m pytest e2e/contract -q
 """
 from pathlib import Path
 

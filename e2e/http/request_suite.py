@@ -1,5 +1,5 @@
 """The malformed/edge request suite as raw bytes, shared by the differential test (h11 vs our
-parser) and the HTTP fuzz seed corpus (`python tests/http/request_suite.py DIR` writes it).
+parser) and the HTTP fuzz seed corpus (`python e2e/http/request_suite.py DIR` writes it).
 
 Mirrors Tests/HTTPServerTests/MalformedRequestLiveTests.swift and the smuggling probes in
 Tests/HTTPServerTests/SmugglingLiveTests.swift, plus well-formed pipelines.

@@ -3,7 +3,7 @@
 right 4xx as application/problem+json whose `detail` says what is wrong, never a 5xx and never an
 image; the server stays ready afterwards.
 
-Run: .venv/bin/python -m pytest tests/hostile -q --depthd .build/debug/depthd
+Run: .venv/bin/python -m pytest e2e/hostile -q --depthd .build/debug/depthd
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 of its checks against a live `depthd serve` (the session's `depthd` fixture, bundled model). Zero
 failures, bounded to well under two minutes: a few examples per operation, a time budget, one worker.
 
-Run: .venv/bin/python -m pytest tests/contract/test_schemathesis.py -q --depthd .build/debug/depthd
+Run: .venv/bin/python -m pytest e2e/contract/test_schemathesis.py -q --depthd .build/debug/depthd
 """
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def test_every_schemathesis_check_passes_against_the_live_server(depthd, tmp_pat
     command = [cli, "--config-file", str(CONFIG), "run", str(SPEC), "--url", depthd, "--checks", "all",
                "--max-examples", MAX_EXAMPLES, "--max-time", MAX_TIME, "--workers", "1",
                "--request-timeout", "30", "--seed", "2014"]
+    # Run in a temporary directory: schemathesis writes its cache (.schemathesis/, which records the
+    # spec's absolute path) into its working directory, and that must not land in the tree.
     result = subprocess.run(command, capture_output=True, text=True, timeout=int(MAX_TIME) + 120,
                             cwd=tmp_path)
     assert result.returncode == 0, f"schemathesis failed:\n{result.stdout[-12000:]}\n{result.stderr[-3000:]}"
