@@ -3,7 +3,7 @@
 //   {"requests":[{"method":..,"target":..,"body_length":..,"end":..}],
 //    "error":{"kind":..,"status":..,"reason":..} | null, "complete": bool}
 // `end` is the offset just past the request's last byte; `complete` is false when input ran out
-// mid-request. Used by tests/http/test_differential.py to compare with h11.
+// mid-request. Used by e2e/http/test_differential.py to compare with h11.
 import Foundation
 import HTTPServer
 

@@ -10,7 +10,7 @@
 /// page first asks for the original's focal length (`size=native`) and passes it on, scaled, as
 /// `focal_px`. Model details come from `GET /v1/model`; errors show the problem+json `detail`.
 ///
-/// Element ids used by tests/browser: `#file`, `#photo`, `#preview`, `#readout`, `#download`,
+/// Element ids used by e2e/browser: `#file`, `#photo`, `#preview`, `#readout`, `#download`,
 /// `#error`, `#camera`, `#distance` (plus `#status`, `#model`, `#drop`).
 public enum DemoPage {
     /// The page, UTF-8 HTML; serve it as `text/html; charset=utf-8`.
