@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 @testable import DepthService
 
 @Suite("ServiceConfiguration")
@@ -218,14 +219,15 @@ struct ServiceConfigurationTests {
         #expect(error.description.contains("DEPTHD_MODEL") && error.description.contains("weights/m.safetensors"))
     }
 
-    @Test func operatorDocsListEverySetting() throws {
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
-        let text = try String(contentsOf: docs, encoding: .utf8)
-        for setting in Setting.allCases {
-            #expect(text.contains("`\(setting.environmentVariable)`"), "\(setting.environmentVariable) missing from docs")
-            #expect(text.contains("`--\(setting.flag)`"), "--\(setting.flag) missing from docs")
+    @Test func operatorDocsTableHasOneRowPerSettingWithItsFlagAndVariable() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        // The settings table's rows: | `--flag` | `VARIABLE` | default | meaning |
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| `--") }.map { row in
+            row.split(separator: "|").prefix(2).map { $0.trimmingCharacters(in: .whitespaces) }
         }
+        let documented = rows.map { "\($0[0]) \($0[1])" }
+        let table = Setting.allCases.map { "`--\($0.flag)` `\($0.environmentVariable)`" }
+        #expect(documented == table, "docs/configuration.md's table must list every setting once, in the table's order")
     }
 }
 
