@@ -7,6 +7,7 @@
 //                           uploads, which error becomes which problem and how a problem becomes a
 //                           response, Accept negotiation, X-Depth-* headers and media types, request
 //                           ids, Server-Timing, GET /v1/model, the OpenAPI document, the demo page.
+//   Problems/               RFC 9457 problem details: the type, and the catalogue of every problem.
 //   Operations/             Running in production: readiness, metrics (Metrics/: the Prometheus
 //                           registry and the service's families), JSON logs, signals, the bounded
 //                           drain, malloc tuning.
@@ -16,8 +17,8 @@
 //                           cancellation), the image threads, BLAS core sharing, cancellation stages.
 //   Pipeline/               Photo bytes -> prepared input -> depth map -> encoded answer, and the
 //                           request options. Shared with the CLI, so it names nothing of HTTP: no
-//                           header names, no media types, no statuses beyond the problems it throws.
-//   Problems/               RFC 9457 problem details: the type, and the catalogue of every problem.
+//                           header names, no media types, no statuses; it throws InvalidParameter,
+//                           which HTTP/ answers as a problem and the CLI as a flag error.
 //   Basics/                 Small values every folder uses: JSONValue, Duration in seconds.
 //
 // Dependencies point down this list only: a folder may use the folders listed below it, never

@@ -28,18 +28,20 @@ struct RequestHelpersTests {
         #expect(DepthRequestOptions.negotiate(accept: ",,;") == .png16)
     }
 
-    @Test func unknownValuesAreA400NamingTheChoices() {
+    @Test func unknownValuesAreRefusedNamingTheParameterAndTheChoices() {
         do {
             _ = try DepthRequestOptions.parse(format: "png8", size: nil, accept: nil)
             Issue.record("png8 was accepted")
         } catch {
-            #expect(error.status == 400)
+            #expect(error.parameter == .format)
             #expect(error.detail == #"Unknown format "png8"; use one of png16, json, color, npy, ply."#)
+            #expect(ProblemDetails.forInvalidParameter(error).status == 400)
         }
         do {
             _ = try DepthRequestOptions.parse(format: nil, size: "huge", accept: nil)
             Issue.record("huge was accepted")
         } catch {
+            #expect(error.parameter == .size)
             #expect(error.detail == #"Unknown size "huge"; use one of input, native."#)
         }
     }

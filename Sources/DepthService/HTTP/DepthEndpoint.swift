@@ -41,6 +41,8 @@ struct DepthEndpoint: Sendable {
             return problem.response(to: request)
         } catch let problem as ProblemDetails {
             return problem.response(to: request)
+        } catch let invalid as InvalidParameter {
+            return ProblemDetails.forInvalidParameter(invalid).response(to: request)
         } catch {
             logger.error("depth request failed", metadata: [
                 "request_id": .string(request.headers[RequestID.headerName] ?? ""), "error": .string(String(describing: error)),

@@ -9,12 +9,12 @@ extension DepthRequestOptions {
     /// Reads the query values and the Accept header. An explicit `format` wins; without one, the
     /// Accept media range with the highest q among ``negotiable`` decides, and anything else
     /// means png16 (``parse(query:defaultFormat:)`` does the rest).
-    static func parse(query: (Parameter) -> String?, accept: String?) throws(ProblemDetails) -> DepthRequestOptions {
+    static func parse(query: (Parameter) -> String?, accept: String?) throws(InvalidParameter) -> DepthRequestOptions {
         try parse(query: query, defaultFormat: accept.map(negotiate) ?? .png16)
     }
 
     /// `parse(query:accept:)` for just `format` and `size`.
-    static func parse(format: String?, size: String?, accept: String?) throws(ProblemDetails) -> DepthRequestOptions {
+    static func parse(format: String?, size: String?, accept: String?) throws(InvalidParameter) -> DepthRequestOptions {
         try parse(query: { name in name == .format ? format : name == .size ? size : nil }, accept: accept)
     }
 

@@ -1,10 +1,15 @@
 import HTTPServer
 import ImageIO
 
-/// Which error becomes which problem (and so which status): decoder errors, multipart errors, the
-/// model pool's refusals and requests the HTTP layer refused. The problems themselves are in
+/// Which error becomes which problem (and so which status): the pipeline's invalid parameters,
+/// decoder errors, multipart errors, the model pool's refusals and requests the HTTP layer refused. The problems themselves are in
 /// Problems/ProblemCatalogue.swift; ``ProblemDetails/response(requestID:)`` sends them.
 extension ProblemDetails {
+    /// 400 naming the parameter the pipeline refused.
+    static func forInvalidParameter(_ error: InvalidParameter) -> ProblemDetails {
+        .invalidParameter(error.parameter, error.detail)
+    }
+
     /// The problem for an image that failed to decode or prepare: 413 for too many pixels or a side
     /// over the decoder's maximum (`limit` is then that side length), 415 for a
     /// format depthd does not decode, 500 when the codec ran out of memory, 400 otherwise (with why).

@@ -62,13 +62,13 @@ public enum DepthMeasurement {
 
     /// The single factor that best maps the map's robust depths at the known points onto the known
     /// distances, in log space (each distance counts as a ratio, so 10 cm off at 1 m weighs as much
-    /// as 1 m off at 10 m). Throws a 400 naming `known` when a point has no estimate.
-    public static func fit(_ known: [DepthRequestOptions.KnownDepth], on map: DepthMap) throws(ProblemDetails) -> KnownDistanceFit {
+    /// as 1 m off at 10 m). Throws ``InvalidParameter`` naming `known` when a point has no estimate.
+    public static func fit(_ known: [DepthRequestOptions.KnownDepth], on map: DepthMap) throws(InvalidParameter) -> KnownDistanceFit {
         var logRatios: [Double] = []
         var estimates: [Double] = []
         for (index, entry) in known.enumerated() {
             guard let estimate = robustDepth(map, at: entry.point) else {
-                throw .invalidParameter(.known, "known entry \(index + 1): the model has no depth estimate at "
+                throw InvalidParameter(.known, "known entry \(index + 1): the model has no depth estimate at "
                     + "(\(JSONValue.format(entry.point.x)), \(JSONValue.format(entry.point.y))).")
             }
             estimates.append(estimate)

@@ -66,26 +66,26 @@ public struct DepthPipeline: Sendable {
         }
     }
 
-    /// The camera `map`'s depth is scaled with for `options`. Throws a 400 naming `focal_px` for an
+    /// The camera `map`'s depth is scaled with for `options`. Throws ``InvalidParameter`` naming `focal_px` for an
     /// implausible focal length, or `points` / `known` for a pixel outside the photo.
-    public func camera(for map: DepthMap, options: DepthRequestOptions) throws(ProblemDetails) -> PhotoCamera {
+    public func camera(for map: DepthMap, options: DepthRequestOptions) throws(InvalidParameter) -> PhotoCamera {
         try camera(header: map.header, layout: map.layout, options: options)
     }
 
     /// Checks, before the model runs, what `camera(for:options:)` and `render` would refuse for
     /// this photo (the focal length, pixels outside it).
-    public func check(_ image: PreparedImage, options: DepthRequestOptions) throws(ProblemDetails) {
+    public func check(_ image: PreparedImage, options: DepthRequestOptions) throws(InvalidParameter) {
         _ = try camera(header: image.header, layout: image.layout, options: options)
     }
 
     /// The one rule both of the above apply: the pixels inside the upright photo, then its camera.
-    private func camera(header: ImageHeader, layout: FrameLayout, options: DepthRequestOptions) throws(ProblemDetails) -> PhotoCamera {
+    private func camera(header: ImageHeader, layout: FrameLayout, options: DepthRequestOptions) throws(InvalidParameter) -> PhotoCamera {
         try options.checkPoints(inside: header.size)
         return try PhotoCamera.resolve(request: options.focal, header: header, layout: layout, model: model.camera)
     }
 
     /// `map` scaled to metres for its camera (and to the known distances), at `options.size`,
-    /// encoded as `options.format`. Throws a 400 ``ProblemDetails`` for parameters that do not fit
+    /// encoded as `options.format`. Throws ``InvalidParameter`` for parameters that do not fit
     /// this photo, `ImageError` if encoding fails.
     public func render(_ map: DepthMap, options: DepthRequestOptions) throws -> EncodedDepth {
         let camera = try camera(for: map, options: options)

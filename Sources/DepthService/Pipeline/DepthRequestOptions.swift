@@ -47,7 +47,7 @@ public struct DepthRequestOptions: Sendable, Equatable {
         public init(point: Point, metres: Double) { (self.point, self.metres) = (point, metres) }
     }
 
-    /// Query parameter names (also the names 400 problems give).
+    /// Query parameter names (also the names ``InvalidParameter`` gives).
     public enum Parameter: String, Sendable, CaseIterable {
         case format, size, focalPx = "focal_px", fovDeg = "fov_deg", minM = "min_m", maxM = "max_m", step, points, known, fit
     }
@@ -89,15 +89,15 @@ public struct DepthRequestOptions: Sendable, Equatable {
 
     /// Reads the raw values (`query(name)` is nil when absent): the query of `POST /v1/depth`
     /// (which also reads its Accept header: HTTP/DepthRequestOptions+Accept.swift) or the flags of
-    /// `depthd predict`. An explicit `format` wins over `defaultFormat`. Throws a 400
-    /// ``ProblemDetails`` naming the parameter for a value out of its range or a combination that
+    /// `depthd predict`. An explicit `format` wins over `defaultFormat`. Throws
+    /// ``InvalidParameter`` naming the parameter for a value out of its range or a combination that
     /// does not apply (`points` without JSON, `step` without PLY, `min_m` without color, both
     /// `focal_px` and `fov_deg`).
-    public static func parse(query: (Parameter) -> String?, defaultFormat: Format = .png16) throws(ProblemDetails) -> DepthRequestOptions {
+    public static func parse(query: (Parameter) -> String?, defaultFormat: Format = .png16) throws(InvalidParameter) -> DepthRequestOptions {
         var options = DepthRequestOptions()
         if let format = query(.format) {
             guard let value = Format(rawValue: format) else {
-                throw .invalidParameter(.format, "Unknown format \(format.debugDescription); use one of "
+                throw InvalidParameter(.format, "Unknown format \(format.debugDescription); use one of "
                     + Format.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             options.format = value
@@ -106,69 +106,69 @@ public struct DepthRequestOptions: Sendable, Equatable {
         }
         if let size = query(.size) {
             guard let value = Size(rawValue: size) else {
-                throw .invalidParameter(.size, "Unknown size \(size.debugDescription); use one of "
+                throw InvalidParameter(.size, "Unknown size \(size.debugDescription); use one of "
                     + Size.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             options.size = value
         }
         if let fit = query(.fit) {
             guard let value = FrameLayout.Fit(rawValue: fit) else {
-                throw .invalidParameter(.fit, "Unknown fit \(fit.debugDescription); use one of "
+                throw InvalidParameter(.fit, "Unknown fit \(fit.debugDescription); use one of "
                     + FrameLayout.Fit.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             options.fit = value
         }
-        let focalPx = try query(.focalPx).map { text throws(ProblemDetails) in try positive(text, .focalPx, unit: "pixels") }
-        let fov = try query(.fovDeg).map { text throws(ProblemDetails) in try positive(text, .fovDeg, unit: "degrees") }
+        let focalPx = try query(.focalPx).map { text throws(InvalidParameter) in try positive(text, .focalPx, unit: "pixels") }
+        let fov = try query(.fovDeg).map { text throws(InvalidParameter) in try positive(text, .fovDeg, unit: "degrees") }
         switch (focalPx, fov) {
         case (.some, .some):
-            throw .invalidParameter(.fovDeg, "Give either focal_px or fov_deg, not both.")
+            throw InvalidParameter(.fovDeg, "Give either focal_px or fov_deg, not both.")
         case (.some(let pixels), nil):
             options.focal = .pixels(pixels)
         case (nil, .some(let degrees)):
             let range = PhotoCamera.plausibleFieldOfView
             guard range.contains(degrees) else {
-                throw .invalidParameter(.fovDeg, "fov_deg \(JSONValue.format(degrees)) is outside \(JSONValue.format(range.lowerBound))"
+                throw InvalidParameter(.fovDeg, "fov_deg \(JSONValue.format(degrees)) is outside \(JSONValue.format(range.lowerBound))"
                     + " to \(JSONValue.format(range.upperBound)) degrees (the horizontal field of view).")
             }
             options.focal = .fieldOfView(degrees)
         case (nil, nil):
             break
         }
-        let low = try query(.minM).map { text throws(ProblemDetails) in try metres(text, .minM) }
-        let high = try query(.maxM).map { text throws(ProblemDetails) in try metres(text, .maxM) }
+        let low = try query(.minM).map { text throws(InvalidParameter) in try metres(text, .minM) }
+        let high = try query(.maxM).map { text throws(InvalidParameter) in try metres(text, .maxM) }
         if low != nil || high != nil {
             guard options.format == .color else {
-                throw .invalidParameter(low != nil ? .minM : .maxM, "min_m and max_m set the colour range of format=color; "
+                throw InvalidParameter(low != nil ? .minM : .maxM, "min_m and max_m set the colour range of format=color; "
                     + "this request asks for \(options.format.rawValue).")
             }
             guard let low, let high else {
-                throw .invalidParameter(low == nil ? .minM : .maxM, "Give both min_m and max_m (the colour range in metres).")
+                throw InvalidParameter(low == nil ? .minM : .maxM, "Give both min_m and max_m (the colour range in metres).")
             }
             guard low < high else {
-                throw .invalidParameter(.maxM, "max_m (\(JSONValue.format(high))) must be larger than min_m (\(JSONValue.format(low))).")
+                throw InvalidParameter(.maxM, "max_m (\(JSONValue.format(high))) must be larger than min_m (\(JSONValue.format(low))).")
             }
             options.colorRange = low...high
         }
         if let text = query(.step) {
             guard options.format == .ply else {
-                throw .invalidParameter(.step, "step subsamples the point cloud of format=ply; this request asks for \(options.format.rawValue).")
+                throw InvalidParameter(.step, "step subsamples the point cloud of format=ply; this request asks for \(options.format.rawValue).")
             }
             guard let step = Int(text), (1...maxStep).contains(step) else {
-                throw .invalidParameter(.step, "step must be a whole number from 1 to \(maxStep); got \(text.debugDescription).")
+                throw InvalidParameter(.step, "step must be a whole number from 1 to \(maxStep); got \(text.debugDescription).")
             }
             options.step = step
         }
         if let text = query(.points) {
             guard options.format == .json else {
-                throw .invalidParameter(.points, "points are answered in format=json; this request asks for \(options.format.rawValue).")
+                throw InvalidParameter(.points, "points are answered in format=json; this request asks for \(options.format.rawValue).")
             }
             options.points = try list(text, .points, fields: 2, example: "points=120,80;300,200").map { Point(x: $0[0], y: $0[1]) }
         }
         if let text = query(.known) {
-            options.known = try list(text, .known, fields: 3, example: "known=120,80,2.5").enumerated().map { index, fields throws(ProblemDetails) in
+            options.known = try list(text, .known, fields: 3, example: "known=120,80,2.5").enumerated().map { index, fields throws(InvalidParameter) in
                 guard fields[2] > 0, fields[2] <= maxMetres else {
-                    throw .invalidParameter(.known, "known entry \(index + 1): the distance must be above 0 and at most \(JSONValue.format(maxMetres)) m;"
+                    throw InvalidParameter(.known, "known entry \(index + 1): the distance must be above 0 and at most \(JSONValue.format(maxMetres)) m;"
                         + " got \(JSONValue.format(fields[2])).")
                 }
                 return KnownDepth(point: Point(x: fields[0], y: fields[1]), metres: fields[2])
@@ -177,63 +177,63 @@ public struct DepthRequestOptions: Sendable, Equatable {
         return options
     }
 
-    /// Checks that the pixels `points` and `known` name lie in the photo (upright `size`); throws a
-    /// 400 naming the parameter.
-    public func checkPoints(inside size: PixelSize) throws(ProblemDetails) {
+    /// Checks that the pixels `points` and `known` name lie in the photo (upright `size`); throws
+    /// ``InvalidParameter`` naming the parameter.
+    public func checkPoints(inside size: PixelSize) throws(InvalidParameter) {
         for (parameter, list) in [(Parameter.points, points), (.known, known.map(\.point))] {
             for (index, point) in list.enumerated() where !(point.x < Double(size.width) && point.y < Double(size.height)) {
-                throw .invalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1): (\(JSONValue.format(point.x)), \(JSONValue.format(point.y)))"
+                throw InvalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1): (\(JSONValue.format(point.x)), \(JSONValue.format(point.y)))"
                     + " is outside the \(size.width)x\(size.height) photo (x 0 to \(size.width - 1), y 0 to \(size.height - 1)).")
             }
         }
     }
 
-    private static func number(_ text: String, _ parameter: Parameter) throws(ProblemDetails) -> Double {
+    private static func number(_ text: String, _ parameter: Parameter) throws(InvalidParameter) -> Double {
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite,
               text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE ".contains($0)) })
         else {
-            throw .invalidParameter(parameter, "\(parameter.rawValue) must be a number; got \(text.debugDescription).")
+            throw InvalidParameter(parameter, "\(parameter.rawValue) must be a number; got \(text.debugDescription).")
         }
         return value
     }
 
-    private static func positive(_ text: String, _ parameter: Parameter, unit: String) throws(ProblemDetails) -> Double {
+    private static func positive(_ text: String, _ parameter: Parameter, unit: String) throws(InvalidParameter) -> Double {
         let value = try number(text, parameter)
         guard value > 0 else {
-            throw .invalidParameter(parameter, "\(parameter.rawValue) must be above 0 \(unit); got \(JSONValue.format(value)).")
+            throw InvalidParameter(parameter, "\(parameter.rawValue) must be above 0 \(unit); got \(JSONValue.format(value)).")
         }
         return value
     }
 
-    private static func metres(_ text: String, _ parameter: Parameter) throws(ProblemDetails) -> Double {
+    private static func metres(_ text: String, _ parameter: Parameter) throws(InvalidParameter) -> Double {
         let value = try number(text, parameter)
         guard value >= 0, value <= maxMetres else {
-            throw .invalidParameter(parameter, "\(parameter.rawValue) must be 0 to \(JSONValue.format(maxMetres)) metres; got \(JSONValue.format(value)).")
+            throw InvalidParameter(parameter, "\(parameter.rawValue) must be 0 to \(JSONValue.format(maxMetres)) metres; got \(JSONValue.format(value)).")
         }
         return value
     }
 
     /// `a,b;c,d;...` with `fields` non-negative numbers per entry (at most `maxPoints` entries).
-    private static func list(_ text: String, _ parameter: Parameter, fields: Int, example: String) throws(ProblemDetails) -> [[Double]] {
+    private static func list(_ text: String, _ parameter: Parameter, fields: Int, example: String) throws(InvalidParameter) -> [[Double]] {
         let entries = text.split(separator: ";", omittingEmptySubsequences: true)
         guard !entries.isEmpty else {
-            throw .invalidParameter(parameter, "\(parameter.rawValue) is empty; write entries like \(example).")
+            throw InvalidParameter(parameter, "\(parameter.rawValue) is empty; write entries like \(example).")
         }
         guard entries.count <= maxPoints else {
-            throw .invalidParameter(parameter, "\(parameter.rawValue) lists \(entries.count) entries; at most \(maxPoints) are allowed.")
+            throw InvalidParameter(parameter, "\(parameter.rawValue) lists \(entries.count) entries; at most \(maxPoints) are allowed.")
         }
         var result: [[Double]] = []
         for (index, entry) in entries.enumerated() {
             let parts = entry.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == fields else {
-                throw .invalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1) (\(String(entry).debugDescription)) has \(parts.count)"
+                throw InvalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1) (\(String(entry).debugDescription)) has \(parts.count)"
                     + " value\(parts.count == 1 ? "" : "s"), not \(fields); write entries like \(example).")
             }
             var values: [Double] = []
             for part in parts {
                 let value = try number(part, parameter)
                 guard value >= 0 else {
-                    throw .invalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1) (\(String(entry).debugDescription)) has a negative value;"
+                    throw InvalidParameter(parameter, "\(parameter.rawValue) entry \(index + 1) (\(String(entry).debugDescription)) has a negative value;"
                         + " pixels count from 0 at the top-left.")
                 }
                 values.append(value)
@@ -241,13 +241,5 @@ public struct DepthRequestOptions: Sendable, Equatable {
             result.append(values)
         }
         return result
-    }
-}
-
-extension ProblemDetails {
-    /// 400 for a query parameter (or `depthd predict` flag) with a bad value; `parameter` names it.
-    public static func invalidParameter(_ parameter: DepthRequestOptions.Parameter, _ detail: String) -> ProblemDetails {
-        ProblemDetails(type: "tag:depthd,2026:problems/invalid-parameter", title: "Invalid parameter \(parameter.rawValue)",
-                       status: 400, detail: detail, extensions: [("parameter", .string(parameter.rawValue))])
     }
 }

@@ -29,10 +29,10 @@ public struct PhotoCamera: Sendable, Equatable {
     public let depthFactor: Double
 
     /// The camera for a photo of `layout` with `header`: the request's focal length, else EXIF's
-    /// (ignored when its field of view is implausible), else the model's. Throws a 400 naming
-    /// `focal_px` when the requested focal length gives a field of view outside the plausible range.
+    /// (ignored when its field of view is implausible), else the model's. Throws ``InvalidParameter``
+    /// naming `focal_px` when the requested focal length gives a field of view outside the plausible range.
     public static func resolve(request: DepthRequestOptions.Focal?, header: ImageHeader, layout: FrameLayout,
-                               model: ModelCamera) throws(ProblemDetails) -> PhotoCamera {
+                               model: ModelCamera) throws(InvalidParameter) -> PhotoCamera {
         let width = Double(layout.photoSize.width)
         let modelFocalAtFrame = model.focalPx(atWidth: Double(layout.frame.width))
         let s = layout.scale
@@ -43,7 +43,7 @@ public struct PhotoCamera: Sendable, Equatable {
         case .pixels(let focal):
             let range = focalRange(width: width)
             guard range.contains(focal) else {
-                throw .invalidParameter(.focalPx, "focal_px \(JSONValue.format(focal)) is a "
+                throw InvalidParameter(.focalPx, "focal_px \(JSONValue.format(focal)) is a "
                     + String(format: "%.2f", fieldOfView(focal: focal, width: width))
                     + " degree field of view for this \(layout.photoSize.width)-pixel-wide photo; give "
                     + String(format: "%.1f", range.lowerBound) + " to " + String(format: "%.0f", range.upperBound)

@@ -1,5 +1,4 @@
-/// Every problem depthd sends, by kind (``invalidParameter(_:_:)`` is beside the parameters it
-/// names, in Pipeline/DepthRequestOptions.swift). Which error becomes which problem is decided in
+/// Every problem depthd sends, by kind. Which error becomes which problem is decided in
 /// HTTP/ProblemMapping.swift.
 extension ProblemDetails {
     /// What every 503 tells the client to wait before retrying (`Retry-After`, and `retry_after`
@@ -7,6 +6,12 @@ extension ProblemDetails {
     public static let retryAfterSeconds = 1
 
     static func tag(_ name: String) -> String { "tag:depthd,2026:problems/\(name)" }
+
+    /// 400 for a query parameter (or `depthd predict` flag) with a bad value; `parameter` names it.
+    public static func invalidParameter(_ parameter: DepthRequestOptions.Parameter, _ detail: String) -> ProblemDetails {
+        ProblemDetails(type: tag("invalid-parameter"), title: "Invalid parameter \(parameter.rawValue)",
+                       status: 400, detail: detail, extensions: [("parameter", .string(parameter.rawValue))])
+    }
 
     /// 400: the body is not an image depthd can decode; `reason` says why (truncated JPEG, ...).
     public static func undecodableImage(_ reason: String) -> ProblemDetails {

@@ -104,9 +104,7 @@ struct PredictCommand: AsyncParsableCommand {
         do {
             return try DepthRequestOptions.parse(query: queryValue)
         } catch {
-            let name = error.extensions.first { $0.0 == "parameter" }.flatMap { if case let .string(n) = $0.1 { n } else { nil } }
-            let prefix = name.flatMap(DepthRequestOptions.Parameter.init(rawValue:)).map { Self.flag($0) + ": " } ?? ""
-            throw ValidationError(prefix + (error.detail ?? error.title))
+            throw ValidationError(Self.flag(error.parameter) + ": " + error.detail)
         }
     }
 
@@ -167,8 +165,8 @@ struct PredictCommand: AsyncParsableCommand {
                     let image = try pipeline.prepare(InputFile.read(path), options: options)
                     try pipeline.check(image, options: options)
                     prepared.append((index, image))
-                } catch let problem as ProblemDetails {
-                    fail(index, problem.detail ?? problem.title)
+                } catch let invalid as InvalidParameter {
+                    fail(index, invalid.detail)
                 } catch {
                     fail(index, "\(error)")
                 }
@@ -187,8 +185,8 @@ struct PredictCommand: AsyncParsableCommand {
                     try AtomicFile.write(encoded.bytes, to: outputs[entry.index])
                     progress.clear()
                     print("\(outputs[entry.index])\tfocal_px=\(encoded[.focalPx] ?? "")\tscale_source=\(encoded[.scaleSource] ?? "")")
-                } catch let problem as ProblemDetails {
-                    fail(entry.index, problem.detail ?? problem.title)
+                } catch let invalid as InvalidParameter {
+                    fail(entry.index, invalid.detail)
                 } catch {
                     fail(entry.index, "\(error)")
                 }
