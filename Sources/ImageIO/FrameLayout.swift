@@ -95,6 +95,17 @@ public struct FrameLayout: Sendable, Equatable {
     /// The crop border on each side of a window (8 and 6 pixels of 320x240).
     public var border: (x: Int, y: Int) { ((frame.width - crop.width) / 2, (frame.height - crop.height) / 2) }
 
+    /// The region of a grid of `gridSize` cells over one window's crop (the network's output) that
+    /// spans the whole window, crop border included, for
+    /// `FloatGrid.resampledBilinear(width:height:region:)`: resampled over it to the frame's size,
+    /// the grid gives a value for every pixel of the window (the border extended from the edge).
+    public func frameRegion(gridSize: PixelSize) -> FloatGrid.Region {
+        let cropX = Double(border.x), cropY = Double(border.y)
+        let sx = Double(gridSize.width) / Double(crop.width), sy = Double(gridSize.height) / Double(crop.height)
+        return FloatGrid.Region(x0: -cropX * sx, y0: -cropY * sy,
+                                x1: (Double(frame.width) - cropX) * sx, y1: (Double(frame.height) - cropY) * sy)
+    }
+
     /// The network inputs for `image` (the upright photo, any size): resized to `resized`,
     /// anti-aliased, then each window's centre crop, in window order.
     public func windowImages(of image: RGBImage) -> [RGBImage] {

@@ -47,13 +47,19 @@ import Testing
         0.2126 * Double(p.r) + 0.7152 * Double(p.g) + 0.0722 * Double(p.b)
     }
 
-    @Test func nearIsBrightAndWarmFarIsDark() throws {
-        let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])  // metres
-        let image = ColorMap.inferno.colorize(depth: grid)
-        let near = image.pixel(x: 0, y: 0), middle = image.pixel(x: 1, y: 0), far = image.pixel(x: 2, y: 0)
-        #expect(Self.luminance(near) > Self.luminance(middle) && Self.luminance(middle) > Self.luminance(far))
-        #expect(near.r > near.b)  // warm
-        #expect(far.r < 20 && far.g < 20)
+    /// By default the grid's smallest value takes the first (dark) entry and its largest the last
+    /// (bright, warm); `first` above `last` turns the map round.
+    @Test func firstEndIsDarkLastEndIsBrightAndWarm() throws {
+        let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])
+        let image = ColorMap.inferno.colorize(grid)
+        let low = image.pixel(x: 0, y: 0), middle = image.pixel(x: 1, y: 0), high = image.pixel(x: 2, y: 0)
+        #expect(Self.luminance(high) > Self.luminance(middle) && Self.luminance(middle) > Self.luminance(low))
+        #expect(high.r > high.b)  // warm
+        #expect(low.r < 20 && low.g < 20)
+        let reversed = ColorMap.inferno.colorize(grid, first: 10, last: 1)
+        #expect(reversed.pixel(x: 0, y: 0) == high && reversed.pixel(x: 2, y: 0) == low)
+        // 5 lies 4/9 of the way from 1 to 10, 5/9 of the way back.
+        #expect(Self.luminance(reversed.pixel(x: 1, y: 0)) > Self.luminance(middle))
     }
 
     @Test func tableLuminanceRisesMonotonically() {
@@ -67,7 +73,7 @@ import Testing
     }
 
     @Test func missingValuesAreGrey() throws {
-        let image = ColorMap.inferno.colorize(depth: try FloatGrid(width: 2, height: 1, values: [.nan, 3]))
+        let image = ColorMap.inferno.colorize(try FloatGrid(width: 2, height: 1, values: [.nan, 3]))
         #expect(image.pixel(x: 0, y: 0) == (128, 128, 128))
     }
 }

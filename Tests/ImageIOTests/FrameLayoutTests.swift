@@ -71,4 +71,26 @@ import Testing
         let height = (dark.map(\.y).max() ?? 0) - (dark.map(\.y).min() ?? 0)
         #expect(abs(width - height) <= 1, "\(width) x \(height)")
     }
+
+    /// The paper's preparation (`fit=squash`): a wide 16:9 photo is squashed, not cropped: its left
+    /// and right edge colours survive to the network input's edges.
+    @Test func squashedWindowSeesTheWholePhotoAt304x228() throws {
+        var pixels: [UInt8] = []
+        for _ in 0..<360 { for x in 0..<640 { pixels += x < 40 ? [255, 0, 0] : x >= 600 ? [0, 0, 255] : [0, 255, 0] } }
+        let photo = try RGBImage(width: 640, height: 360, pixels: pixels)
+        let windows = FrameLayout(photo: photo.size, frame: frame, crop: crop, fit: .squash).windowImages(of: photo)
+        #expect(windows.count == 1)
+        let input = try #require(windows.first)
+        #expect(input.size == PixelSize(width: 304, height: 228))
+        #expect(input.pixel(x: 1, y: 100).r > 200)   // red band (20 px wide at 320) still there
+        #expect(input.pixel(x: 302, y: 100).b > 200)
+        #expect(input == photo.resized(width: 320, height: 240).centreCropped(width: 304, height: 228))
+    }
+
+    /// The frame region extends a grid over one window's crop by the 8- and 6-pixel crop border of 320x240.
+    @Test func frameRegionCoversTheWholeWindow() {
+        let region = FrameLayout(photo: frame, frame: frame, crop: crop).frameRegion(gridSize: PixelSize(width: 74, height: 55))
+        #expect(abs(region.x0 - -8 * 74.0 / 304) < 1e-9 && abs(region.x1 - 312 * 74.0 / 304) < 1e-9)
+        #expect(abs(region.y0 - -6 * 55.0 / 228) < 1e-9 && abs(region.y1 - 234 * 55.0 / 228) < 1e-9)
+    }
 }
