@@ -4,7 +4,7 @@
 /// 16:9, three for 9:16). Each window is centre-cropped to the network's input like a 4:3 photo,
 /// and the predictions are blended into one map over the photo (`DepthService.WindowMosaic`).
 ///
-/// `pad` shows the whole photo at one scale inside one frame, the rest of the frame mid-grey.
+/// `pad` shows the whole photo at one scale inside one frame, the rest of the frame one grey.
 /// `squash` is the earlier behaviour: the photo resized to the frame on each axis separately,
 /// whatever its aspect ratio. docs/pipeline.md ("Aspect ratio") compares the three.
 public struct FrameLayout: Sendable, Equatable {
@@ -16,9 +16,6 @@ public struct FrameLayout: Sendable, Equatable {
         /// Resized to the frame per axis (a non-4:3 photo is squashed or stretched).
         case squash
     }
-
-    /// The grey around a padded photo: the ImageNet mean colour, which normalises to about zero.
-    public static let padColor: (UInt8, UInt8, UInt8) = (124, 116, 104)
 
     /// Photos within this relative difference of the frame's aspect ratio get one window, resized
     /// to the frame (a stretch of at most 2 %, far below what the network can tell).
@@ -107,15 +104,17 @@ public struct FrameLayout: Sendable, Equatable {
     }
 
     /// The network inputs for `image` (the upright photo, any size): resized to `resized`,
-    /// anti-aliased, then each window's centre crop, in window order.
-    public func windowImages(of image: RGBImage) -> [RGBImage] {
+    /// anti-aliased, then each window's centre crop, in window order. `padColor` fills the frame
+    /// around a padded photo (`pad`); the caller chooses it (for the network: the colour its
+    /// normalisation takes to zero).
+    public func windowImages(of image: RGBImage, padColor: (UInt8, UInt8, UInt8)) -> [RGBImage] {
         let whole = image.size == resized ? image : image.resized(width: resized.width, height: resized.height)
         return windows.map { origin in
             guard origin.x < 0 || origin.y < 0 else {
                 return whole.cropped(x: origin.x + border.x, y: origin.y + border.y, width: crop.width, height: crop.height)
             }
             // The frame around a padded photo: grey, with the photo pasted at -origin.
-            var frameImage = RGBImage(width: frame.width, height: frame.height, filledWith: Self.padColor)
+            var frameImage = RGBImage(width: frame.width, height: frame.height, filledWith: padColor)
             frameImage.paste(whole, x: -origin.x, y: -origin.y)
             return frameImage.cropped(x: border.x, y: border.y, width: crop.width, height: crop.height)
         }

@@ -35,7 +35,7 @@ func runDecodeBenchmark(_ arguments: [String]) -> Int32 {
         let crop = ImagePreparation.inputSize(of: .paper), target = ImagePreparation.frameSize(forInput: crop)
         // The paper's preparation (`fit=squash`): resize to the frame, centre-crop the input.
         func networkInput(_ image: RGBImage) -> RGBImage {
-            FrameLayout(photo: image.size, frame: target, crop: crop, fit: .squash).windowImages(of: image)[0]
+            image.resized(width: target.width, height: target.height).centreCropped(width: crop.width, height: crop.height)
         }
         let scale = ImageDecoder.jpegScale(header: header, minimumSize: target)
         print("decode benchmark: \(header.format.name) \(header.size) (\(bytes.count) bytes), "

@@ -35,7 +35,7 @@ import Testing
         let header = ImageHeader(format: .png, storedSize: photo.size, orientation: .up)
         let layout = preparation.layout(photo: photo.size)
         let prepared = try preparation.prepare(photo, header: header, layout: layout)
-        let windows = layout.windowImages(of: photo)
+        let windows = layout.windowImages(of: photo, padColor: preparation.normalization.meanColor)
         #expect(windows.count == 2)
         var expected = [Float](repeating: .nan, count: prepared.planes.count)  // (2, 3, 228, 304)
         try expected.withUnsafeMutableBufferPointer { batch in
@@ -44,6 +44,22 @@ import Testing
             }
         }
         #expect(prepared.planes == expected)
+    }
+
+    /// A padded photo's frame is the colour the model's normalisation takes to zero (for ImageNet
+    /// statistics, the ImageNet mean colour), so the network sees no picture there.
+    @Test func padFillsTheFrameWithTheColourThatNormalisesToZero() throws {
+        #expect(preparation.normalization.mean == [0.485, 0.456, 0.406])
+        let grey = preparation.normalization.meanColor
+        #expect(grey == (124, 116, 104))
+        let photo = RGBImage(width: 120, height: 240, filledWith: (255, 0, 0))  // 1:2, inside the frame's middle
+        let header = ImageHeader(format: .png, storedSize: photo.size, orientation: .up)
+        let prepared = try preparation.prepare(photo, header: header, layout: preparation.layout(photo: photo.size, fit: .pad))
+        let plane = 304 * 228
+        for c in 0..<3 {
+            // Pixel (0, 100) of the crop, left of the photo.
+            #expect(abs(prepared.planes[c * plane + 100 * 304]) < 0.01, "channel \(c): \(prepared.planes[c * plane + 100 * 304])")
+        }
     }
 
     @Test func refusesALayoutWhoseCropIsNotTheModelsInput() throws {

@@ -26,6 +26,13 @@ public struct InputNormalization: Sendable, Equatable, Codable {
         try self.init(mean: try container.decode([Float].self, forKey: .mean), std: try container.decode([Float].self, forKey: .std))
     }
 
+    /// The 8-bit colour closest to normalising to zero, `round(255 * mean)` per channel (clamped to
+    /// 0...255): the grey a padded frame is filled with, which the network sees as "no picture".
+    public var meanColor: (UInt8, UInt8, UInt8) {
+        func byte(_ c: Int) -> UInt8 { UInt8(min(max(mean[c] * 255, 0), 255).rounded()) }
+        return (byte(0), byte(1), byte(2))
+    }
+
     /// The normalisation, the one the service's preparation runs and the golden test checks against
     /// PyTorch's input: writes image `index` of the planar batch `batch`, (N, 3, H, W), from
     /// `pixels`, the image's interleaved 8-bit R, G, B (H * W * 3 bytes, rows top to bottom). Each

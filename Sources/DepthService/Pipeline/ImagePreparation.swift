@@ -67,7 +67,7 @@ public struct ImagePreparation: Sendable {
     /// cuts each window's input from it and normalises them. With `keepPhoto` the photo stays in
     /// the result.
     public func prepare(_ image: RGBImage, header: ImageHeader, layout: FrameLayout, keepPhoto: Bool = false) throws -> PreparedImage {
-        let windows = layout.windowImages(of: image)
+        let windows = layout.windowImages(of: image, padColor: normalization.meanColor)
         let plane = 3 * inputSize.width * inputSize.height
         var planes = [Float](repeating: 0, count: windows.count * plane) // (n, 3, H, W)
         try planes.withUnsafeMutableBufferPointer { buffer in
