@@ -148,9 +148,10 @@ private struct CodecBenchmark {
         })
         row("= png16 answer", whole16, "upsample + millimetres + png16")
 
-        var colors = ColorMap.inferno.colorize(grid), colorsReference = colors
-        let colorize = compare({ colors = ColorMap.inferno.colorize(grid) },
-                               { colorsReference = ColorMap.inferno.colorizeReference(grid) })
+        let colorMap = DepthEncoder.colorMap
+        var colors = colorMap.colorize(grid), colorsReference = colors
+        let colorize = compare({ colors = colorMap.colorize(grid) },
+                               { colorsReference = colorMap.colorizeReference(grid) })
         if colors != colorsReference { failures.append("colorize") }
         row("colour map", colorize, colors == colorsReference ? "equal" : "DIFFERENT")
 
@@ -162,9 +163,9 @@ private struct CodecBenchmark {
         row("colour png", encodeColor, (colorEqual ? "decodes equal" : "DIFFERENT")
             + ", \(colorPNG.count) vs \(colorPNGReference.count) bytes")
         let wholeColor = try compare({
-            _ = try ImageEncoder.png(ColorMap.inferno.colorize(native.resampledBilinear(width: size.width, height: size.height, region: region)))
+            _ = try ImageEncoder.png(colorMap.colorize(native.resampledBilinear(width: size.width, height: size.height, region: region)))
         }, {
-            _ = try ImageEncoder.pngReference(ColorMap.inferno.colorizeReference(
+            _ = try ImageEncoder.pngReference(colorMap.colorizeReference(
                 native.resampledBilinearReference(width: size.width, height: size.height, region: region)))
         })
         row("= colour answer", wholeColor, "upsample + colour map + png")

@@ -47,19 +47,24 @@ import Testing
         0.2126 * Double(p.r) + 0.7152 * Double(p.g) + 0.0722 * Double(p.b)
     }
 
-    /// By default the grid's smallest value takes the first (dark) entry and its largest the last
-    /// (bright, warm); `first` above `last` turns the map round.
-    @Test func firstEndIsDarkLastEndIsBrightAndWarm() throws {
+    /// Inferno reversed (the depth preview's map): the smallest value is bright and warm, the
+    /// largest dark.
+    @Test func reversedMapMakesLowValuesBrightAndWarmHighDark() throws {
         let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])
-        let image = ColorMap.inferno.colorize(grid)
+        let image = ColorMap.inferno.reversed.colorize(grid)
         let low = image.pixel(x: 0, y: 0), middle = image.pixel(x: 1, y: 0), high = image.pixel(x: 2, y: 0)
-        #expect(Self.luminance(high) > Self.luminance(middle) && Self.luminance(middle) > Self.luminance(low))
-        #expect(high.r > high.b)  // warm
-        #expect(low.r < 20 && low.g < 20)
-        let reversed = ColorMap.inferno.colorize(grid, first: 10, last: 1)
-        #expect(reversed.pixel(x: 0, y: 0) == high && reversed.pixel(x: 2, y: 0) == low)
-        // 5 lies 4/9 of the way from 1 to 10, 5/9 of the way back.
-        #expect(Self.luminance(reversed.pixel(x: 1, y: 0)) > Self.luminance(middle))
+        #expect(Self.luminance(low) > Self.luminance(middle) && Self.luminance(middle) > Self.luminance(high))
+        #expect(low.r > low.b)  // warm
+        #expect(high.r < 20 && high.g < 20)
+    }
+
+    /// Inferno itself runs the other way: low dark, high bright and warm, the same end colours.
+    @Test func mapMakesLowValuesDarkHighBrightAndWarm() throws {
+        let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])
+        let image = ColorMap.inferno.colorize(grid), reversed = ColorMap.inferno.reversed.colorize(grid)
+        #expect(image.pixel(x: 0, y: 0) == reversed.pixel(x: 2, y: 0) && image.pixel(x: 2, y: 0) == reversed.pixel(x: 0, y: 0))
+        #expect(Self.luminance(image.pixel(x: 2, y: 0)) > Self.luminance(image.pixel(x: 1, y: 0)))
+        #expect(ColorMap.inferno.color(at: 0.25) == ColorMap.inferno.reversed.color(at: 0.75))
     }
 
     @Test func tableLuminanceRisesMonotonically() {

@@ -75,7 +75,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         let noise = try RGBImage(width: 97, height: 33, pixels: (0..<(97 * 33 * 3)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
         let depth = try FloatGrid(width: 640, height: 480, values: try upsampledDepthSamples(width: 640, height: 480).map { Float($0) })
         for image in [syntheticPhoto(width: 640, height: 480), noise, RGBImage(width: 1, height: 1, filledWith: (1, 2, 3)),
-                      ColorMap.inferno.colorize(depth)] {
+                      ColorMap.inferno.reversed.colorize(depth)] {
             for filter in [ImageEncoder.RowFilter.none, .sub, .up] {
                 #expect(try ImageDecoder.decode(ImageEncoder.png(image, filter: filter)) == image, "\(image.size) \(filter)")
             }
@@ -170,20 +170,20 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         values[6] = .infinity
         values[7] = -.infinity
         let grid = try FloatGrid(width: 320, height: 240, values: values)
-        let map = ColorMap.inferno
-        #expect(map.colorize(grid) == map.colorizeReference(grid))
-        #expect(map.colorize(grid, first: 5, last: 2) == map.colorizeReference(grid, first: 5, last: 2))
-        #expect(map.colorize(grid, first: 2, last: 5) == map.colorizeReference(grid, first: 2, last: 5))
-        #expect(map.colorize(grid, last: 1) == map.colorizeReference(grid, last: 1))
-        #expect(map.colorize(grid, first: 1) == map.colorizeReference(grid, first: 1))
-        let constant = try FloatGrid(width: 4, height: 3, values: [Float](repeating: 3, count: 12))
-        #expect(map.colorize(constant) == map.colorizeReference(constant))
-        let empty = try FloatGrid(width: 2, height: 1, values: [.nan, .nan])
-        #expect(map.colorize(empty) == map.colorizeReference(empty))
-        // Every table entry is reachable and lands where the reference puts it, either way round.
-        let ramp = try FloatGrid(width: 1021, height: 1, values: (0..<1021).map { Float($0) / 1020 })
-        #expect(map.colorize(ramp) == map.colorizeReference(ramp))
-        #expect(map.colorize(ramp, first: 1, last: 0) == map.colorizeReference(ramp, first: 1, last: 0))
+        for map in [ColorMap.inferno, ColorMap.inferno.reversed] {
+            #expect(map.colorize(grid) == map.colorizeReference(grid))
+            #expect(map.colorize(grid, low: 2, high: 5) == map.colorizeReference(grid, low: 2, high: 5))
+            #expect(map.colorize(grid, low: 5, high: 2) == map.colorizeReference(grid, low: 5, high: 2))
+            #expect(map.colorize(grid, low: 1) == map.colorizeReference(grid, low: 1))
+            #expect(map.colorize(grid, high: 4) == map.colorizeReference(grid, high: 4))
+            let constant = try FloatGrid(width: 4, height: 3, values: [Float](repeating: 3, count: 12))
+            #expect(map.colorize(constant) == map.colorizeReference(constant))
+            let empty = try FloatGrid(width: 2, height: 1, values: [.nan, .nan])
+            #expect(map.colorize(empty) == map.colorizeReference(empty))
+            // Every table entry is reachable and lands where the reference puts it.
+            let ramp = try FloatGrid(width: 1021, height: 1, values: (0..<1021).map { Float($0) / 1020 })
+            #expect(map.colorize(ramp) == map.colorizeReference(ramp))
+        }
     }
 }
 
