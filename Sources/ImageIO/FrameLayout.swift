@@ -113,10 +113,16 @@ public struct FrameLayout: Sendable, Equatable {
             guard origin.x < 0 || origin.y < 0 else {
                 return whole.cropped(x: origin.x + border.x, y: origin.y + border.y, width: crop.width, height: crop.height)
             }
-            // The frame around a padded photo: grey, with the photo pasted at -origin.
-            var frameImage = RGBImage(width: frame.width, height: frame.height, filledWith: padColor)
-            frameImage.paste(whole, x: -origin.x, y: -origin.y)
-            return frameImage.cropped(x: border.x, y: border.y, width: crop.width, height: crop.height)
+            return paddedWindow(whole, at: origin, padColor: padColor)
         }
+    }
+
+    /// The crop of a frame that extends beyond the photo: `padColor`, with the photo pasted at -origin.
+    // Its own function, so that the crop loop of the other windows compiles as it did without a pad colour.
+    @inline(never)
+    private func paddedWindow(_ whole: RGBImage, at origin: (x: Int, y: Int), padColor: (UInt8, UInt8, UInt8)) -> RGBImage {
+        var frameImage = RGBImage(width: frame.width, height: frame.height, filledWith: padColor)
+        frameImage.paste(whole, x: -origin.x, y: -origin.y)
+        return frameImage.cropped(x: border.x, y: border.y, width: crop.width, height: crop.height)
     }
 }
