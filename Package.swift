@@ -53,7 +53,7 @@ let package = Package(
             ]
         ),
         // Benchmarks that print figures (engine vs PyTorch, DCT-scaled decode vs full decode).
-        .executableTarget(name: "depthd-bench", dependencies: ["ImageIO", "DepthNet"]),
+        .executableTarget(name: "depthd-bench", dependencies: ["ImageIO", "DepthNet", "DepthService"]),
         // Reads raw bytes on stdin, prints what HTTPRequestParser made of them as JSON (differential tests).
         .executableTarget(name: "http-parse-probe", dependencies: ["HTTPServer"]),
         // What every test target shares, depending on nothing: the seeded generator, the synthetic

@@ -53,7 +53,7 @@ def find(pattern):
 pairs = [("upsample", r"FloatGridV17resampledBilinear5width", r"resampledBilinearReference"),
          ("millimetres", r"^cic_quantize16$", r"Sample16O6sample"),
          ("png16", r"^cic_png_encode_gray16$", r"^cic_png_encode_gray16_libpng$"),
-         ("colour map", r"ColorMapV8colorize5depth", r"colorizeReference"),
+         ("colour map", r"ColorMapV8colorize_3low4high", r"colorizeReference"),
          ("colour png", r"^cic_png_encode_rgb8$", r"^cic_png_encode_rgb8_libpng$")]
 for name, fast, reference in pairs:
     f, r = find(fast), find(reference)

@@ -19,9 +19,9 @@ void cic_quantize16(const float *values, size_t count, float scale, uint16_t *sa
     }
 }
 
-void cic_colorize(const float *values, size_t count, float near, float far, const uint8_t *table,
+void cic_colorize(const float *values, size_t count, float first, float last, const uint8_t *table,
                   uint8_t *rgb) {
-    float span = far - near;
+    float span = first - last;
     // In chunks: first the table entries in a loop without branches (vectorised: the divisions
     // run four or eight at a time), then the look-ups; 256 stands for grey (no estimate).
     enum { CHUNK = 512 };
@@ -31,7 +31,7 @@ void cic_colorize(const float *values, size_t count, float near, float far, cons
         const float *v = values + start;
         for (size_t i = 0; i < n; i++) {
             int finite = (v[i] - v[i]) == 0.0f;
-            float t = span != 0.0f ? (far - v[i]) / span : 1.0f;
+            float t = span != 0.0f ? (first - v[i]) / span : 1.0f;
             t = t < 0.0f ? 0.0f : t;
             t = t > 1.0f ? 1.0f : t;
             float scaled = t * 255.0f;

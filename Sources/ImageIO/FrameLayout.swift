@@ -4,7 +4,7 @@
 /// 16:9, three for 9:16). Each window is centre-cropped to the network's input like a 4:3 photo,
 /// and the predictions are blended into one map over the photo (`DepthService.WindowMosaic`).
 ///
-/// `pad` shows the whole photo at one scale inside one frame, the rest of the frame mid-grey.
+/// `pad` shows the whole photo at one scale inside one frame, the rest of the frame one grey.
 /// `squash` is the earlier behaviour: the photo resized to the frame on each axis separately,
 /// whatever its aspect ratio. docs/pipeline.md ("Aspect ratio") compares the three.
 public struct FrameLayout: Sendable, Equatable {
@@ -16,9 +16,6 @@ public struct FrameLayout: Sendable, Equatable {
         /// Resized to the frame per axis (a non-4:3 photo is squashed or stretched).
         case squash
     }
-
-    /// The grey around a padded photo: the ImageNet mean colour, which normalises to about zero.
-    public static let padColor: (UInt8, UInt8, UInt8) = (124, 116, 104)
 
     /// Photos within this relative difference of the frame's aspect ratio get one window, resized
     /// to the frame (a stretch of at most 2 %, far below what the network can tell).
@@ -95,18 +92,37 @@ public struct FrameLayout: Sendable, Equatable {
     /// The crop border on each side of a window (8 and 6 pixels of 320x240).
     public var border: (x: Int, y: Int) { ((frame.width - crop.width) / 2, (frame.height - crop.height) / 2) }
 
+    /// The region of a grid of `gridSize` cells over one window's crop (the network's output) that
+    /// spans the whole window, crop border included, for
+    /// `FloatGrid.resampledBilinear(width:height:region:)`: resampled over it to the frame's size,
+    /// the grid gives a value for every pixel of the window (the border extended from the edge).
+    public func frameRegion(gridSize: PixelSize) -> FloatGrid.Region {
+        let cropX = Double(border.x), cropY = Double(border.y)
+        let sx = Double(gridSize.width) / Double(crop.width), sy = Double(gridSize.height) / Double(crop.height)
+        return FloatGrid.Region(x0: -cropX * sx, y0: -cropY * sy,
+                                x1: (Double(frame.width) - cropX) * sx, y1: (Double(frame.height) - cropY) * sy)
+    }
+
     /// The network inputs for `image` (the upright photo, any size): resized to `resized`,
-    /// anti-aliased, then each window's centre crop, in window order.
-    public func windowImages(of image: RGBImage) -> [RGBImage] {
+    /// anti-aliased, then each window's centre crop, in window order. `padColor` fills the frame
+    /// around a padded photo (`pad`); the caller chooses it (for the network: the colour its
+    /// normalisation takes to zero).
+    public func windowImages(of image: RGBImage, padColor: (UInt8, UInt8, UInt8)) -> [RGBImage] {
         let whole = image.size == resized ? image : image.resized(width: resized.width, height: resized.height)
         return windows.map { origin in
             guard origin.x < 0 || origin.y < 0 else {
                 return whole.cropped(x: origin.x + border.x, y: origin.y + border.y, width: crop.width, height: crop.height)
             }
-            // The frame around a padded photo: grey, with the photo pasted at -origin.
-            var frameImage = RGBImage(width: frame.width, height: frame.height, filledWith: Self.padColor)
-            frameImage.paste(whole, x: -origin.x, y: -origin.y)
-            return frameImage.cropped(x: border.x, y: border.y, width: crop.width, height: crop.height)
+            return paddedWindow(whole, at: origin, padColor: padColor)
         }
+    }
+
+    /// The crop of a frame that extends beyond the photo: `padColor`, with the photo pasted at -origin.
+    // Its own function, so that the crop loop of the other windows compiles as it did without a pad colour.
+    @inline(never)
+    private func paddedWindow(_ whole: RGBImage, at origin: (x: Int, y: Int), padColor: (UInt8, UInt8, UInt8)) -> RGBImage {
+        var frameImage = RGBImage(width: frame.width, height: frame.height, filledWith: padColor)
+        frameImage.paste(whole, x: -origin.x, y: -origin.y)
+        return frameImage.cropped(x: border.x, y: border.y, width: crop.width, height: crop.height)
     }
 }

@@ -102,8 +102,8 @@ public enum ImageDecoder {
 
     /// `decode` of `bytes` whose header `probe(bytes, limits: limits)` has already read, for
     /// callers that needed the header first (it is not read twice).
-    static func decode(_ bytes: [UInt8], header: ImageHeader, minimumSize: PixelSize?,
-                       limits: DecodeLimits) throws -> RGBImage {
+    public static func decode(_ bytes: [UInt8], header: ImageHeader, minimumSize: PixelSize?,
+                              limits: DecodeLimits) throws -> RGBImage {
         let stored: RGBImage
         switch header.format {
         case .jpeg:

@@ -6,6 +6,7 @@
 // (alternating, best of N rounds of this thread's CPU time, which survives a shared machine) and
 // its output is checked equal to the reference's. With --out, both PNGs are written there.
 import DepthNet
+import DepthService
 import Foundation
 import ImageIO
 
@@ -75,7 +76,8 @@ private struct CodecBenchmark {
     func run() throws -> Int32 {
         var failures: [String] = []
         let header = try ImageDecoder.probe(photo)
-        let layout = FrameLayout(photo: header.size, frame: NetworkInput.resizedSize, crop: NetworkInput.cropSize)
+        let preparation = ImagePreparation(model: model)
+        let layout = preparation.layout(photo: header.size)
         print("codec benchmark: \(header.format.name) \(header.size) (\(photo.count) bytes), best of \(rounds) rounds, "
               + "this thread's CPU ms")
         print("  stage                            fast  reference   ratio  check")
@@ -86,16 +88,8 @@ private struct CodecBenchmark {
         let fullDecodeMs = try time { _ = try ImageDecoder.decode(photo) }
         row("decode", (decodeMs, fullDecodeMs), "DCT-scaled to \(image.size) vs full size (unchanged)")
         let predictor = try Predictor(model: model, maximumBatchSize: 1)
-        var planes = [Float](repeating: 0, count: layout.windows.count * predictor.inputLength)  // (n, 3, H, W)
-        let inputMs = try time {
-            let windows = layout.windowImages(of: image)
-            try planes.withUnsafeMutableBufferPointer { buffer in
-                for (index, window) in windows.enumerated() {
-                    try NetworkInput.writeNormalizedPlanes(window, mean: model.normalization.mean, std: model.normalization.std,
-                                                           into: buffer, index: index)
-                }
-            }
-        }
+        var planes: [Float] = []  // (n, 3, H, W)
+        let inputMs = try time { planes = try preparation.prepare(image, header: header, layout: layout).planes }
         row("network input", inputMs, "resize \(image.size) -> \(layout.resized), crop, normalise (unchanged)")
 
         // What a 16:9 photo's input costs more: DCT-scaled to 6/8 of 640x360 (480x270), resized to
@@ -114,7 +108,7 @@ private struct CodecBenchmark {
         let modelMs = try time { logDepth = try predictor.predictLogDepth(planes, count: 1) }
         let gridSize = PixelSize(width: model.architecture.outputWidth, height: model.architecture.outputHeight)
         let native = try FloatGrid(width: gridSize.width, height: gridSize.height, values: logDepth.map { Foundation.exp($0) })
-        let region = NetworkInput.depthRegion(gridSize: gridSize)
+        let region = layout.frameRegion(gridSize: gridSize)
         row("(model)", modelMs, "for scale: one batch-1 forward pass, \(gridSize) grid")
 
         let size = header.size
@@ -154,9 +148,10 @@ private struct CodecBenchmark {
         })
         row("= png16 answer", whole16, "upsample + millimetres + png16")
 
-        var colors = ColorMap.inferno.colorize(depth: grid), colorsReference = colors
-        let colorize = compare({ colors = ColorMap.inferno.colorize(depth: grid) },
-                               { colorsReference = ColorMap.inferno.colorizeReference(depth: grid) })
+        let colorMap = DepthEncoder.colorMap
+        var colors = colorMap.colorize(grid), colorsReference = colors
+        let colorize = compare({ colors = colorMap.colorize(grid) },
+                               { colorsReference = colorMap.colorizeReference(grid) })
         if colors != colorsReference { failures.append("colorize") }
         row("colour map", colorize, colors == colorsReference ? "equal" : "DIFFERENT")
 
@@ -168,10 +163,10 @@ private struct CodecBenchmark {
         row("colour png", encodeColor, (colorEqual ? "decodes equal" : "DIFFERENT")
             + ", \(colorPNG.count) vs \(colorPNGReference.count) bytes")
         let wholeColor = try compare({
-            _ = try ImageEncoder.png(ColorMap.inferno.colorize(depth: native.resampledBilinear(width: size.width, height: size.height, region: region)))
+            _ = try ImageEncoder.png(colorMap.colorize(native.resampledBilinear(width: size.width, height: size.height, region: region)))
         }, {
-            _ = try ImageEncoder.pngReference(ColorMap.inferno.colorizeReference(
-                depth: native.resampledBilinearReference(width: size.width, height: size.height, region: region)))
+            _ = try ImageEncoder.pngReference(colorMap.colorizeReference(
+                native.resampledBilinearReference(width: size.width, height: size.height, region: region)))
         })
         row("= colour answer", wholeColor, "upsample + colour map + png")
 

@@ -2,6 +2,8 @@
 // Decodes a 12-megapixel JPEG (4000x3000, made here from a synthetic pattern with our encoder,
 // or the given file) to the 304x228 network input two ways and prints the time of each and the
 // ratio: DCT-scaled decode (libjpeg scale n/8) + resize, vs full decode + resize.
+import DepthNet
+import DepthService
 import Foundation
 import ImageIO
 
@@ -30,18 +32,22 @@ func runDecodeBenchmark(_ arguments: [String]) -> Int32 {
             bytes = try ImageEncoder.jpeg(benchmarkPhoto(width: 4000, height: 3000), quality: 90)
         }
         let header = try ImageDecoder.probe(bytes)
-        let target = NetworkInput.resizedSize
+        let crop = ImagePreparation.inputSize(of: .paper), target = ImagePreparation.frameSize(forInput: crop)
+        // The paper's preparation (`fit=squash`): resize to the frame, centre-crop the input.
+        func networkInput(_ image: RGBImage) -> RGBImage {
+            image.resized(width: target.width, height: target.height).centreCropped(width: crop.width, height: crop.height)
+        }
         let scale = ImageDecoder.jpegScale(header: header, minimumSize: target)
         print("decode benchmark: \(header.format.name) \(header.size) (\(bytes.count) bytes), "
-              + "to \(NetworkInput.cropSize) network input, \(iterations) iterations, median thread CPU ms")
+              + "to \(crop) network input, \(iterations) iterations, median thread CPU ms")
 
         var scaledInput: RGBImage?
         var fullInput: RGBImage?
         let scaledMs = medianMilliseconds(iterations) {
-            scaledInput = NetworkInput.prepare(try ImageDecoder.decode(bytes, minimumSize: target))
+            scaledInput = networkInput(try ImageDecoder.decode(bytes, minimumSize: target))
         }
         let fullMs = medianMilliseconds(iterations) {
-            fullInput = NetworkInput.prepare(try ImageDecoder.decode(bytes))
+            fullInput = networkInput(try ImageDecoder.decode(bytes))
         }
         let scaledDecodeMs = medianMilliseconds(iterations) { _ = try ImageDecoder.decode(bytes, minimumSize: target) }
         let fullDecodeMs = medianMilliseconds(iterations) { _ = try ImageDecoder.decode(bytes) }

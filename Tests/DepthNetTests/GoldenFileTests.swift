@@ -72,18 +72,17 @@ import TestSupport
         let modelPath = expected.metadata["model"].map { repositoryRoot.appendingPathComponent($0).path }
             ?? Self.folder.appendingPathComponent(expectedName.replacingOccurrences(of: ".expected.safetensors", with: ".safetensors")).path
         let normalization = try DepthModel(contentsOfFile: modelPath).normalization
-        let (n, h, w) = (rgb.shape[0], rgb.shape[1], rgb.shape[2])
-        var planar = [Float](repeating: 0, count: input.count) // (N, 3, H, W)
-        for image in 0..<n {
-            for y in 0..<h {
-                for x in 0..<w {
-                    for c in 0..<3 {
-                        let pixel = UInt8(rgb.values[((image * h + y) * w + x) * 3 + c])
-                        planar[((image * 3 + c) * h + y) * w + x] = normalization.normalize(pixel, channel: c)
-                    }
-                }
+        let n = rgb.shape[0], pixelsPerImage = rgb.count / n  // rgb: (N, H, W, 3)
+        var planar = [Float](repeating: .nan, count: input.count) // (N, 3, H, W)
+        // The function the service's preparation runs (`ImagePreparation`), image by image.
+        try planar.withUnsafeMutableBufferPointer { batch in
+            for image in 0..<n {
+                let pixels = rgb.values[image * pixelsPerImage ..< (image + 1) * pixelsPerImage].map { UInt8($0) }
+                try normalization.writePlanes(rgb: pixels, into: batch, index: image)
             }
         }
         #expect(largestAbsoluteDifference(planar, input.values) <= 1e-5)
+        let allWritten = planar.allSatisfy { $0.isFinite }
+        #expect(allWritten, "every input value written")
     }
 }

@@ -47,13 +47,24 @@ import Testing
         0.2126 * Double(p.r) + 0.7152 * Double(p.g) + 0.0722 * Double(p.b)
     }
 
-    @Test func nearIsBrightAndWarmFarIsDark() throws {
-        let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])  // metres
-        let image = ColorMap.inferno.colorize(depth: grid)
-        let near = image.pixel(x: 0, y: 0), middle = image.pixel(x: 1, y: 0), far = image.pixel(x: 2, y: 0)
-        #expect(Self.luminance(near) > Self.luminance(middle) && Self.luminance(middle) > Self.luminance(far))
-        #expect(near.r > near.b)  // warm
-        #expect(far.r < 20 && far.g < 20)
+    /// Inferno reversed (the depth preview's map): the smallest value is bright and warm, the
+    /// largest dark.
+    @Test func reversedMapMakesLowValuesBrightAndWarmHighDark() throws {
+        let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])
+        let image = ColorMap.inferno.reversed.colorize(grid)
+        let low = image.pixel(x: 0, y: 0), middle = image.pixel(x: 1, y: 0), high = image.pixel(x: 2, y: 0)
+        #expect(Self.luminance(low) > Self.luminance(middle) && Self.luminance(middle) > Self.luminance(high))
+        #expect(low.r > low.b)  // warm
+        #expect(high.r < 20 && high.g < 20)
+    }
+
+    /// Inferno itself runs the other way: low dark, high bright and warm, the same end colours.
+    @Test func mapMakesLowValuesDarkHighBrightAndWarm() throws {
+        let grid = try FloatGrid(width: 3, height: 1, values: [1, 5, 10])
+        let image = ColorMap.inferno.colorize(grid), reversed = ColorMap.inferno.reversed.colorize(grid)
+        #expect(image.pixel(x: 0, y: 0) == reversed.pixel(x: 2, y: 0) && image.pixel(x: 2, y: 0) == reversed.pixel(x: 0, y: 0))
+        #expect(Self.luminance(image.pixel(x: 2, y: 0)) > Self.luminance(image.pixel(x: 1, y: 0)))
+        #expect(ColorMap.inferno.color(at: 0.25) == ColorMap.inferno.reversed.color(at: 0.75))
     }
 
     @Test func tableLuminanceRisesMonotonically() {
@@ -67,7 +78,7 @@ import Testing
     }
 
     @Test func missingValuesAreGrey() throws {
-        let image = ColorMap.inferno.colorize(depth: try FloatGrid(width: 2, height: 1, values: [.nan, 3]))
+        let image = ColorMap.inferno.colorize(try FloatGrid(width: 2, height: 1, values: [.nan, 3]))
         #expect(image.pixel(x: 0, y: 0) == (128, 128, 128))
     }
 }

@@ -9,7 +9,8 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
     let coarse = try FloatGrid(width: 74, height: 55, values: (0..<(74 * 55)).map { i in
         1 + 3 * Float(i % 74) / 74 + Float(i / 74) / 55 + 0.3 * random.unit()
     })
-    let grid = coarse.resampledBilinear(width: width, height: height, region: NetworkInput.depthRegion(gridSize: PixelSize(width: 74, height: 55)))
+    let paper = FrameLayout(photo: PixelSize(width: 320, height: 240), frame: PixelSize(width: 320, height: 240), crop: PixelSize(width: 304, height: 228))
+    let grid = coarse.resampledBilinear(width: width, height: height, region: paper.frameRegion(gridSize: PixelSize(width: 74, height: 55)))
     return Sample16.quantize(grid.values, scale: 1000)
 }
 
@@ -75,7 +76,7 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         let noise = try RGBImage(width: 97, height: 33, pixels: (0..<(97 * 33 * 3)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
         let depth = try FloatGrid(width: 640, height: 480, values: try upsampledDepthSamples(width: 640, height: 480).map { Float($0) })
         for image in [syntheticPhoto(width: 640, height: 480), noise, RGBImage(width: 1, height: 1, filledWith: (1, 2, 3)),
-                      ColorMap.inferno.colorize(depth: depth)] {
+                      ColorMap.inferno.reversed.colorize(depth)] {
             for filter in [ImageEncoder.RowFilter.none, .sub, .up] {
                 #expect(try ImageDecoder.decode(ImageEncoder.png(image, filter: filter)) == image, "\(image.size) \(filter)")
             }
@@ -145,7 +146,8 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
     @Test func bilinearEqualsThePixelByPixelReferenceBitForBit() throws {
         var random = SplitMix64(state: 9)
         let grid = try FloatGrid(width: 74, height: 55, values: (0..<(74 * 55)).map { _ in random.unit() * 10 })
-        let region = NetworkInput.depthRegion(gridSize: PixelSize(width: 74, height: 55))
+        let paper = FrameLayout(photo: PixelSize(width: 320, height: 240), frame: PixelSize(width: 320, height: 240), crop: PixelSize(width: 304, height: 228))
+        let region = paper.frameRegion(gridSize: PixelSize(width: 74, height: 55))
         for (w, h, r) in [(640, 480, region), (1920, 1080, region), (37, 20, region), (1, 1, region),
                           (74, 55, FloatGrid.Region?.none), (300, 7, .init(x0: -5, y0: 2, x1: 80, y1: 3))] {
             #expect(Self.sameBits(grid.resampledBilinear(width: w, height: h, region: r),
@@ -169,18 +171,20 @@ func upsampledDepthSamples(width: Int, height: Int, seed: UInt64 = 1) throws -> 
         values[6] = .infinity
         values[7] = -.infinity
         let grid = try FloatGrid(width: 320, height: 240, values: values)
-        let map = ColorMap.inferno
-        #expect(map.colorize(depth: grid) == map.colorizeReference(depth: grid))
-        #expect(map.colorize(depth: grid, near: 2, far: 5) == map.colorizeReference(depth: grid, near: 2, far: 5))
-        #expect(map.colorize(depth: grid, near: 5, far: 2) == map.colorizeReference(depth: grid, near: 5, far: 2))
-        #expect(map.colorize(depth: grid, near: 1) == map.colorizeReference(depth: grid, near: 1))
-        let constant = try FloatGrid(width: 4, height: 3, values: [Float](repeating: 3, count: 12))
-        #expect(map.colorize(depth: constant) == map.colorizeReference(depth: constant))
-        let empty = try FloatGrid(width: 2, height: 1, values: [.nan, .nan])
-        #expect(map.colorize(depth: empty) == map.colorizeReference(depth: empty))
-        // Every table entry is reachable and lands where the reference puts it.
-        let ramp = try FloatGrid(width: 1021, height: 1, values: (0..<1021).map { Float($0) / 1020 })
-        #expect(map.colorize(depth: ramp) == map.colorizeReference(depth: ramp))
+        for map in [ColorMap.inferno, ColorMap.inferno.reversed] {
+            #expect(map.colorize(grid) == map.colorizeReference(grid))
+            #expect(map.colorize(grid, low: 2, high: 5) == map.colorizeReference(grid, low: 2, high: 5))
+            #expect(map.colorize(grid, low: 5, high: 2) == map.colorizeReference(grid, low: 5, high: 2))
+            #expect(map.colorize(grid, low: 1) == map.colorizeReference(grid, low: 1))
+            #expect(map.colorize(grid, high: 4) == map.colorizeReference(grid, high: 4))
+            let constant = try FloatGrid(width: 4, height: 3, values: [Float](repeating: 3, count: 12))
+            #expect(map.colorize(constant) == map.colorizeReference(constant))
+            let empty = try FloatGrid(width: 2, height: 1, values: [.nan, .nan])
+            #expect(map.colorize(empty) == map.colorizeReference(empty))
+            // Every table entry is reachable and lands where the reference puts it.
+            let ramp = try FloatGrid(width: 1021, height: 1, values: (0..<1021).map { Float($0) / 1020 })
+            #expect(map.colorize(ramp) == map.colorizeReference(ramp))
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import Testing
 /// `FrameLayout`: photos keep their aspect ratio; overlapping frame-sized windows cover the long axis.
 @Suite struct FrameLayoutTests {
     let frame = PixelSize(width: 320, height: 240), crop = PixelSize(width: 304, height: 228)
+    let grey: (UInt8, UInt8, UInt8) = (124, 116, 104)
 
     @Test func fourThreePhotoIsOneWindowResizedToTheFrame() {
         for size in [PixelSize(width: 640, height: 480), PixelSize(width: 4032, height: 3024), PixelSize(width: 643, height: 480)] {
@@ -40,9 +41,9 @@ import Testing
         let covered = layout.covered
         #expect(covered.x0 == 0 && covered.y0 == 6 && covered.x1 == 135 && covered.y1 == 234)
         let photo = RGBImage(width: 1080, height: 1920, filledWith: (255, 0, 0))
-        let input = try #require(layout.windowImages(of: photo).first)
+        let input = try #require(layout.windowImages(of: photo, padColor: grey).first)
         #expect(input.size == crop)
-        #expect(input.pixel(x: 0, y: 100) == FrameLayout.padColor, "grey left of the photo")
+        #expect(input.pixel(x: 0, y: 100) == grey, "grey left of the photo")
         #expect(input.pixel(x: 152, y: 100) == (255, 0, 0), "the photo in the middle")
     }
 
@@ -59,7 +60,7 @@ import Testing
         }
         let photo = try RGBImage(width: 640, height: 360, pixels: pixels)
         let layout = FrameLayout(photo: photo.size, frame: frame, crop: crop)
-        let windows = layout.windowImages(of: photo)
+        let windows = layout.windowImages(of: photo, padColor: grey)
         #expect(windows.count == 2 && windows.allSatisfy { $0.size == crop })
         #expect(windows[0].pixel(x: 1, y: 100).r > 200)
         #expect(windows[1].pixel(x: 302, y: 100).b > 200)
@@ -70,5 +71,27 @@ import Testing
         let width = (dark.map(\.x).max() ?? 0) - (dark.map(\.x).min() ?? 0)
         let height = (dark.map(\.y).max() ?? 0) - (dark.map(\.y).min() ?? 0)
         #expect(abs(width - height) <= 1, "\(width) x \(height)")
+    }
+
+    /// The paper's preparation (`fit=squash`): a wide 16:9 photo is squashed, not cropped: its left
+    /// and right edge colours survive to the network input's edges.
+    @Test func squashedWindowSeesTheWholePhotoAt304x228() throws {
+        var pixels: [UInt8] = []
+        for _ in 0..<360 { for x in 0..<640 { pixels += x < 40 ? [255, 0, 0] : x >= 600 ? [0, 0, 255] : [0, 255, 0] } }
+        let photo = try RGBImage(width: 640, height: 360, pixels: pixels)
+        let windows = FrameLayout(photo: photo.size, frame: frame, crop: crop, fit: .squash).windowImages(of: photo, padColor: grey)
+        #expect(windows.count == 1)
+        let input = try #require(windows.first)
+        #expect(input.size == PixelSize(width: 304, height: 228))
+        #expect(input.pixel(x: 1, y: 100).r > 200)   // red band (20 px wide at 320) still there
+        #expect(input.pixel(x: 302, y: 100).b > 200)
+        #expect(input == photo.resized(width: 320, height: 240).centreCropped(width: 304, height: 228))
+    }
+
+    /// The frame region extends a grid over one window's crop by the 8- and 6-pixel crop border of 320x240.
+    @Test func frameRegionCoversTheWholeWindow() {
+        let region = FrameLayout(photo: frame, frame: frame, crop: crop).frameRegion(gridSize: PixelSize(width: 74, height: 55))
+        #expect(abs(region.x0 - -8 * 74.0 / 304) < 1e-9 && abs(region.x1 - 312 * 74.0 / 304) < 1e-9)
+        #expect(abs(region.y0 - -6 * 55.0 / 228) < 1e-9 && abs(region.y1 - 234 * 55.0 / 228) < 1e-9)
     }
 }

@@ -100,9 +100,10 @@ int cic_jpeg_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, in
 void cic_quantize16(const float *values, size_t count, float scale, uint16_t *samples);
 
 /// Writes `count` RGB pixels for `values` through `table` (256 RGB entries): not finite -> grey
-/// 128; else entry round(255 * clamp((far - value) / (far - near), 0, 1)) (1 when far == near),
-/// rounded half away from zero; a NaN ratio (an infinite range) takes entry 0.
-void cic_colorize(const float *values, size_t count, float near, float far, const uint8_t *table,
+/// 128; else entry round(255 * clamp((first - value) / (first - last), 0, 1)) (1 when
+/// first == last), rounded half away from zero: `first` takes entry 0, `last` entry 255. A NaN
+/// ratio (an infinite range) takes entry 0.
+void cic_colorize(const float *values, size_t count, float first, float last, const uint8_t *table,
                   uint8_t *rgb);
 
 /// The smallest and largest finite value of `values` in *low and *high; returns 0 (and leaves

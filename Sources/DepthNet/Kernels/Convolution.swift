@@ -8,6 +8,8 @@ struct ConvolutionShape: Equatable {
     var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
     var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
     var outArea: Int { outHeight * outWidth }
+    /// (outHeight, outWidth).
+    var outSize: (Int, Int) { (outHeight, outWidth) }
     /// Rows of the im2col matrix: one per (input channel, ky, kx), matching a (Cout, C, k, k) weight.
     var columnRows: Int { inChannels * kernel * kernel }
 

@@ -85,7 +85,6 @@ public struct DepthModel: Sendable {
         let architecture = try Self.decode(Architecture.self, key: "architecture", from: try required("architecture"))
         try architecture.validate()
         let normalization = try Self.decode(InputNormalization.self, key: "input_normalization", from: try required("input_normalization"))
-        try normalization.validate()
         let metrics = metadata["metrics"] ?? "{}"
         guard (try? JSONSerialization.jsonObject(with: Data(metrics.utf8))) is [String: Any] else {
             throw .invalidMetadata(key: "metrics", reason: "not a JSON object")
@@ -104,12 +103,12 @@ public struct DepthModel: Sendable {
         self.metadata = metadata
         let plan = NetworkPlan(architecture)
         let half = HalfFullyConnectedWeights.available()
-            ? plan.namedFullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
+            ? plan.fullyConnected.map(\.name).filter { file.storedTypes[$0 + ".weight"] == "F16" } : []
         let halfWeights = half.isEmpty ? nil : HalfFullyConnectedWeights(
             Dictionary(uniqueKeysWithValues: half.compactMap { layer in file.tensors[layer + ".weight"].map { (layer, $0) } }))
         let halfTensorNames = Set(half.map { $0 + ".weight" })
         self.weights = PackedWeights(file.tensors.filter { name, _ in !halfTensorNames.contains(name) }, half: halfWeights)
-        let direct = plan.namedConvolutions.filter { DirectConvolution.packs($0.shape) }
+        let direct = plan.convolutions.filter { DirectConvolution.packs($0.shape) }
         self.directWeights = direct.isEmpty ? nil : DirectConvolutionWeights(
             Dictionary(uniqueKeysWithValues: direct.compactMap { layer in file.tensors[layer.name + ".weight"].map { (layer.name, $0) } }))
     }
@@ -136,6 +135,8 @@ public struct DepthModel: Sendable {
     private static func decode<T: Decodable>(_ type: T.Type, key: String, from text: String) throws(ModelError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch let error as ModelError {
+            throw error // a value's own check (`InputNormalization`)
         } catch DecodingError.keyNotFound(let missing, let context) {
             let path = (context.codingPath.map(\.stringValue) + [missing.stringValue]).joined(separator: ".")
             throw .invalidMetadata(key: key, reason: "lacks \(path)")

@@ -35,46 +35,9 @@ public struct Architecture: Sendable, Equatable, Codable {
         coarse: Coarse(conv1: 96, conv2: 256, conv3: 384, conv4: 384, conv5: 256, fc6: 4096),
         fine: Fine(conv1: 63, conv2: 64))
 
-    // Spatial sizes (height, width) after each step, in the order the network computes them.
-    var coarseConv1Size: (Int, Int) { Self.convSize(inputHeight, inputWidth, kernel: 11, stride: 4, padding: 0) }
-    var pool1Size: (Int, Int) { Self.poolSize(coarseConv1Size) }
-    var pool2Size: (Int, Int) { Self.poolSize(pool1Size) } // conv2 keeps pool1's size
-    var pool5Size: (Int, Int) { Self.poolSize(pool2Size) } // conv3-5 keep pool2's size
-    var fineConv1Size: (Int, Int) { Self.convSize(inputHeight, inputWidth, kernel: 9, stride: 2, padding: 0) }
-    var finePoolSize: (Int, Int) { Self.poolSize(fineConv1Size) }
-    /// fc6's input length: conv5 channels times pool5's area, flattened (C, H, W).
-    var fc6InputLength: Int { coarse.conv5 * pool5Size.0 * pool5Size.1 }
-    var outputArea: Int { outputWidth * outputHeight }
-
-    static func convSize(_ height: Int, _ width: Int, kernel: Int, stride: Int, padding: Int) -> (Int, Int) {
-        ((height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1)
-    }
-
-    /// 3x3 stride 2 max pooling in ceil mode (no padding, so the last window always starts inside).
-    static func poolSize(_ size: (Int, Int)) -> (Int, Int) {
-        (MaxPool.outputLength(size.0, window: 3, stride: 2), MaxPool.outputLength(size.1, window: 3, stride: 2))
-    }
-
-    /// The shape every tensor must have, by name (weights (out, in, kh, kw) or (out, in); biases (out)).
-    public var expectedTensorShapes: [String: [Int]] {
-        let c = coarse, f = fine
-        var shapes: [String: [Int]] = [:]
-        func layer(_ name: String, _ weight: [Int]) {
-            shapes[name + ".weight"] = weight
-            shapes[name + ".bias"] = [weight[0]]
-        }
-        layer("coarse.conv1", [c.conv1, 3, 11, 11])
-        layer("coarse.conv2", [c.conv2, c.conv1, 5, 5])
-        layer("coarse.conv3", [c.conv3, c.conv2, 3, 3])
-        layer("coarse.conv4", [c.conv4, c.conv3, 3, 3])
-        layer("coarse.conv5", [c.conv5, c.conv4, 3, 3])
-        layer("coarse.fc6", [c.fc6, fc6InputLength])
-        layer("coarse.fc7", [outputArea, c.fc6])
-        layer("fine.conv1", [f.conv1, 3, 9, 9])
-        layer("fine.conv2", [f.conv2, f.conv1 + 1, 5, 5])
-        layer("fine.conv3", [1, f.conv2, 5, 5])
-        return shapes
-    }
+    /// The shape every tensor must have, by name (weights (out, in, kh, kw) or (out, in); biases (out)),
+    /// from the layer table (`NetworkPlan`).
+    public var expectedTensorShapes: [String: [Int]] { NetworkPlan(self).tensorShapes }
 
     /// Checks that every width and size is usable and the fine path pools to the output size.
     public func validate() throws(ModelError) {
@@ -89,10 +52,16 @@ public struct Architecture: Sendable, Equatable, Codable {
         for (name, value) in widths where value < 1 || value > 65_536 {
             throw .invalidArchitecture("\(name) is \(value); it must be between 1 and 65536")
         }
-        guard inputWidth >= 11, inputHeight >= 11 else {
-            throw .invalidArchitecture("input \(inputWidth)x\(inputHeight) is smaller than the 11x11 first convolution")
+        // Within the bounds above no size below overflows.
+        let plan = NetworkPlan(self)
+        for (index, layer) in plan.convolutions.enumerated() {
+            let s = layer.shape
+            guard s.height + 2 * s.padding < s.kernel || s.width + 2 * s.padding < s.kernel else { continue }
+            throw .invalidArchitecture(index == 0
+                ? "input \(inputWidth)x\(inputHeight) is smaller than the \(s.kernel)x\(s.kernel) first convolution"
+                : "\(layer.name)'s \(s.kernel)x\(s.kernel) kernel does not fit its \(s.width)x\(s.height) input")
         }
-        let pooled = finePoolSize
+        let pooled = plan.finePool
         guard pooled == (outputHeight, outputWidth) else {
             throw .invalidArchitecture("the fine path pools a \(inputWidth)x\(inputHeight) input to \(pooled.1)x\(pooled.0) but the declared output is \(outputWidth)x\(outputHeight)")
         }

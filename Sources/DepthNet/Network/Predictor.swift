@@ -65,7 +65,7 @@ public final class Predictor {
         }
         run(source, count: count, capture: nil)
         // fine.conv3 output (1, N, oh, ow) is already (N, oh, ow).
-        target.update(from: workspace.fineConv3, count: count * outputLength)
+        target.update(from: workspace[.fineConv3], count: count * outputLength)
     }
 
     /// Predicts log depth. input: (count, 3, H, W) normalised; returns (count, oh, ow).
@@ -106,17 +106,18 @@ public final class Predictor {
     /// The whole forward pass; buffers between layers are (C, N, H, W). input: (N, 3, H, W).
     private func run(_ input: UnsafePointer<Float>, count n: Int, capture: ((String, Tensor) -> Void)?) {
         let w = model.weights, s = workspace, p = plan, threads = OpenBLAS.threadCount
-        func conv(_ name: String, _ shape: ConvolutionShape, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
+        func conv(_ layer: ConvolutionLayer, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
+            let (name, shape) = (layer.name, layer.shape)
             if DirectConvolution.handles(shape),
                let weights = DirectConvolution.packs(shape) ? model.directWeights?.pointer(name) : w.pointer(name + ".weight") {
                 DirectConvolution.forward(source, batch: n, shape: shape, weights: weights, bias: w.pointer(name + ".bias"),
-                                          relu: relu, output: target, padded: s.padded, threads: threads)
+                                          relu: relu, output: target, padded: s[.padded], threads: threads)
                 return
             }
             Convolution.forward(source, batch: n, shape: shape, weight: w.pointer(name + ".weight"), bias: w.pointer(name + ".bias"),
-                                relu: relu, output: target, columns: s.columns, groupSize: shape.groupSize(batch: n))
+                                relu: relu, output: target, columns: s[.columns], groupSize: shape.groupSize(batch: n))
         }
-        func fullyConnected(_ layer: (name: String, inputs: Int, outputs: Int), _ source: UnsafePointer<Float>, relu: Bool,
+        func fullyConnected(_ layer: FullyConnectedLayer, _ source: UnsafePointer<Float>, relu: Bool,
                             _ target: UnsafeMutablePointer<Float>) {
             let bias = w.pointer(layer.name + ".bias")
             if let half = model.halfWeights?.pointer(layer.name) {
@@ -128,8 +129,8 @@ public final class Predictor {
             }
         }
         func pool(_ source: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), _ target: UnsafeMutablePointer<Float>) {
-            MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1, window: 3, stride: 2,
-                            output: target, threads: threads)
+            MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1,
+                            window: NetworkPlan.poolWindow, stride: NetworkPlan.poolStride, output: target, threads: threads)
         }
         func record(_ name: String, _ values: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), flat: Bool = false) {
             guard let capture else { return }
@@ -139,41 +140,42 @@ public final class Predictor {
             }
             capture(name, tensor)
         }
+        let (c1, c2, c3, c4, c5) = (p.coarse1.shape, p.coarse2.shape, p.coarse3.shape, p.coarse4.shape, p.coarse5.shape)
+        let (g1, g2, output) = (p.fine1.shape, p.fine2.shape, p.output)
 
-        swapOuterAxes(input, n, 3, inner: p.inputArea, into: s.input)                 // (3, N, H, W)
-        conv("coarse.conv1", p.coarse1, s.input, s.coarseConv1, relu: true)           // (c1, N, 55, 74)
-        record("act.coarse.conv1", s.coarseConv1, channels: p.coarse1.outChannels, p.coarse1Size)
-        pool(s.coarseConv1, channels: p.coarse1.outChannels, p.coarse1Size, s.pool1)   // (c1, N, 27, 37)
-        record("act.coarse.pool1", s.pool1, channels: p.coarse1.outChannels, p.pool1Size)
-        conv("coarse.conv2", p.coarse2, s.pool1, s.coarseConv2, relu: true)           // (c2, N, 27, 37)
-        record("act.coarse.conv2", s.coarseConv2, channels: p.coarse2.outChannels, p.pool1Size)
-        pool(s.coarseConv2, channels: p.coarse2.outChannels, p.pool1Size, s.pool2)     // (c2, N, 13, 18)
-        record("act.coarse.pool2", s.pool2, channels: p.coarse2.outChannels, p.pool2Size)
-        conv("coarse.conv3", p.coarse3, s.pool2, s.coarseConv3, relu: true)           // (c3, N, 13, 18)
-        record("act.coarse.conv3", s.coarseConv3, channels: p.coarse3.outChannels, p.pool2Size)
-        conv("coarse.conv4", p.coarse4, s.coarseConv3, s.coarseConv4, relu: true)     // (c4, N, 13, 18)
-        record("act.coarse.conv4", s.coarseConv4, channels: p.coarse4.outChannels, p.pool2Size)
-        conv("coarse.conv5", p.coarse5, s.coarseConv4, s.coarseConv5, relu: true)     // (c5, N, 13, 18)
-        record("act.coarse.conv5", s.coarseConv5, channels: p.coarse5.outChannels, p.pool2Size)
-        pool(s.coarseConv5, channels: p.coarse5.outChannels, p.pool2Size, s.pool5)     // (c5, N, 6, 9)
-        record("act.coarse.pool5", s.pool5, channels: p.coarse5.outChannels, p.pool5Size)
-        swapOuterAxes(s.pool5, p.coarse5.outChannels, n, inner: p.pool5Area, into: s.flat) // (N, c5 * 6 * 9)
-        let (fc6, fc7) = (p.namedFullyConnected[0], p.namedFullyConnected[1])
-        fullyConnected(fc6, s.flat, relu: true, s.fc6)                                 // (N, f6)
-        record("act.coarse.fc6", s.fc6, channels: 1, (p.fc6Outputs, 1), flat: true)
+        swapOuterAxes(input, n, 3, inner: p.input.0 * p.input.1, into: s[.input])      // (3, N, H, W)
+        conv(p.coarse1, s[.input], s[.coarseConv1], relu: true)                         // (c1, N, 55, 74)
+        record("act.coarse.conv1", s[.coarseConv1], channels: c1.outChannels, c1.outSize)
+        pool(s[.coarseConv1], channels: c1.outChannels, c1.outSize, s[.pool1])           // (c1, N, 27, 37)
+        record("act.coarse.pool1", s[.pool1], channels: c1.outChannels, p.pool1)
+        conv(p.coarse2, s[.pool1], s[.coarseConv2], relu: true)                         // (c2, N, 27, 37)
+        record("act.coarse.conv2", s[.coarseConv2], channels: c2.outChannels, c2.outSize)
+        pool(s[.coarseConv2], channels: c2.outChannels, c2.outSize, s[.pool2])           // (c2, N, 13, 18)
+        record("act.coarse.pool2", s[.pool2], channels: c2.outChannels, p.pool2)
+        conv(p.coarse3, s[.pool2], s[.coarseConv3], relu: true)                         // (c3, N, 13, 18)
+        record("act.coarse.conv3", s[.coarseConv3], channels: c3.outChannels, c3.outSize)
+        conv(p.coarse4, s[.coarseConv3], s[.coarseConv4], relu: true)                   // (c4, N, 13, 18)
+        record("act.coarse.conv4", s[.coarseConv4], channels: c4.outChannels, c4.outSize)
+        conv(p.coarse5, s[.coarseConv4], s[.coarseConv5], relu: true)                   // (c5, N, 13, 18)
+        record("act.coarse.conv5", s[.coarseConv5], channels: c5.outChannels, c5.outSize)
+        pool(s[.coarseConv5], channels: c5.outChannels, c5.outSize, s[.pool5])           // (c5, N, 6, 9)
+        record("act.coarse.pool5", s[.pool5], channels: c5.outChannels, p.pool5)
+        swapOuterAxes(s[.pool5], c5.outChannels, n, inner: p.pool5.0 * p.pool5.1, into: s[.flat]) // (N, c5 * 6 * 9)
+        fullyConnected(p.fc6, s[.flat], relu: true, s[.fc6])                            // (N, f6)
+        record("act.coarse.fc6", s[.fc6], channels: 1, (p.fc6.outputs, 1), flat: true)
         // fc7 writes straight into the concat buffer's last channel: (1, N, oh, ow) == (N, oh * ow).
-        let coarseMap = s.concat + p.fine1.outChannels * n * p.outputArea
-        fullyConnected(fc7, s.fc6, relu: false, coarseMap)                            // (N, oh * ow)
-        record("act.coarse.fc7", coarseMap, channels: 1, (p.outputArea, 1), flat: true)
-        conv("fine.conv1", p.fine1, s.input, s.fineConv1, relu: true)                 // (g1, N, 110, 148)
-        record("act.fine.conv1", s.fineConv1, channels: p.fine1.outChannels, p.fine1Size)
-        pool(s.fineConv1, channels: p.fine1.outChannels, p.fine1Size, s.concat)        // (g1, N, oh, ow) of (g1 + 1, N, oh, ow)
-        record("act.fine.pool", s.concat, channels: p.fine1.outChannels, p.outputSize)
-        record("act.fine.concat", s.concat, channels: p.fine1.outChannels + 1, p.outputSize)
-        conv("fine.conv2", p.fine2, s.concat, s.fineConv2, relu: true)                // (g2, N, oh, ow)
-        record("act.fine.conv2", s.fineConv2, channels: p.fine2.outChannels, p.outputSize)
-        conv("fine.conv3", p.fine3, s.fineConv2, s.fineConv3, relu: false)           // (1, N, oh, ow)
-        record("act.output", s.fineConv3, channels: 1, p.outputSize)
+        let coarseMap = s[.concat] + g1.outChannels * n * p.fc7.outputs
+        fullyConnected(p.fc7, s[.fc6], relu: false, coarseMap)                          // (N, oh * ow)
+        record("act.coarse.fc7", coarseMap, channels: 1, (p.fc7.outputs, 1), flat: true)
+        conv(p.fine1, s[.input], s[.fineConv1], relu: true)                             // (g1, N, 110, 148)
+        record("act.fine.conv1", s[.fineConv1], channels: g1.outChannels, g1.outSize)
+        pool(s[.fineConv1], channels: g1.outChannels, g1.outSize, s[.concat])            // (g1, N, oh, ow) of (g1 + 1, N, oh, ow)
+        record("act.fine.pool", s[.concat], channels: g1.outChannels, p.finePool)
+        record("act.fine.concat", s[.concat], channels: g2.inChannels, p.finePool)
+        conv(p.fine2, s[.concat], s[.fineConv2], relu: true)                            // (g2, N, oh, ow)
+        record("act.fine.conv2", s[.fineConv2], channels: g2.outChannels, g2.outSize)
+        conv(p.fine3, s[.fineConv2], s[.fineConv3], relu: false)                        // (1, N, oh, ow)
+        record("act.output", s[.fineConv3], channels: 1, output)
     }
 }
 

@@ -165,13 +165,17 @@ public enum DepthEncoder {
         return out
     }
 
-    /// An inferno preview PNG the size of `grid`, over `range` (metres; nearer and farther values
-    /// take the end colours) or the map's own range.
+    /// The colour preview's map: inferno reversed, so that near is warm and bright (pale yellow)
+    /// and far dark (black-purple).
+    public static let colorMap = ColorMap.inferno.reversed
+
+    /// A `colorMap` preview PNG the size of `grid`, over `range` (metres; nearer and farther values
+    /// take the end colours) or the map's own range; no estimate is grey.
     public static func color(_ grid: FloatGrid, range fixedRange: ClosedRange<Double>? = nil) throws -> [UInt8] {
         let range = fixedRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? grid.estimateRange
         var shown = estimatesOnly(grid)
         if let range { shown.values = shown.values.map { $0.isFinite ? min(max($0, range.min), range.max) : $0 } }
-        return try ImageEncoder.png(ColorMap.inferno.colorize(depth: shown, near: range?.min, far: range?.max))
+        return try ImageEncoder.png(colorMap.colorize(shown, low: range?.min, high: range?.max))
     }
 
     /// `grid` with every non-estimate (non-finite or not positive) as NaN, which the colour map shows grey.

@@ -8,7 +8,7 @@ public struct DepthMap: Sendable {
     /// its windows' grids for others (`WindowMosaic`). NaN where there is no estimate.
     public private(set) var native: FloatGrid
     /// The rectangle of `native` that corresponds to the whole photo (it extends past the grid by
-    /// the crop border, see `NetworkInput.depthRegion`).
+    /// the crop border, see `FrameLayout.frameRegion`).
     public let photoRegion: FloatGrid.Region
     /// How the photo was laid over the network's frame.
     public let layout: FrameLayout

@@ -19,7 +19,7 @@ enum WindowMosaic {
         let crop = layout.crop, border = layout.border
         if windows.count == 1, layout.resized == layout.frame {
             return (try FloatGrid(width: gridSize.width, height: gridSize.height, values: Array(windows[0])),
-                    NetworkInput.depthRegion(gridSize: gridSize, resized: layout.frame, crop: crop))
+                    layout.frameRegion(gridSize: gridSize))
         }
         // One output cell is crop / grid resized pixels, as in a single window.
         let cellW = Double(crop.width) / Double(gridSize.width), cellH = Double(crop.height) / Double(gridSize.height)
