@@ -8,7 +8,7 @@ import Testing
 @Suite struct ImagePreparationTests {
     let preparation: ImagePreparation
 
-    init() throws { preparation = ImagePreparation(model: try PipelineFixtures.tinyModel()) }
+    init() throws { preparation = ImagePreparation(model: try ServiceFixtures.tinyModel()) }
 
     @Test func paperModelReadsTheCropOfThePapersFrame() {
         #expect(preparation.inputSize == PixelSize(width: 304, height: 228))
