@@ -28,12 +28,12 @@ from .metrics import MetricAccumulator
 from .model import Architecture, DepthNet, Normalization
 from .data.photo_set import DEFAULT_PHOTO_ROOT, DEFAULT_SET, Photo, PhotoSet
 
-#: The paper's frame and crop (NetworkInput.resizedSize / cropSize in Sources/ImageIO), as training crops them.
+#: The paper's frame and crop (ImagePreparation.paperFrame / inputSize in Sources/DepthService/Pipeline), as training crops them.
 PAPER_FRAME, PAPER_CROP = (aug.FULL_W, aug.FULL_H), (aug.CROP_W, aug.CROP_H)
 BOTTOM_IS_NEARER, CONSTANT = "bottom is nearer", "constant depth"
 
 
-# ---- preparation, as Sources/ImageIO NetworkInput and DepthService ImagePreparation do it ----
+# ---- preparation, as DepthService's Pipeline/ImagePreparation does it ----
 
 def frame_size(arch: Architecture) -> tuple[int, int]:
     """(w, h) a photo is resized to before the centre crop: 320x240 for the paper's 304x228
@@ -45,7 +45,7 @@ def frame_size(arch: Architecture) -> tuple[int, int]:
 
 
 def crop_offset(arch: Architecture) -> tuple[int, int]:
-    """(x, y) of the centre crop inside the frame (integer halves, as NetworkInput)."""
+    """(x, y) of the centre crop inside the frame (integer halves, as FrameLayout)."""
     fw, fh = frame_size(arch)
     return (fw - arch.input_width) // 2, (fh - arch.input_height) // 2
 
@@ -110,7 +110,7 @@ def predict(model: DepthNet, normalization: Normalization, images: list[Image.Im
     return out
 
 
-# ---- photo pixels <-> output grid, as NetworkInput.depthRegion + FloatGrid.resampledBilinear ----
+# ---- photo pixels <-> output grid, as FrameLayout.frameRegion + FloatGrid.resampledBilinear ----
 
 def grid_position(x, y, photo_size: tuple[int, int], arch: Architecture):
     """Photo pixel (x, y) (scalars or arrays) -> (gx, gy) on the output grid, cell centres at

@@ -51,7 +51,7 @@ def test_photo_centre_maps_to_the_grid_centre_and_the_crop_border_is_clamped():
 
 
 def test_point_mapping_is_the_services_bilinear_resampling_over_the_depth_region():
-    # FloatGrid.lerpTable over NetworkInput.depthRegion, restated: for output pixel o of a photo
+    # FloatGrid.lerpTable over FrameLayout.frameRegion, restated: for output pixel o of a photo
     # W wide, position = x0 + (o + 0.5) (x1 - x0) / W - 0.5 with x0 = -8 * 74 / 304 and
     # x1 = (320 - 8) * 74 / 304.
     w, h = 741, 500
