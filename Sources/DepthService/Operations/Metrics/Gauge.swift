@@ -1,39 +1,27 @@
-import Foundation
-
 /// A Prometheus gauge family.
-public final class Gauge: MetricFamily, @unchecked Sendable {
-    let name: String
+public final class Gauge: MetricFamily, Sendable {
     let help: String
     let type = "gauge"
-    let labelNames: [String]
-    private let lock = NSLock()
-    private var values: [[String]: Double] = [:]
+    private let series: SeriesValues
+    var name: String { series.name }
 
     init(name: String, help: String, labelNames: [String]) {
-        self.name = name
         self.help = help
-        self.labelNames = validatedLabelNames(labelNames)
+        series = SeriesValues(name: name, labelNames: labelNames)
     }
 
+    /// Sets the series with these label values, in order.
     public func set(_ value: Double, labels: [String] = []) {
-        let key = checkedLabels(labels, for: labelNames, in: name)
-        lock.withLock { values[key] = value }
+        series.update(labels: labels) { $0 = value }
     }
 
+    /// Adds `delta` (either sign) to the series with these label values, in order.
     public func add(_ delta: Double, labels: [String] = []) {
-        let key = checkedLabels(labels, for: labelNames, in: name)
-        lock.withLock { values[key, default: 0] += delta }
+        series.update(labels: labels) { $0 += delta }
     }
 
-    public func value(labels: [String] = []) -> Double { lock.withLock { values[labels] ?? 0 } }
+    /// The current value of one series (0 if never set).
+    public func value(labels: [String] = []) -> Double { series.value(labels: labels) }
 
-    func render(into out: inout String) {
-        let series = lock.withLock { values }
-        if series.isEmpty && labelNames.isEmpty {
-            out += "\(name) 0\n"
-        }
-        for (labels, value) in series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            out += "\(name)\(MetricsRegistry.labelSet(labelNames, labels)) \(MetricsRegistry.format(value))\n"
-        }
-    }
+    func render(into out: inout String) { series.render(into: &out) }
 }
