@@ -28,7 +28,7 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
             .path(\.modelPath, "DEPTHD_MODEL", flag: "model",
                   help: "Weights file (.safetensors). Default searched in ., beside the binary, <prefix>/share/depthd, /usr/share/depthd, /app.")
         case .workers:
-            .integer(\.workers, "DEPTHD_WORKERS", help: "Model workers (default: 2 on 2 cores, else max(1, cores/2)).",
+            .integer(\.workers, "DEPTHD_WORKERS", help: "Model workers (default: max(min(cores, 2), cores/2): 2 on 2 cores).",
                      valid: 1...256, "expected 1...256 workers")
         case .blasThreads:
             .integer(\.blasThreads, "DEPTHD_BLAS_THREADS", help: "OpenBLAS threads per worker (default: max(1, cores/workers)).",
