@@ -147,10 +147,6 @@ void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets) {
                 kernel_offsets[(ci * k + ky) * k + kx] = ci * channel_stride + (int64_t)ky * wp + kx;
 }
 
-// Tiles per chunk: its partial sums, (CHUNK_TILES, PIXELS, 64) floats = 96 KiB, stay in L2
-// between reduction blocks.
-#define CHUNK_TILES 64
-
 void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, int group_count,
                             int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets) {
     const int k = c->kernel, s = c->stride, hp = c->padded_height, wp = c->padded_width;
@@ -158,16 +154,16 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, i
     const int k_block = c->k_block > 0 ? c->k_block : dc_default_k_block(isa);
     const int64_t image_area = (int64_t)hp * wp;
     const int64_t area = (int64_t)c->out_height * c->out_width, plane = (int64_t)c->batch * area;
-    const float *base[CHUNK_TILES][PIXELS];
-    int valid[CHUNK_TILES];
-    float *sums = aligned_alloc(64, sizeof(float) * CHUNK_TILES * PIXELS * 64); // (CHUNK_TILES, PIXELS, lanes)
+    const float *base[DC_CHUNK_TILES][PIXELS];
+    int valid[DC_CHUNK_TILES];
+    float *sums = aligned_alloc(64, sizeof(float) * DC_CHUNK_TILES * PIXELS * 64); // (DC_CHUNK_TILES, PIXELS, lanes)
     if (!sums) return;
     const int64_t end = first_pixel + pixel_count;
     // Output coordinates of the next chunk's first pixel, advanced one pixel at a time.
     int64_t n = first_pixel / area, r = first_pixel % area;
     int64_t oy = r / c->out_width, ox = r % c->out_width;
-    for (int64_t chunk_start = first_pixel; chunk_start < end; chunk_start += CHUNK_TILES * PIXELS) {
-        const int64_t chunk_end = chunk_start + CHUNK_TILES * PIXELS < end ? chunk_start + CHUNK_TILES * PIXELS : end;
+    for (int64_t chunk_start = first_pixel; chunk_start < end; chunk_start += DC_CHUNK_TILES * PIXELS) {
+        const int64_t chunk_end = chunk_start + DC_CHUNK_TILES * PIXELS < end ? chunk_start + DC_CHUNK_TILES * PIXELS : end;
         const int tiles = (int)((chunk_end - chunk_start + PIXELS - 1) / PIXELS);
         for (int t = 0; t < tiles; t++) {
             valid[t] = chunk_end - chunk_start - t * PIXELS < PIXELS ? (int)(chunk_end - chunk_start - t * PIXELS) : PIXELS;

@@ -129,6 +129,24 @@ import TestSupport
         }
     }
 
+    /// Enough rows (1100) that two or three threads take them as pieces, each thread as it frees up.
+    @Test func directFullyConnectedInPiecesMatchesDirectLoops() {
+        var rng = SplitMix64(state: 77)
+        let (batch, inputs, outputs) = (3, 70, 1100)
+        let input = randomTensor([batch, inputs], using: &rng)   // (N, in)
+        let weight = randomTensor([outputs, inputs], using: &rng) // (out, in)
+        let bias = randomTensor([outputs], using: &rng)           // (out)
+        let expected = ReferenceKernels.fullyConnected(input, weight: weight, bias: bias, relu: true)
+        for isa in instructionSets {
+            for threads in [1, 2, 3] {
+                var output = [Float](repeating: .nan, count: batch * outputs)
+                FullyConnected.forward(input.values, batch: batch, inputs: inputs, outputs: outputs, weight: weight.values, bias: bias.values,
+                                       relu: true, output: &output, threads: threads, instructionSet: isa)
+                #expect(largestAbsoluteDifference(output, expected.values) <= 1e-5, "isa \(isa) threads \(threads)")
+            }
+        }
+    }
+
     @Test(arguments: 0..<24)
     func directMaxPoolMatchesDirectLoops(seed: UInt64) {
         var rng = SplitMix64(state: 7000 + seed)

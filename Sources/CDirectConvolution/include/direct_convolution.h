@@ -12,6 +12,11 @@ extern "C" {
 /// Consecutive output pixels one tile of `dc_convolution_forward` computes.
 #define DC_TILE_PIXELS 6
 
+/// Tiles `dc_convolution_forward` runs as one chunk: every block of the reduction passes over the
+/// chunk's tiles, whose partial sums (DC_CHUNK_TILES x DC_TILE_PIXELS x 64 floats, 96 KiB) stay
+/// in L2 between blocks.
+#define DC_CHUNK_TILES 64
+
 /// Bytes of one output-channel group's weights that one pass over a chunk of tiles reads (the
 /// default reduction block): small enough to stay in L1 while every tile of the chunk reads them.
 #ifndef DC_K_BLOCK_BYTES

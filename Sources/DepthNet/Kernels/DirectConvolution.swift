@@ -99,12 +99,16 @@ enum DirectConvolution {
                 let groups = Int(dc_group_count(isa, Int32(shape.outChannels)))
                 switch split {
                 case .groups:
-                    ParallelParts.run(groups, parts: threads) { first, end in
+                    // One group per piece, taken by whichever thread is free.
+                    ParallelParts.run(groups, parts: threads, pieces: groups) { first, end in
                         dc_convolution_forward(isa, shared, Int32(first), Int32(end - first), 0, Int64(pixels), kernelOffsets)
                     }
                 case .pixels:
-                    // Whole tiles per thread, so no tile is split between two threads.
-                    ParallelParts.run((pixels + tile - 1) / tile, parts: threads) { firstTile, endTile in
+                    // Whole tiles per piece, so no tile is split between two threads; up to 4 pieces
+                    // per thread, but no piece under one chunk, since each piece reads every weight.
+                    let tiles = (pixels + tile - 1) / tile
+                    let pieces = min(4 * threads, tiles / Int(DC_CHUNK_TILES))
+                    ParallelParts.run(tiles, parts: threads, pieces: pieces) { firstTile, endTile in
                         let first = min(pixels, firstTile * tile), end = min(pixels, endTile * tile)
                         dc_convolution_forward(isa, shared, 0, Int32(groups), Int64(first), Int64(end - first), kernelOffsets)
                     }
