@@ -1,6 +1,9 @@
 // Register-blocked direct convolution: every tile computes PIXELS consecutive output pixels for up
 // to a group of output channels held as vectors, broadcasting one input value per pixel and weight
-// step; weights are packed once per model so each step reads them as contiguous vectors.
+// step; weights are packed once per model so each step reads them as contiguous vectors. The
+// reduction runs in blocks (DC_K_BLOCK_STEPS steps) over a chunk of tiles (DC_CHUNK_TILES) at a
+// time, so a block's weights are read from L1 by every tile instead of the whole group's weights
+// streaming through L1 for each tile.
 #include "direct_convolution.h"
 
 #if defined(__x86_64__)
@@ -136,7 +139,7 @@ int dc_group_count(int isa, int out_channels) {
     return (out_channels + g - 1) / g;
 }
 
-int dc_default_k_block(int isa) { return DC_K_BLOCK_BYTES / (int)sizeof(float) / dc_group_channels(isa); }
+int dc_default_k_block(int isa) { (void)isa; return DC_K_BLOCK_STEPS; }
 
 void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets) {
     const int k = c->kernel, wp = c->padded_width;

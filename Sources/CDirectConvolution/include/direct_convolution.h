@@ -17,10 +17,11 @@ extern "C" {
 /// in L2 between blocks.
 #define DC_CHUNK_TILES 64
 
-/// Bytes of one output-channel group's weights that one pass over a chunk of tiles reads (the
-/// default reduction block): small enough to stay in L1 while every tile of the chunk reads them.
-#ifndef DC_K_BLOCK_BYTES
-#define DC_K_BLOCK_BYTES 32768
+/// Reduction steps one pass over a chunk of tiles covers by default: a group's weights for them
+/// (32 KiB with AVX-512's 64 channels, 8 KiB with AVX2's 16) and the input rows they read stay in
+/// L1 while every tile of the chunk reads them.
+#ifndef DC_K_BLOCK_STEPS
+#define DC_K_BLOCK_STEPS 128
 #endif
 
 /// The instruction set the direct kernels run with on this CPU: 0 none (use im2col + sgemm),
@@ -40,8 +41,7 @@ int dc_group_channels(int isa);
 /// can split between threads besides pixels.
 int dc_group_count(int isa, int out_channels);
 
-/// Reduction steps (weight rows of one input position) per block by default: DC_K_BLOCK_BYTES of a
-/// group's packed weights.
+/// Reduction steps (weight rows of one input position) per block by default: DC_K_BLOCK_STEPS.
 int dc_default_k_block(int isa);
 
 /// Floats of packed weights for `out_channels` x `k_length` weights: groups x k_length x group width.
