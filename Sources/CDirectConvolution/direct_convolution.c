@@ -9,10 +9,10 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
-#include <stdlib.h>
 #include <string.h>
 
 #define PIXELS DC_TILE_PIXELS
+_Static_assert(DC_CHUNK_SUM_COUNT == DC_CHUNK_TILES * DC_TILE_PIXELS * 64, "DC_CHUNK_SUM_COUNT is the chunk's partial sums");
 
 int dc_cpu_has_avx512_skylake(void) {
 #if defined(__x86_64__)
@@ -151,7 +151,7 @@ void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets) {
 }
 
 void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, int group_count,
-                            int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets) {
+                            int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets, float *sums) {
     const int k = c->kernel, s = c->stride, hp = c->padded_height, wp = c->padded_width;
     const int k_length = c->in_channels * k * k, width = vector_width(isa), g = dc_group_channels(isa);
     const int k_block = c->k_block > 0 ? c->k_block : dc_default_k_block(isa);
@@ -159,8 +159,7 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, i
     const int64_t area = (int64_t)c->out_height * c->out_width, plane = (int64_t)c->batch * area;
     const float *base[DC_CHUNK_TILES][PIXELS];
     int valid[DC_CHUNK_TILES];
-    float *sums = aligned_alloc(64, sizeof(float) * DC_CHUNK_TILES * PIXELS * 64); // (DC_CHUNK_TILES, PIXELS, lanes)
-    if (!sums) return;
+    // sums: (tiles, PIXELS, lanes) of the current chunk and group.
     const int64_t end = first_pixel + pixel_count;
     // Output coordinates of the next chunk's first pixel, advanced one pixel at a time.
     int64_t n = first_pixel / area, r = first_pixel % area;
@@ -204,7 +203,6 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, i
             }
         }
     }
-    free(sums);
 }
 
 // Fully connected: ROWS weight rows against IMAGES inputs per pass, so every weight row streamed

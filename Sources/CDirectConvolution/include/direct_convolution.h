@@ -13,9 +13,13 @@ extern "C" {
 #define DC_TILE_PIXELS 6
 
 /// Tiles `dc_convolution_forward` runs as one chunk: every block of the reduction passes over the
-/// chunk's tiles, whose partial sums (DC_CHUNK_TILES x DC_TILE_PIXELS x 64 floats, 96 KiB) stay
-/// in L2 between blocks.
+/// chunk's tiles, whose partial sums (DC_CHUNK_SUM_COUNT floats, 96 KiB) stay in L2 between
+/// blocks.
 #define DC_CHUNK_TILES 64
+
+/// Floats of the partial-sum scratch one `dc_convolution_forward` call needs: (DC_CHUNK_TILES,
+/// DC_TILE_PIXELS, 64), written out so that Swift imports it (the kernel checks the product).
+#define DC_CHUNK_SUM_COUNT 24576
 
 /// Reduction steps one pass over a chunk of tiles covers by default: a group's weights for them
 /// (32 KiB with AVX-512's 64 channels, 8 KiB with AVX2's 16) and the input rows they read stay in
@@ -78,8 +82,9 @@ void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets);
 /// `dc_kernel_offsets` of `c`. Ranges starting on a multiple of DC_TILE_PIXELS keep every tile
 /// whole. The reduction runs in blocks of `c->k_block` steps, each over a chunk of tiles, with
 /// the partial sums kept exactly between blocks: the sums equal one unblocked pass bit for bit.
+/// sums: DC_CHUNK_SUM_COUNT floats of scratch, 64-byte aligned, of this call's own.
 void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, int group_count,
-                            int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets);
+                            int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets, float *sums);
 
 /// Whether `dc_single_channel_forward` runs with instruction set `isa` (AVX-512F only).
 int dc_single_channel_available(int isa);

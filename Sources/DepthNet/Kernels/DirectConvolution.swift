@@ -97,12 +97,17 @@ enum DirectConvolution {
                 nonisolated(unsafe) let kernelOffsets = UnsafePointer(offsets.baseAddress!)
                 let pixels = batch * shape.outArea, tile = Int(DC_TILE_PIXELS)
                 let groups = Int(dc_group_count(isa, Int32(shape.outChannels)))
+                // groups first..<first+count, pixels over the range, with this piece's own partial sums.
+                let run: @Sendable (Int, Int, Int, Int) -> Void = { firstGroup, groupCount, firstPixel, pixelCount in
+                    withUnsafeTemporaryAllocation(byteCount: 4 * Int(DC_CHUNK_SUM_COUNT), alignment: 64) { sums in // (64 tiles, 6, 64)
+                        dc_convolution_forward(isa, shared, Int32(firstGroup), Int32(groupCount), Int64(firstPixel), Int64(pixelCount),
+                                               kernelOffsets, sums.baseAddress!.assumingMemoryBound(to: Float.self))
+                    }
+                }
                 switch split {
                 case .groups:
                     // One group per piece, taken by whichever thread is free.
-                    ParallelParts.run(groups, parts: threads, pieces: groups) { first, end in
-                        dc_convolution_forward(isa, shared, Int32(first), Int32(end - first), 0, Int64(pixels), kernelOffsets)
-                    }
+                    ParallelParts.run(groups, parts: threads, pieces: groups) { first, end in run(first, end - first, 0, pixels) }
                 case .pixels:
                     // Whole tiles per piece, so no tile is split between two threads; up to 4 pieces
                     // per thread, but no piece under one chunk, since each piece reads every weight.
@@ -110,7 +115,7 @@ enum DirectConvolution {
                     let pieces = min(4 * threads, tiles / Int(DC_CHUNK_TILES))
                     ParallelParts.run(tiles, parts: threads, pieces: pieces) { firstTile, endTile in
                         let first = min(pixels, firstTile * tile), end = min(pixels, endTile * tile)
-                        dc_convolution_forward(isa, shared, 0, Int32(groups), Int64(first), Int64(end - first), kernelOffsets)
+                        run(0, groups, first, end - first)
                     }
                 }
             }
