@@ -1,6 +1,9 @@
 // Register-blocked direct convolution: every tile computes PIXELS consecutive output pixels for up
 // to a group of output channels held as vectors, broadcasting one input value per pixel and weight
-// step; weights are packed once per model so each step reads them as contiguous vectors.
+// step; weights are packed once per model so each step reads them as contiguous vectors. The
+// reduction runs in blocks (DC_K_BLOCK_STEPS steps) over a chunk of tiles (DC_CHUNK_TILES) at a
+// time, so a block's weights are read from L1 by every tile instead of the whole group's weights
+// streaming through L1 for each tile.
 #include "direct_convolution.h"
 
 #if defined(__x86_64__)
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #define PIXELS DC_TILE_PIXELS
+_Static_assert(DC_CHUNK_SUM_COUNT == DC_CHUNK_TILES * DC_TILE_PIXELS * 64, "DC_CHUNK_SUM_COUNT is the chunk's partial sums");
 
 int dc_cpu_has_avx512_skylake(void) {
 #if defined(__x86_64__)
@@ -80,15 +84,19 @@ void dc_pad_planes(const float *input, int64_t planes, int height, int width, in
     }
 }
 
-// tile: (PIXELS, V * width) sums without bias; base[j]: input window origin of pixel j.
-#define DEFINE_TILE(NAME, TARGET, VEC, ZERO, LOAD, SET1, FMA, STORE, ADD, MAX, WIDTH, V)                      \
+// sums: (PIXELS, V * width), the tile's partial sums over the reduction steps before this block:
+// read unless `first` (then the sums start at zero), and overwritten with the sums after it.
+// base[j]: input window origin of pixel j; offsets, w: the block's first step. Storing a sum and
+// loading it again is exact, so a reduction split into blocks gives the same sums as one pass.
+#define DEFINE_TILE(NAME, TARGET, VEC, ZERO, LOAD, SET1, FMA, STORE, WIDTH, V)                      \
     __attribute__((target(TARGET))) static void NAME(const float *const *base, const int64_t *offsets, \
-                                                     int k_length, const float *w, const float *bias, int relu, float *tile) { \
+                                                     int steps, const float *w, int first, float *sums) { \
         VEC acc[PIXELS][V];                                                                         \
         _Pragma("clang loop unroll(full)") for (int j = 0; j < PIXELS; j++)                         \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[j][v] = ZERO();      \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)                          \
+                acc[j][v] = first ? ZERO() : LOAD(sums + (j * V + v) * WIDTH);                      \
         const float *b0 = base[0], *b1 = base[1], *b2 = base[2], *b3 = base[3], *b4 = base[4], *b5 = base[5]; \
-        for (int k = 0; k < k_length; k++) {                                                        \
+        for (int k = 0; k < steps; k++) {                                                           \
             int64_t o = offsets[k];                                                                 \
             VEC wv[V];                                                                              \
             _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) wv[v] = LOAD(w + v * WIDTH); \
@@ -101,25 +109,20 @@ void dc_pad_planes(const float *input, int64_t planes, int height, int width, in
             x = SET1(b4[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[4][v] = FMA(x, wv[v], acc[4][v]); \
             x = SET1(b5[o]); _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[5][v] = FMA(x, wv[v], acc[5][v]); \
         }                                                                                           \
-        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {                            \
-            VEC b = LOAD(bias + v * WIDTH), zero = ZERO();                                          \
-            _Pragma("clang loop unroll(full)") for (int j = 0; j < PIXELS; j++) {                   \
-                VEC value = ADD(acc[j][v], b);                                                      \
-                STORE(tile + (j * V + v) * WIDTH, relu ? MAX(value, zero) : value);                 \
-            }                                                                                       \
-        }                                                                                           \
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < PIXELS; j++)                         \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) STORE(sums + (j * V + v) * WIDTH, acc[j][v]); \
     }
 
 #if defined(__x86_64__)
-DEFINE_TILE(tile512_1, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 1)
-DEFINE_TILE(tile512_2, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 2)
-DEFINE_TILE(tile512_3, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 3)
-DEFINE_TILE(tile512_4, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps, 16, 4)
-DEFINE_TILE(tile256_1, "avx2,fma", __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_max_ps, 8, 1)
-DEFINE_TILE(tile256_2, "avx2,fma", __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_max_ps, 8, 2)
+DEFINE_TILE(tile512_1, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, 16, 1)
+DEFINE_TILE(tile512_2, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, 16, 2)
+DEFINE_TILE(tile512_3, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, 16, 3)
+DEFINE_TILE(tile512_4, "avx512f", __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, 16, 4)
+DEFINE_TILE(tile256_1, "avx2,fma", __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, 8, 1)
+DEFINE_TILE(tile256_2, "avx2,fma", __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, 8, 2)
 #endif
 
-typedef void (*tile_function)(const float *const *, const int64_t *, int, const float *, const float *, int, float *);
+typedef void (*tile_function)(const float *const *, const int64_t *, int, const float *, int, float *);
 
 static tile_function tile_for(int isa, int vectors) {
 #if defined(__x86_64__)
@@ -131,6 +134,13 @@ static tile_function tile_for(int isa, int vectors) {
     return 0;
 }
 
+int dc_group_count(int isa, int out_channels) {
+    int g = dc_group_channels(isa);
+    return (out_channels + g - 1) / g;
+}
+
+int dc_default_k_block(int isa) { (void)isa; return DC_K_BLOCK_STEPS; }
+
 void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets) {
     const int k = c->kernel, wp = c->padded_width;
     const int64_t channel_stride = (int64_t)c->batch * c->padded_height * wp;
@@ -140,49 +150,56 @@ void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets) {
                 kernel_offsets[(ci * k + ky) * k + kx] = ci * channel_stride + (int64_t)ky * wp + kx;
 }
 
-void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
-                            const int64_t *kernel_offsets) {
+void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, int group_count,
+                            int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets, float *sums) {
     const int k = c->kernel, s = c->stride, hp = c->padded_height, wp = c->padded_width;
     const int k_length = c->in_channels * k * k, width = vector_width(isa), g = dc_group_channels(isa);
+    const int k_block = c->k_block > 0 ? c->k_block : dc_default_k_block(isa);
     const int64_t image_area = (int64_t)hp * wp;
     const int64_t area = (int64_t)c->out_height * c->out_width, plane = (int64_t)c->batch * area;
-    const int groups = (c->out_channels + g - 1) / g;
-    float tile[PIXELS * 64] __attribute__((aligned(64)));
-    float bias[64] __attribute__((aligned(64)));
-    const float *base[PIXELS];
+    const float *base[DC_CHUNK_TILES][PIXELS];
+    int valid[DC_CHUNK_TILES];
+    // sums: (tiles, PIXELS, lanes) of the current chunk and group.
     const int64_t end = first_pixel + pixel_count;
-    // Pixel chunks whose input rows (about 256 KiB) stay in cache while every weight group
-    // passes over them: whole output rows, at least 8 tiles.
-    const int64_t rows_in_budget = 262144 / (4 * (int64_t)c->in_channels * wp) - k;
-    int64_t chunk = (rows_in_budget > s ? rows_in_budget / s : 1) * c->out_width;
-    chunk = chunk < PIXELS * 8 ? PIXELS * 8 : chunk;
-    for (int64_t chunk_start = first_pixel; chunk_start < end; chunk_start += chunk) {
-        const int64_t chunk_end = chunk_start + chunk < end ? chunk_start + chunk : end;
-        for (int group = 0; group < groups; group++) {
+    // Output coordinates of the next chunk's first pixel, advanced one pixel at a time.
+    int64_t n = first_pixel / area, r = first_pixel % area;
+    int64_t oy = r / c->out_width, ox = r % c->out_width;
+    for (int64_t chunk_start = first_pixel; chunk_start < end; chunk_start += DC_CHUNK_TILES * PIXELS) {
+        const int64_t chunk_end = chunk_start + DC_CHUNK_TILES * PIXELS < end ? chunk_start + DC_CHUNK_TILES * PIXELS : end;
+        const int tiles = (int)((chunk_end - chunk_start + PIXELS - 1) / PIXELS);
+        for (int t = 0; t < tiles; t++) {
+            valid[t] = chunk_end - chunk_start - t * PIXELS < PIXELS ? (int)(chunk_end - chunk_start - t * PIXELS) : PIXELS;
+            for (int j = 0; j < PIXELS; j++) {
+                // A short last tile repeats its last pixel; only valid pixels are stored.
+                if (j < valid[t]) {
+                    base[t][j] = c->input + n * image_area + oy * s * wp + ox * s;
+                    if (++ox == c->out_width) { ox = 0; if (++oy == c->out_height) { oy = 0; n++; } }
+                } else {
+                    base[t][j] = base[t][valid[t] - 1];
+                }
+            }
+        }
+        for (int group = first_group; group < first_group + group_count; group++) {
             const int lanes = group_lanes(isa, c->out_channels, group);
             const int channels = c->out_channels - group * g < g ? c->out_channels - group * g : g;
             const tile_function run = tile_for(isa, lanes / width);
-            const float *w = c->packed_weights + (int64_t)group * g * k_length;
-            for (int lane = 0; lane < lanes; lane++) bias[lane] = lane < channels ? c->bias[group * g + lane] : 0;
-            // Output coordinates of the chunk's first pixel, advanced one pixel at a time.
-            int64_t n = chunk_start / area, r = chunk_start % area;
-            int64_t oy = r / c->out_width, ox = r % c->out_width;
-            for (int64_t p = chunk_start; p < chunk_end; p += PIXELS) {
-                const int valid = chunk_end - p < PIXELS ? (int)(chunk_end - p) : PIXELS;
-                for (int j = 0; j < PIXELS; j++) {
-                    // A short last tile repeats its last pixel; only valid pixels are stored.
-                    if (j < valid) {
-                        base[j] = c->input + n * image_area + oy * s * wp + ox * s;
-                        if (++ox == c->out_width) { ox = 0; if (++oy == c->out_height) { oy = 0; n++; } }
-                    } else {
-                        base[j] = base[valid - 1];
+            const float *w = c->packed_weights + (int64_t)group * g * k_length; // (k_length, lanes)
+            // One block of reduction steps at a time over every tile of the chunk, so that the
+            // block's weights (k_block x lanes floats) stay in L1 while the tiles read them.
+            for (int step = 0; step < k_length; step += k_block) {
+                const int steps = k_length - step < k_block ? k_length - step : k_block;
+                for (int t = 0; t < tiles; t++)
+                    run(base[t], kernel_offsets + step, steps, w + (int64_t)step * lanes, step == 0, sums + t * PIXELS * lanes);
+            }
+            for (int lane = 0; lane < channels; lane++) {
+                const float b = c->bias[group * g + lane];
+                float *out = c->output + (group * g + lane) * plane + chunk_start;
+                for (int t = 0; t < tiles; t++)
+                    for (int j = 0; j < valid[t]; j++) {
+                        const float value = sums[(t * PIXELS + j) * lanes + lane] + b;
+                        // max(value, 0) as the vector max gives it: NaN and -0 become +0.
+                        out[t * PIXELS + j] = !c->relu || value > 0 ? value : 0;
                     }
-                }
-                run(base, kernel_offsets, k_length, w, bias, c->relu, tile);
-                for (int lane = 0; lane < channels; lane++) {
-                    float *out = c->output + (group * g + lane) * plane + p;
-                    for (int j = 0; j < valid; j++) out[j] = tile[j * lanes + lane];
-                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import CDirectConvolution
 import Foundation
 import Testing
 @testable import DepthNet
@@ -11,7 +12,8 @@ import TestSupport
 
     /// Runs the direct convolution on an (N, C, H, W) tensor through the engine's (C, N, H, W) layout.
     func directConvolution(_ input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int, relu: Bool,
-                           threads: Int, instructionSet isa: Int) -> Tensor {
+                           threads: Int, instructionSet isa: Int, partition: DirectConvolution.Partition? = nil,
+                           kBlock: Int = 0) -> Tensor {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let packed = DirectConvolutionWeights(["layer": weight], instructionSet: isa)
         return throughChannelMajor(input, weight: weight, stride: stride, padding: padding) { shape, channelMajor, output in
@@ -19,7 +21,8 @@ import TestSupport
             let weights = shape.outChannels == 1 ? nil : packed.pointer("layer")
             weight.values.withUnsafeBufferPointer { plain in
                 DirectConvolution.forward(channelMajor, batch: n, shape: shape, weights: weights ?? plain.baseAddress!, bias: bias.values,
-                                          relu: relu, output: output, padded: &padded, threads: threads, instructionSet: isa)
+                                          relu: relu, output: output, padded: &padded, threads: threads, instructionSet: isa,
+                                          partition: partition, kBlock: kBlock)
             }
         }
     }
@@ -42,13 +45,59 @@ import TestSupport
             let weight = randomTensor([outChannels, c, kernel, kernel], using: &rng) // (Cout, C, k, k)
             let bias = randomTensor([outChannels], using: &rng)                      // (Cout)
             let relu = seed % 2 == 0
+            // Reduction blocks of the default size, or of any size up to past the whole reduction;
+            // the engine's split or a forced one.
+            let kBlock = seed % 3 == 0 ? 0 : Int.random(in: 1...(c * kernel * kernel + 3), using: &rng)
+            let partition = [nil, .pixels, .groups][Int.random(in: 0...2, using: &rng)] as DirectConvolution.Partition?
+            let threads = Int.random(in: 1...3, using: &rng)
             let expected = ReferenceKernels.convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, relu: relu)
             let actual = directConvolution(input, weight: weight, bias: bias, stride: stride, padding: padding, relu: relu,
-                                           threads: Int.random(in: 1...3, using: &rng), instructionSet: isa)
+                                           threads: threads, instructionSet: isa, partition: partition, kBlock: kBlock)
             #expect(actual.shape == expected.shape)
             let difference = largestAbsoluteDifference(actual.values, expected.values)
-            #expect(difference <= 1e-4, "isa \(isa) Cout \(outChannels) k\(kernel) s\(stride) p\(padding) \(height)x\(width): largest difference \(difference)")
+            #expect(difference <= 1e-4, "isa \(isa) Cout \(outChannels) k\(kernel) s\(stride) p\(padding) \(height)x\(width) block \(kBlock) \(String(describing: partition)) threads \(threads): largest difference \(difference)")
         }
+    }
+
+    /// Blocks of the reduction that end inside a kernel row, that do not divide it, or that cover
+    /// it whole, and the default block on a reduction longer than it and not a multiple of it:
+    /// the sums are carried exactly between blocks, so every blocking and split gives the output
+    /// of one unblocked pass bit for bit, and that output matches the direct loops.
+    @Test(arguments: [(5, 5), (60, 3)])
+    func blockedReductionEqualsOnePassBitForBit(channels c: Int, kernel k: Int) {
+        for isa in instructionSets {
+            var rng = SplitMix64(state: 900 + UInt64(c * k))
+            let (n, outChannels, h, w) = (2, isa == 2 ? 70 : 35, 9, 23) // a partial last group
+            let input = randomTensor([n, c, h, w], using: &rng)             // (N, C, H, W)
+            let weight = randomTensor([outChannels, c, k, k], using: &rng)  // (Cout, C, k, k)
+            let bias = randomTensor([outChannels], using: &rng)             // (Cout)
+            let steps = c * k * k
+            #expect(steps % Int(dc_default_k_block(Int32(isa))) != 0 || steps < Int(dc_default_k_block(Int32(isa))))
+            let onePass = directConvolution(input, weight: weight, bias: bias, stride: 1, padding: 2, relu: true, threads: 1,
+                                            instructionSet: isa, kBlock: steps)
+            let expected = ReferenceKernels.convolution(input, weight: weight, bias: bias, stride: 1, padding: 2, relu: true)
+            #expect(largestAbsoluteDifference(onePass.values, expected.values) <= 1e-4, "isa \(isa) C \(c) k\(k)")
+            // 7 and 3 end blocks inside rows of 5 (and of 3); steps - 1 leaves a last block of one step.
+            for kBlock in [0, 1, 3, 7, k * k, steps - 1, steps + 5] {
+                for (threads, partition) in [(1, DirectConvolution.Partition.pixels), (2, .pixels), (2, .groups), (3, .pixels)] {
+                    let blocked = directConvolution(input, weight: weight, bias: bias, stride: 1, padding: 2, relu: true,
+                                                    threads: threads, instructionSet: isa, partition: partition, kBlock: kBlock)
+                    #expect(blocked.values == onePass.values, "isa \(isa) C \(c) k\(k) block \(kBlock) \(partition) threads \(threads)")
+                }
+            }
+        }
+    }
+
+    @Test func layersSplitByGroupsOnlyWhereTheThreadsDivideThemAndWeightsOutweighTheInput() {
+        // The paper's coarse.conv4 (384 -> 384, 3x3 on 13x18): 5.3 MB of weights against 0.5 MB of input per image.
+        let conv4 = ConvolutionShape(inChannels: 384, outChannels: 384, kernel: 3, stride: 1, padding: 1, height: 13, width: 18)
+        // fine.conv2 (64 -> 64, 5x5 on 55x74): one group.
+        let fine2 = ConvolutionShape(inChannels: 64, outChannels: 64, kernel: 5, stride: 1, padding: 2, height: 55, width: 74)
+        #expect(DirectConvolution.partition(conv4, batch: 1, threads: 2, instructionSet: 2) == .groups)
+        #expect(DirectConvolution.partition(conv4, batch: 1, threads: 1, instructionSet: 2) == .pixels)
+        #expect(DirectConvolution.partition(conv4, batch: 1, threads: 4, instructionSet: 2) == .pixels, "6 groups do not split 4 ways")
+        #expect(DirectConvolution.partition(conv4, batch: 64, threads: 2, instructionSet: 2) == .pixels, "the input outweighs the weights")
+        #expect(DirectConvolution.partition(fine2, batch: 1, threads: 2, instructionSet: 2) == .pixels)
     }
 
     @Test func directConvolutionRunsWhereTheCPUHasTheInstructions() {
@@ -77,6 +126,24 @@ import TestSupport
             var blas = [Float](repeating: .nan, count: batch * 29)
             FullyConnected.blas(input.values, batch: batch, inputs: 53, outputs: 29, weight: weight.values, bias: bias.values, relu: relu, output: &blas)
             #expect(largestAbsoluteDifference(blas, expected.values) <= 1e-5, "OpenBLAS path, batch \(batch)")
+        }
+    }
+
+    /// Enough rows (1100) that two or three threads take them as pieces, each thread as it frees up.
+    @Test func directFullyConnectedInPiecesMatchesDirectLoops() {
+        var rng = SplitMix64(state: 77)
+        let (batch, inputs, outputs) = (3, 70, 1100)
+        let input = randomTensor([batch, inputs], using: &rng)   // (N, in)
+        let weight = randomTensor([outputs, inputs], using: &rng) // (out, in)
+        let bias = randomTensor([outputs], using: &rng)           // (out)
+        let expected = ReferenceKernels.fullyConnected(input, weight: weight, bias: bias, relu: true)
+        for isa in instructionSets {
+            for threads in [1, 2, 3] {
+                var output = [Float](repeating: .nan, count: batch * outputs)
+                FullyConnected.forward(input.values, batch: batch, inputs: inputs, outputs: outputs, weight: weight.values, bias: bias.values,
+                                       relu: true, output: &output, threads: threads, instructionSet: isa)
+                #expect(largestAbsoluteDifference(output, expected.values) <= 1e-5, "isa \(isa) threads \(threads)")
+            }
         }
     }
 

@@ -12,6 +12,22 @@ extern "C" {
 /// Consecutive output pixels one tile of `dc_convolution_forward` computes.
 #define DC_TILE_PIXELS 6
 
+/// Tiles `dc_convolution_forward` runs as one chunk: every block of the reduction passes over the
+/// chunk's tiles, whose partial sums (DC_CHUNK_SUM_COUNT floats, 96 KiB) stay in L2 between
+/// blocks.
+#define DC_CHUNK_TILES 64
+
+/// Floats of the partial-sum scratch one `dc_convolution_forward` call needs: (DC_CHUNK_TILES,
+/// DC_TILE_PIXELS, 64), written out so that Swift imports it (the kernel checks the product).
+#define DC_CHUNK_SUM_COUNT 24576
+
+/// Reduction steps one pass over a chunk of tiles covers by default: a group's weights for them
+/// (32 KiB with AVX-512's 64 channels, 8 KiB with AVX2's 16) and the input rows they read stay in
+/// L1 while every tile of the chunk reads them.
+#ifndef DC_K_BLOCK_STEPS
+#define DC_K_BLOCK_STEPS 128
+#endif
+
 /// The instruction set the direct kernels run with on this CPU: 0 none (use im2col + sgemm),
 /// 1 AVX2 + FMA (8 lanes), 2 AVX-512F (16 lanes).
 int dc_instruction_set(void);
@@ -24,6 +40,13 @@ int dc_cpu_has_avx2_fma(void);
 
 /// Output channels one packed weight group holds for instruction set `isa` (64 or 16).
 int dc_group_channels(int isa);
+
+/// Output-channel groups of a layer with `out_channels` channels: the units `dc_convolution_forward`
+/// can split between threads besides pixels.
+int dc_group_count(int isa, int out_channels);
+
+/// Reduction steps (weight rows of one input position) per block by default: DC_K_BLOCK_STEPS.
+int dc_default_k_block(int isa);
 
 /// Floats of packed weights for `out_channels` x `k_length` weights: groups x k_length x group width.
 int64_t dc_packed_weight_count(int isa, int out_channels, int k_length);
@@ -46,6 +69,7 @@ typedef struct dc_convolution {
     const float *bias;           // (Cout)
     float *output;               // (Cout, N, oh, ow)
     int relu;
+    int k_block;                 // reduction steps per block; 0: dc_default_k_block (others for tests)
 } dc_convolution;
 
 /// Fills kernel_offsets (C * k * k values) with each weight step's offset into an input window:
@@ -53,11 +77,14 @@ typedef struct dc_convolution {
 void dc_kernel_offsets(const dc_convolution *c, int64_t *kernel_offsets);
 
 /// Computes output pixels first_pixel ..< first_pixel + pixel_count (flat (N, oh, ow) indices) of
-/// every output channel; disjoint pixel ranges may run on different threads at once.
-/// kernel_offsets: `dc_kernel_offsets` of `c`. Ranges starting on a multiple of DC_TILE_PIXELS
-/// keep every tile whole.
-void dc_convolution_forward(int isa, const dc_convolution *c, int64_t first_pixel, int64_t pixel_count,
-                            const int64_t *kernel_offsets);
+/// the output channels of groups first_group ..< first_group + group_count (`dc_group_count`);
+/// disjoint (group, pixel) ranges may run on different threads at once. kernel_offsets:
+/// `dc_kernel_offsets` of `c`. Ranges starting on a multiple of DC_TILE_PIXELS keep every tile
+/// whole. The reduction runs in blocks of `c->k_block` steps, each over a chunk of tiles, with
+/// the partial sums kept exactly between blocks: the sums equal one unblocked pass bit for bit.
+/// sums: DC_CHUNK_SUM_COUNT floats of scratch, 64-byte aligned, of this call's own.
+void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, int group_count,
+                            int64_t first_pixel, int64_t pixel_count, const int64_t *kernel_offsets, float *sums);
 
 /// Whether `dc_single_channel_forward` runs with instruction set `isa` (AVX-512F only).
 int dc_single_channel_available(int isa);

@@ -38,14 +38,32 @@ enum DirectConvolution {
         return shape.inChannels * batch * (shape.height + 2 * shape.padding) * (shape.width + 2 * shape.padding)
     }
 
+    /// How a layer's work is split between threads: by output pixels (every thread reads every
+    /// weight group), or by output-channel groups (every thread reads the whole input).
+    enum Partition: Equatable {
+        case pixels, groups
+    }
+
+    /// The split that reads less: by groups where the thread count divides the groups and the
+    /// layer's weights outweigh its input (the small late layers at small batches, whose weights
+    /// would otherwise be streamed by every thread), else by pixels.
+    static func partition(_ shape: ConvolutionShape, batch: Int, threads: Int, instructionSet isa: Int = instructionSet) -> Partition {
+        let groups = Int(dc_group_count(Int32(isa), Int32(shape.outChannels)))
+        guard threads > 1, groups % threads == 0 else { return .pixels }
+        let weights = shape.outChannels * shape.columnRows
+        let input = shape.inChannels * batch * (shape.height + 2 * shape.padding) * (shape.width + 2 * shape.padding)
+        return weights > input ? .groups : .pixels
+    }
+
     /// input: (C, N, H, W); weights: `DirectConvolutionWeights` of (Cout, C * k * k), or the plain
     /// (1, C * k * k) row for one output channel; bias: (Cout); output: (Cout, N, oh, ow);
-    /// padded: `paddedCount` scratch values. Splits the output pixels over `threads` threads.
-    /// `isa` (tests only) runs a narrower instruction set than the CPU's.
+    /// padded: `paddedCount` scratch values. Splits the work over `threads` threads (`partition`).
+    /// `isa`, `partition` and `kBlock` (reduction steps per block, 0 for the kernel's default) are
+    /// for tests: a narrower instruction set than the CPU's, a forced split, small blocks.
     static func forward(_ input: UnsafePointer<Float>, batch: Int, shape: ConvolutionShape,
                         weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
                         output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, threads: Int,
-                        instructionSet isa: Int = instructionSet) {
+                        instructionSet isa: Int = instructionSet, partition forced: Partition? = nil, kBlock: Int = 0) {
         let p = shape.padding
         var source = input
         if p > 0 {
@@ -62,10 +80,11 @@ enum DirectConvolution {
             padded_height: Int32(shape.height + 2 * p), padded_width: Int32(shape.width + 2 * p),
             kernel: Int32(shape.kernel), stride: Int32(shape.stride), out_channels: Int32(shape.outChannels),
             out_height: Int32(shape.outHeight), out_width: Int32(shape.outWidth),
-            packed_weights: weights, bias: bias, output: output, relu: relu ? 1 : 0)
+            packed_weights: weights, bias: bias, output: output, relu: relu ? 1 : 0, k_block: Int32(kBlock))
+        let split = forced ?? partition(shape, batch: batch, threads: threads, instructionSet: isa)
         let isa = Int32(isa)
         withUnsafePointer(to: &layer) { layer in
-            // Each part writes a disjoint range of output pixels; the description is only read.
+            // Each part writes a disjoint range of output pixels or channels; the description is only read.
             nonisolated(unsafe) let shared = layer
             if shape.outChannels == 1 {
                 ParallelParts.run(batch * shape.outHeight, parts: threads) { first, end in
@@ -77,10 +96,27 @@ enum DirectConvolution {
                 dc_kernel_offsets(shared, offsets.baseAddress)
                 nonisolated(unsafe) let kernelOffsets = UnsafePointer(offsets.baseAddress!)
                 let pixels = batch * shape.outArea, tile = Int(DC_TILE_PIXELS)
-                // Whole tiles per thread, so no tile is split between two threads.
-                ParallelParts.run((pixels + tile - 1) / tile, parts: threads) { firstTile, endTile in
-                    let first = min(pixels, firstTile * tile), end = min(pixels, endTile * tile)
-                    dc_convolution_forward(isa, shared, Int64(first), Int64(end - first), kernelOffsets)
+                let groups = Int(dc_group_count(isa, Int32(shape.outChannels)))
+                // groups first..<first+count, pixels over the range, with this piece's own partial sums.
+                let run: @Sendable (Int, Int, Int, Int) -> Void = { firstGroup, groupCount, firstPixel, pixelCount in
+                    withUnsafeTemporaryAllocation(byteCount: 4 * Int(DC_CHUNK_SUM_COUNT), alignment: 64) { sums in // (64 tiles, 6, 64)
+                        dc_convolution_forward(isa, shared, Int32(firstGroup), Int32(groupCount), Int64(firstPixel), Int64(pixelCount),
+                                               kernelOffsets, sums.baseAddress!.assumingMemoryBound(to: Float.self))
+                    }
+                }
+                switch split {
+                case .groups:
+                    // One group per piece, taken by whichever thread is free.
+                    ParallelParts.run(groups, parts: threads, pieces: groups) { first, end in run(first, end - first, 0, pixels) }
+                case .pixels:
+                    // Whole tiles per piece, so no tile is split between two threads; up to 4 pieces
+                    // per thread, but no piece under one chunk, since each piece reads every weight.
+                    let tiles = (pixels + tile - 1) / tile
+                    let pieces = min(4 * threads, tiles / Int(DC_CHUNK_TILES))
+                    ParallelParts.run(tiles, parts: threads, pieces: pieces) { firstTile, endTile in
+                        let first = min(pixels, firstTile * tile), end = min(pixels, endTile * tile)
+                        run(0, groups, first, end - first)
+                    }
                 }
             }
         }

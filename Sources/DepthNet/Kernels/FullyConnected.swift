@@ -38,9 +38,13 @@ enum FullyConnected {
         }
     }
 
-    /// Runs `body(firstRow, rowCount)` on disjoint row ranges, one per thread (at least 64 rows each).
+    /// Runs `body(firstRow, rowCount)` on disjoint row ranges over the threads (at least 64 rows
+    /// each), up to 4 pieces per thread of at least 256 rows, taken by whichever thread is free:
+    /// each piece streams its own rows' weights, so the pieces add no traffic.
     private static func split(outputs: Int, threads: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
-        ParallelParts.run(outputs, parts: min(threads, outputs / 64)) { first, end in body(first, end - first) }
+        ParallelParts.run(outputs, parts: min(threads, outputs / 64), pieces: min(4 * threads, outputs / 256)) { first, end in
+            body(first, end - first)
+        }
     }
 
     /// The OpenBLAS path (CPUs without AVX2 + FMA). Same arguments as `forward`.

@@ -1,12 +1,39 @@
 import Dispatch
+import Synchronization
 
 /// How a kernel's work is split over threads: one rule for every layer step that runs on several.
 enum ParallelParts {
     /// Runs `body(first, end)` on min(parts, count) (at least one) consecutive, disjoint ranges that
     /// cover 0..<count, concurrently when there are several.
     static func run(_ count: Int, parts wanted: Int, _ body: @escaping @Sendable (_ first: Int, _ end: Int) -> Void) {
-        let parts = max(1, min(wanted, count))
-        let part: @Sendable (Int) -> Void = { part in body(count * part / parts, count * (part + 1) / parts) }
-        if parts == 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: part) }
+        run(count, parts: wanted, pieces: wanted, body)
     }
+
+    /// Cuts 0..<count into min(max(pieces, parts), count) consecutive, disjoint ranges that `parts`
+    /// threads take in order as each finishes its last, so that a thread slowed by something else
+    /// on its core (a shared or virtual machine) leaves more of the pieces to the others instead
+    /// of holding up the step. With pieces == parts, each thread runs one range; on one thread,
+    /// `body(0, count)` runs once.
+    static func run(_ count: Int, parts wanted: Int, pieces wantedPieces: Int,
+                    _ body: @escaping @Sendable (_ first: Int, _ end: Int) -> Void) {
+        let parts = max(1, min(wanted, count)), pieces = max(parts, min(wantedPieces, count))
+        let piece: @Sendable (Int) -> Void = { piece in body(count * piece / pieces, count * (piece + 1) / pieces) }
+        if parts == 1 {
+            body(0, count)
+        } else if pieces == parts {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: piece)
+        } else {
+            let next = NextPiece()
+            DispatchQueue.concurrentPerform(iterations: parts) { _ in
+                while case let index = next.take(), index < pieces { piece(index) }
+            }
+        }
+    }
+}
+
+/// The index of the next piece not yet taken, shared by the threads of one `ParallelParts.run`.
+private final class NextPiece: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
