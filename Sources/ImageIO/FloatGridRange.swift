@@ -1,8 +1,9 @@
 import CImageCodecs
 
 extension FloatGrid {
-    /// The smallest and largest depth estimate: values that are finite and positive (what png16
-    /// writes as 0, the colour map as grey, is no estimate). nil when there is none. One
+    /// The smallest and largest finite, positive value, or nil when there is none. For a depth
+    /// grid these are its estimates: the encoders write every other value as no estimate (png16
+    /// as 0, the colour map as grey). One
     /// vectorised C pass; `estimateRangeReference` is the plain loop it equals.
     public var estimateRange: (min: Float, max: Float)? {
         var low = Float.infinity, high = -Float.infinity

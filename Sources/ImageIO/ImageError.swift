@@ -10,7 +10,8 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(ImageFormat, detail: String)
     /// A valid file in a variant the codecs do not decode (e.g. arithmetic-coded JPEG).
     case unsupportedVariant(ImageFormat, detail: String)
-    /// A declared width or height of zero, or beyond `DecodeLimits.maxDimension`.
+    /// A declared width or height beyond `DecodeLimits.maxDimension`, or of zero where a codec's
+    /// probe lets one through (libjpeg and libpng refuse a zero side themselves, as `corrupt`).
     case invalidDimensions(width: Int, height: Int, maxDimension: Int)
     /// width x height is above `DecodeLimits.maxPixels`; refused before any pixel is allocated.
     case tooManyPixels(width: Int, height: Int, limit: Int)
