@@ -35,7 +35,12 @@ enum DirectConvolution {
     /// Values of the zero-padded input copy a layer needs: (C, N, H + 2p, W + 2p), or 0 unpadded.
     static func paddedCount(_ shape: ConvolutionShape, batch: Int) -> Int {
         guard handles(shape), shape.padding > 0 else { return 0 }
-        return shape.inChannels * batch * (shape.height + 2 * shape.padding) * (shape.width + 2 * shape.padding)
+        return inputCount(shape, batch: batch)
+    }
+
+    /// Values of the layer's input as the kernel reads it: (C, N, H + 2p, W + 2p).
+    private static func inputCount(_ shape: ConvolutionShape, batch: Int) -> Int {
+        shape.inChannels * batch * (shape.height + 2 * shape.padding) * (shape.width + 2 * shape.padding)
     }
 
     /// How a layer's work is split between threads: by output pixels (every thread reads every
@@ -51,8 +56,7 @@ enum DirectConvolution {
         let groups = Int(dc_group_count(Int32(isa), Int32(shape.outChannels)))
         guard threads > 1, groups % threads == 0 else { return .pixels }
         let weights = shape.outChannels * shape.columnRows
-        let input = shape.inChannels * batch * (shape.height + 2 * shape.padding) * (shape.width + 2 * shape.padding)
-        return weights > input ? .groups : .pixels
+        return weights > inputCount(shape, batch: batch) ? .groups : .pixels
     }
 
     /// input: (C, N, H, W); weights: `DirectConvolutionWeights` of (Cout, C * k * k), or the plain

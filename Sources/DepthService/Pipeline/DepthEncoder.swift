@@ -64,17 +64,16 @@ public enum DepthEncoder {
         switch format {
         case .png16:
             return EncodedDepth(bytes: try png16(grid, modelName: context.modelName, extraText: context.descriptors),
-                                format: format, facts: facts, fileExtension: ".png")
+                                format: format, facts: facts)
         case .json:
-            return EncodedDepth(bytes: json(grid, context: context), format: format, facts: facts, fileExtension: ".json")
+            return EncodedDepth(bytes: json(grid, context: context), format: format, facts: facts)
         case .color:
             if let range = context.colorRange {
                 facts += [(.colorMin, decimal(range.lowerBound)), (.colorMax, decimal(range.upperBound))]
             }
-            return EncodedDepth(bytes: try color(grid, range: context.colorRange), format: format, facts: facts,
-                                fileExtension: ".png")
+            return EncodedDepth(bytes: try color(grid, range: context.colorRange), format: format, facts: facts)
         case .npy:
-            return EncodedDepth(bytes: NPYEncoder.encode(grid), format: format, facts: facts, fileExtension: ".npy")
+            return EncodedDepth(bytes: NPYEncoder.encode(grid), format: format, facts: facts)
         case .ply:
             throw ImageError.invalidArgument("ply is encoded by PointCloudEncoder, from the depth map and its camera")
         }

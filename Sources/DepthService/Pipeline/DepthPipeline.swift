@@ -108,6 +108,6 @@ public struct DepthPipeline: Sendable {
         let cloud = PointCloudEncoder.encode(grid, focalPx: focal, photo: scaled.photo, step: step, comments: comments)
         var facts = DepthEncoder.facts(for: grid, format: .ply, context: context)
         facts += [(.points, String(cloud.points)), (.step, String(step))]
-        return EncodedDepth(bytes: cloud.bytes, format: .ply, facts: facts, fileExtension: ".ply")
+        return EncodedDepth(bytes: cloud.bytes, format: .ply, facts: facts)
     }
 }

@@ -10,15 +10,11 @@ public struct EncodedDepth: Sendable {
     /// (png16, json, npy, ply), size, range in metres (when any estimate), focal length, scale
     /// source and the known-distance fit, then the colour range (color) or points and step (ply).
     public let facts: [(fact: DepthFact, value: String)]
-    /// The usual file extension, with its dot (".png", ".json").
-    public let fileExtension: String
 
-    public init(bytes: [UInt8], format: DepthRequestOptions.Format, facts: [(fact: DepthFact, value: String)],
-                fileExtension: String) {
+    public init(bytes: [UInt8], format: DepthRequestOptions.Format, facts: [(fact: DepthFact, value: String)]) {
         self.bytes = bytes
         self.format = format
         self.facts = facts
-        self.fileExtension = fileExtension
     }
 
     /// The value stated for `fact`, or nil when the answer does not state it.
