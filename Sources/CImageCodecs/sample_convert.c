@@ -1,6 +1,9 @@
 // Per-pixel conversions of float grids (depth): to 16-bit samples in one branch-free loop the
 // compiler vectorises, and to colours through a 256-entry table.
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "CImageCodecs.h"
 
 void cic_quantize16(const float *values, size_t count, float scale, uint16_t *samples) {
@@ -56,23 +59,44 @@ void cic_colorize(const float *values, size_t count, float first, float last, co
     }
 }
 
-// The smallest and largest value that is finite (and, with `positive`, above 0); inlined into
-// each caller with `positive` constant, so both loops stay branch-free and vectorise.
+// The smallest and largest value that is finite (and, with `positive`, above 0). The compiler
+// does not vectorise this reduction by itself (the comparisons are ordered), so x86-64 takes
+// four lanes at a time with SSE2: values that do not count become +inf / -inf, which min and max
+// then never pick. Equal values are the same number, except 0 and -0 in the finite range.
 static inline int cic_range(const float *values, size_t count, int positive, float *low, float *high) {
     float lo = INFINITY, hi = -INFINITY;
-    int any = 0;
-    for (size_t i = 0; i < count; i++) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i sign_off = _mm_set1_epi32(0x7fffffff);
+    const __m128 zero = _mm_setzero_ps(), inf = _mm_set1_ps(INFINITY), minus_inf = _mm_set1_ps(-INFINITY);
+    __m128 lo4 = inf, hi4 = minus_inf;
+    for (; i + 4 <= count; i += 4) {
+        __m128 v = _mm_loadu_ps(values + i);
+        // Finite: |v| below +inf (NaN compares false).
+        __m128 counted = _mm_cmplt_ps(_mm_castsi128_ps(_mm_and_si128(_mm_castps_si128(v), sign_off)), inf);
+        if (positive) counted = _mm_and_ps(counted, _mm_cmpgt_ps(v, zero));
+        lo4 = _mm_min_ps(lo4, _mm_or_ps(_mm_and_ps(counted, v), _mm_andnot_ps(counted, inf)));
+        hi4 = _mm_max_ps(hi4, _mm_or_ps(_mm_and_ps(counted, v), _mm_andnot_ps(counted, minus_inf)));
+    }
+    float lanes_lo[4], lanes_hi[4];
+    _mm_storeu_ps(lanes_lo, lo4);
+    _mm_storeu_ps(lanes_hi, hi4);
+    for (int k = 0; k < 4; k++) {
+        lo = lanes_lo[k] < lo ? lanes_lo[k] : lo;
+        hi = lanes_hi[k] > hi ? lanes_hi[k] : hi;
+    }
+#endif
+    for (; i < count; i++) {
         float v = values[i];
         // (v - v) == 0 is false for NaN and the infinities.
         int counted = (v - v) == 0.0f && (!positive || v > 0.0f);
-        // Strict comparisons keep the first of equal values, as Array.min()/max() do.
         lo = counted && v < lo ? v : lo;
         hi = counted && v > hi ? v : hi;
-        any |= counted;
     }
     *low = lo;
     *high = hi;
-    return any;
+    // A counted value is finite, so some value counted exactly when lo is no longer +inf.
+    return lo != INFINITY;
 }
 
 int cic_finite_range(const float *values, size_t count, float *low, float *high) {
