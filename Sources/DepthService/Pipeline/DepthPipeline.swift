@@ -49,12 +49,29 @@ public struct DepthPipeline: Sendable {
         logDepth.reserveCapacity(windows.count * area)
         for start in stride(from: 0, to: windows.count, by: predictor.maximumBatchSize) {
             let chunk = windows[start..<min(start + predictor.maximumBatchSize, windows.count)]
-            var input = [Float]()                                        // (N, 3, H, W)
-            input.reserveCapacity(chunk.count * inputLength)
-            for entry in chunk {
-                input += images[entry.image].planes[entry.window * inputLength ..< (entry.window + 1) * inputLength]
+            let first = chunk[chunk.startIndex], last = chunk[chunk.endIndex - 1]
+            let output: [Float]
+            if first.image == last.image {
+                // Consecutive windows of one image (every call without micro-batching): its planes
+                // as they are, without a copy of a megabyte-sized input per request.
+                let window = first.window * inputLength ..< (last.window + 1) * inputLength
+                output = try images[first.image].planes.withUnsafeBufferPointer { planes throws(PredictorError) in
+                    var out = [Float](repeating: 0, count: chunk.count * area)  // (N, oh, ow)
+                    try out.withUnsafeMutableBufferPointer { target throws(PredictorError) in
+                        try predictor.predictLogDepth(input: UnsafeBufferPointer(rebasing: planes[window]),
+                                                      count: chunk.count, output: target)
+                    }
+                    return out
+                }
+            } else {
+                var input = [Float]()                                    // (N, 3, H, W)
+                input.reserveCapacity(chunk.count * inputLength)
+                for entry in chunk {
+                    input += images[entry.image].planes[entry.window * inputLength ..< (entry.window + 1) * inputLength]
+                }
+                output = try predictor.predictLogDepth(input, count: chunk.count)
             }
-            logDepth += try predictor.predictLogDepth(input, count: chunk.count)
+            logDepth += output
         }
         var next = 0
         return try images.map { image in
