@@ -17,6 +17,11 @@
 #define CIC_MIN_MATCH 4u
 #define CIC_MAX_MATCH 258u
 #define CIC_BLOCK_INPUT (1u << 17)   // input bytes per block at most: each block gets its own codes
+// Tokens per block at most: a block also ends where its tokens would not fit (incompressible
+// input, 1 byte a token). Depth maps' blocks end by bytes (7 a token on average); this keeps a
+// segment's token buffer at 128 KiB, not 512.
+#define CIC_BLOCK_TOKENS (1u << 15)
+#define CIC_TOKEN_STOP (CIC_BLOCK_TOKENS - CIC_MAX_MATCH)   // room left for a block's last bytes
 #define CIC_LITLEN_SYMBOLS 286
 #define CIC_DIST_SYMBOLS 30
 #define CIC_CODELEN_SYMBOLS 19
@@ -599,6 +604,7 @@ static int cic_block_begin(cic_segment *s) {
 
 // Parses the block's last bytes (matches end at the block's end), then codes and writes it.
 static void cic_block_finish(cic_segment *s) {
+    if (s->position < s->fast_end) s->block_end = s->position;   // out of tokens: the block ends here
     const uint8_t *data = s->data;
     cic_block_codes *codes = s->codes;
     size_t position = s->position, block_end = s->block_end, count = s->count;
@@ -662,15 +668,15 @@ static inline __attribute__((always_inline)) void cic_parse_with(cic_segment *se
         for (int k = 0; k < CIC_SEGMENTS; k++) {
             p[k] = segment[k].position, c[k] = segment[k].count, stop[k] = segment[k].fast_end;
             table[k] = segment[k].table.entries, tokens[k] = segment[k].tokens, codes[k] = segment[k].codes;
-            inside &= p[k] < stop[k];
+            inside &= p[k] < stop[k] && c[k] < CIC_TOKEN_STOP;
         }
         while (inside) {
             for (int k = 0; k < CIC_SEGMENTS; k++) p[k] = step(table[k], data, p[k], tokens[k], &c[k], codes[k]);
-            for (int k = 0; k < CIC_SEGMENTS; k++) inside &= p[k] < stop[k];
+            for (int k = 0; k < CIC_SEGMENTS; k++) inside &= p[k] < stop[k] && c[k] < CIC_TOKEN_STOP;
         }
         for (int k = 0; k < CIC_SEGMENTS; k++) {
             segment[k].position = p[k], segment[k].count = c[k];
-            if (p[k] >= stop[k]) {
+            if (p[k] >= stop[k] || c[k] >= CIC_TOKEN_STOP) {
                 cic_block_finish(&segment[k]);
                 if (!(active[k] = cic_block_begin(&segment[k]))) running--;
             }
@@ -680,7 +686,7 @@ static inline __attribute__((always_inline)) void cic_parse_with(cic_segment *se
     for (int k = 0; k < segments; k++) {
         for (cic_segment *s = &segment[k]; active[k]; active[k] = cic_block_begin(s)) {
             size_t position = s->position, count = s->count, stop = s->fast_end;
-            while (position < stop) position = step(s->table.entries, s->data, position, s->tokens, &count, s->codes);
+            while (position < stop && count < CIC_TOKEN_STOP) position = step(s->table.entries, s->data, position, s->tokens, &count, s->codes);
             s->position = position, s->count = count;
             cic_block_finish(s);
         }
@@ -728,6 +734,7 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, 
     // last, a few bytes more, may be cut into more blocks and have the smaller ones.
     size_t part = size / (size_t)segments, last_blocks = cic_block_input(size - part * (size_t)(segments - 1));
     size_t block_tokens = cic_block_input(part) > last_blocks ? cic_block_input(part) : last_blocks;
+    if (block_tokens > CIC_BLOCK_TOKENS) block_tokens = CIC_BLOCK_TOKENS;
     cic_segment segment[CIC_SEGMENTS];
     uint32_t *tables = malloc((size_t)segments * table_bytes);
     uint32_t *tokens = malloc((size_t)segments * sizeof(uint32_t) * block_tokens);
