@@ -1,8 +1,7 @@
 // A small, fast zlib (RFC 1950) / DEFLATE (RFC 1951) compressor for the PNG writer: greedy LZ77
-// with a hash table of 4-byte hashes over the whole 32 KiB window, shaped for what the input's
-// matches are like (cic_match_kind; depth maps' inputs are parsed as CIC_SEGMENTS interleaved
-// segments, see "the stream" below), dynamic Huffman blocks built from each block's own
-// statistics, a 64-bit bit buffer, and a stored block wherever Huffman coding would not be smaller. zlib's level 1 spends most of its time in its 16-bit bit writer and hash
+// with a hash table (5-byte hashes, the whole 32 KiB window) shaped for what the input's matches
+// are like (cic_match_kind), dynamic Huffman blocks built from each block's own statistics, a
+// 64-bit bit buffer, and a stored block wherever Huffman coding would not be smaller. zlib's level 1 spends most of its time in its 16-bit bit writer and hash
 // chains; for depth maps this is several times faster at a similar size.
 #include <pthread.h>
 #include <stddef.h>
@@ -18,8 +17,8 @@
 #define CIC_MAX_MATCH 258u
 #define CIC_BLOCK_INPUT (1u << 17)   // input bytes per block at most: each block gets its own codes
 // Tokens per block at most: a block also ends where its tokens would not fit (incompressible
-// input, 1 byte a token). Depth maps' blocks end by bytes (7 a token on average); this keeps a
-// segment's token buffer at 128 KiB, not 512.
+// input, 1 byte a token). Depth maps' blocks end by bytes (several a token); this keeps a
+// call's token buffer at 128 KiB, not 512 (fewer fresh pages to touch).
 #define CIC_BLOCK_TOKENS (1u << 15)
 #define CIC_TOKEN_STOP (CIC_BLOCK_TOKENS - CIC_MAX_MATCH)   // room left for a block's last bytes
 #define CIC_LITLEN_SYMBOLS 286
@@ -89,8 +88,9 @@ typedef struct {
 
 // Five bytes, though a match needs only CIC_MIN_MATCH: a filtered depth map repeats its 4-byte
 // contexts (two 16-bit differences) so often that the newest entry with the same 4 bytes rarely
-// agrees on more, while one with the same 5 usually does. A 640x480 depth map's png16: 142,503
-// bytes, against 150,416 hashing 4, as fast; the colour preview 134,179 against 135,654.
+// agrees on more, while one with the same 5 usually does. The 640x480 depth map of
+// scripts/bench-codecs.sh: 142,100 bytes against 150,799 hashing 4, and faster; its colour
+// preview 134,179 against 135,845.
 #define CIC_HASH_BYTES 5
 #define CIC_HASH_READ 8u
 
@@ -513,49 +513,32 @@ uint32_t cic_crc32(uint32_t crc, const uint8_t *data, size_t size) {
 
 // ---- the stream ----
 
-// The input is parsed as CIC_SEGMENTS consecutive segments, each with its own match table,
-// tokens and codes, one step of each in turn: a greedy parse is a chain of dependent loads
-// (position -> hash bucket -> earlier bytes -> match length -> next position), so one segment
-// alone leaves most of the core idle, while independent chains overlap (a 640x480 depth map's
-// png16: 1, 2, 4 and 8 segments took 1.75, 1.64, 1.46 and 1.85 ms on a 2-core Xeon). Matches
-// may reach back into the segment before (the decoder has those bytes); each segment but the
-// last ends with an empty stored block, so the next one's blocks start on a byte and are moved
-// down behind it when all are done.
-#define CIC_SEGMENTS 4
-#define CIC_SPLIT_MIN (1u << 16)   // below this, one segment: more would not pay for their setup
-
 // The match finder of each cic_match_kind.
 // Short matches (Up-filtered depth maps: 4-8 bytes against rounding noise, at every distance):
 // one entry per bucket, as a second makes "which entry matches, and how far" a branch the CPU
-// mispredicts (a 640x480 map's png16 2 % smaller, 1.35x the time); 8 Ki buckets, 32 KiB per
-// segment, so the tables stay in the caches and few fresh pages are touched (the server maps
-// every large block anew; a page fault costs about a microsecond here), for 0.45 % more bytes
-// than 16 Ki buckets; the input in CIC_SEGMENTS segments.
+// mispredicts (a 640x480 map's png16 4 % smaller, 1.3x the time); 16 Ki buckets (64 KiB), as fast
+// as 8 Ki or 32 Ki, 0.4 % smaller than 8 Ki.
 #define CIC_SHORT_WAYS 1
-#define CIC_SHORT_BITS 13
+#define CIC_SHORT_BITS 14
 // Long matches (colour-mapped previews: exact repeats of few colours): two entries per bucket,
-// 32 Ki buckets, one segment (the 640x480 preview of scripts/bench-codecs.sh: 11.7 % larger with
-// the short kind's finder, as fast as this).
+// 32 Ki buckets (the 640x480 preview of scripts/bench-codecs.sh is 11.7 % larger with the short
+// kind's finder, and no faster).
 #define CIC_LONG_WAYS 2
 #define CIC_LONG_BITS 15
-// Bytes before a segment indexed into its table: a few rows of a depth map, where most matches
-// are (a 640x480 map's png16: 0.37 % larger with none, 0.08 % with these, against the whole window).
-#define CIC_WARM 4096u
 
+// The parse's state between blocks.
 typedef struct {
     const uint8_t *data;
-    size_t position, end;   // the segment's next byte and end
+    size_t position, end;   // the next byte and the input's end
     size_t block_start, block_end, fast_end;
-    size_t block_input;     // bytes per block: the segment split into equal blocks of at most CIC_BLOCK_INPUT
+    size_t block_input;     // bytes per block: the input split into equal blocks of at most CIC_BLOCK_INPUT
     size_t count;           // tokens of the current block
     cic_table table;
     uint32_t *tokens;
     cic_block_codes *codes;
     cic_bits w;
-    uint8_t *start;         // where the segment's output begins
-    int last;               // the segment ends the stream: its last block is final
     int failed;
-} cic_segment;
+} cic_stream;
 
 // One greedy step at `position`, which has CIC_MAX_MATCH bytes left in its block: a match
 // against the bucket's entries or a literal. Returns the next position.
@@ -588,8 +571,8 @@ static size_t cic_step_long(uint32_t *entries, const uint8_t *data, size_t posit
 
 typedef size_t (*cic_step_function)(uint32_t *, const uint8_t *, size_t, uint32_t *, size_t *, cic_block_codes *);
 
-// Starts the segment's next block; 0 when the segment is done.
-static int cic_block_begin(cic_segment *s) {
+// Starts the next block; 0 when the input is done.
+static int cic_block_begin(cic_stream *s) {
     if (s->position >= s->end) return 0;
     s->block_start = s->position;
     s->block_end = s->end - s->position > s->block_input ? s->position + s->block_input : s->end;
@@ -603,7 +586,7 @@ static int cic_block_begin(cic_segment *s) {
 }
 
 // Parses the block's last bytes (matches end at the block's end), then codes and writes it.
-static void cic_block_finish(cic_segment *s) {
+static void cic_block_finish(cic_stream *s) {
     if (s->position < s->fast_end) s->block_end = s->position;   // out of tokens: the block ends here
     const uint8_t *data = s->data;
     cic_block_codes *codes = s->codes;
@@ -636,7 +619,7 @@ static void cic_block_finish(cic_segment *s) {
     codes->hdist = CIC_DIST_SYMBOLS;
     while (codes->hdist > 1 && codes->dist_len[codes->hdist - 1] == 0) codes->hdist--;
     cic_rle_header(codes);
-    int final = s->last && block_end == s->end;
+    int final = block_end == s->end;
     size_t block_size = block_end - s->block_start;
     // A stored block costs its bytes plus 5 per 65535 and the alignment.
     uint64_t stored_bits = 8 * ((uint64_t)block_size + 5 * (block_size / 65535 + 1)) + 8;
@@ -653,70 +636,33 @@ static void cic_block_finish(cic_segment *s) {
     }
 }
 
-// Parses and writes every segment to its end with `step`, a step of each in turn while all are
-// inside a block's fast part. Inlined once per step function, which it then calls directly.
-static inline __attribute__((always_inline)) void cic_parse_with(cic_segment *segment, int segments, cic_step_function step) {
-    int active[CIC_SEGMENTS], running = 0;
-    for (int k = 0; k < segments; k++) running += active[k] = cic_block_begin(&segment[k]);
-    while (segments == CIC_SEGMENTS && running == CIC_SEGMENTS) {
-        // The segments' state in locals: the compiler need not reload it after every token store.
-        size_t p[CIC_SEGMENTS], c[CIC_SEGMENTS], stop[CIC_SEGMENTS];
-        uint32_t *table[CIC_SEGMENTS], *tokens[CIC_SEGMENTS];
-        cic_block_codes *codes[CIC_SEGMENTS];
-        const uint8_t *data = segment[0].data;
-        int inside = 1;
-        for (int k = 0; k < CIC_SEGMENTS; k++) {
-            p[k] = segment[k].position, c[k] = segment[k].count, stop[k] = segment[k].fast_end;
-            table[k] = segment[k].table.entries, tokens[k] = segment[k].tokens, codes[k] = segment[k].codes;
-            inside &= p[k] < stop[k] && c[k] < CIC_TOKEN_STOP;
-        }
-        while (inside) {
-            for (int k = 0; k < CIC_SEGMENTS; k++) p[k] = step(table[k], data, p[k], tokens[k], &c[k], codes[k]);
-            for (int k = 0; k < CIC_SEGMENTS; k++) inside &= p[k] < stop[k] && c[k] < CIC_TOKEN_STOP;
-        }
-        for (int k = 0; k < CIC_SEGMENTS; k++) {
-            segment[k].position = p[k], segment[k].count = c[k];
-            if (p[k] >= stop[k] || c[k] >= CIC_TOKEN_STOP) {
-                cic_block_finish(&segment[k]);
-                if (!(active[k] = cic_block_begin(&segment[k]))) running--;
-            }
-        }
-    }
-    // What is left once a segment has ended (or of the only one): each alone.
-    for (int k = 0; k < segments; k++) {
-        for (cic_segment *s = &segment[k]; active[k]; active[k] = cic_block_begin(s)) {
-            size_t position = s->position, count = s->count, stop = s->fast_end;
-            while (position < stop && count < CIC_TOKEN_STOP) position = step(s->table.entries, s->data, position, s->tokens, &count, s->codes);
-            s->position = position, s->count = count;
-            cic_block_finish(s);
-        }
+// Parses and writes the whole input with `step`. Inlined once per step function, which it then
+// calls directly.
+static inline __attribute__((always_inline)) void cic_parse_with(cic_stream *s, cic_step_function step) {
+    while (cic_block_begin(s)) {
+        size_t position = s->position, count = s->count, stop = s->fast_end;
+        uint32_t *entries = s->table.entries, *tokens = s->tokens;
+        cic_block_codes *codes = s->codes;
+        while (position < stop && count < CIC_TOKEN_STOP) position = step(entries, s->data, position, tokens, &count, codes);
+        s->position = position, s->count = count;
+        cic_block_finish(s);
     }
 }
 
-static void cic_parse(cic_segment *segment, int segments, cic_match_kind kind) {
-    if (kind == CIC_MATCHES_SHORT) cic_parse_with(segment, segments, cic_step_short);
-    else cic_parse_with(segment, segments, cic_step_long);
-}
-
-// The bytes per block of a segment of `bytes`: blocks of at most CIC_BLOCK_INPUT bytes, as equal
-// as whole bytes allow (a short last block would get poor codes of its own).
+// The bytes per block: blocks of at most CIC_BLOCK_INPUT bytes, as equal as whole bytes allow (a
+// short last block would get poor codes of its own).
 static size_t cic_block_input(size_t bytes) {
     size_t blocks = bytes / CIC_BLOCK_INPUT + (bytes % CIC_BLOCK_INPUT != 0);
     return blocks == 0 ? 1 : bytes / blocks + (bytes % blocks != 0);
 }
 
-static size_t cic_segment_bound(size_t size) {
-    // Stored blocks at worst: 5 bytes per 65535 and per block plus an alignment byte per block.
-    size_t blocks = size / CIC_BLOCK_INPUT + 1;
-    return size + 5 * (size / 65535 + 1) + 6 * blocks;
-}
-
 size_t cic_zlib_bound(size_t size) {
-    // Each segment's stored blocks at worst and 32 bytes of slack (the block writer's 8-byte
-    // stores need 16 past the last real byte), the empty stored blocks that end all but the last
-    // segment on a byte (5 bytes each), the zlib header and Adler-32.
-    size_t part = size / CIC_SEGMENTS + CIC_SEGMENTS;   // the last segment takes the remainder
-    return CIC_SEGMENTS * (cic_segment_bound(part) + 32 + 5) + 2 + 4;
+    // Stored blocks at worst: 5 bytes per 65535 and per block plus an alignment byte per block
+    // (a block ends by bytes or, at CIC_TOKEN_STOP tokens, after as many bytes at least), the
+    // zlib header and Adler-32, slack for the last bits. The block writer's 8-byte stores need
+    // 16 bytes of slack past the last real byte.
+    size_t blocks = size / CIC_TOKEN_STOP + 1;
+    return size + 5 * (size / 65535 + 1) + 6 * blocks + 2 + 4 + 32;
 }
 
 size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, uint8_t *out, size_t capacity) {
@@ -725,77 +671,39 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, 
         (kind != CIC_MATCHES_SHORT && kind != CIC_MATCHES_LONG)) {
         return 0;
     }
-    int segments = kind == CIC_MATCHES_SHORT && size >= CIC_SPLIT_MIN ? CIC_SEGMENTS : 1;
-    cic_table shape = kind == CIC_MATCHES_SHORT ? (cic_table){NULL, CIC_SHORT_WAYS, CIC_SHORT_BITS}
+    cic_table table = kind == CIC_MATCHES_SHORT ? (cic_table){NULL, CIC_SHORT_WAYS, CIC_SHORT_BITS}
                                                 : (cic_table){NULL, CIC_LONG_WAYS, CIC_LONG_BITS};
-    size_t table_entries = (size_t)shape.ways << shape.bits;
-    size_t table_bytes = table_entries * sizeof(uint32_t);
-    // A block has at most one token per byte. All segments but the last have the same size; the
-    // last, a few bytes more, may be cut into more blocks and have the smaller ones.
-    size_t part = size / (size_t)segments, last_blocks = cic_block_input(size - part * (size_t)(segments - 1));
-    size_t block_tokens = cic_block_input(part) > last_blocks ? cic_block_input(part) : last_blocks;
-    if (block_tokens > CIC_BLOCK_TOKENS) block_tokens = CIC_BLOCK_TOKENS;
-    cic_segment segment[CIC_SEGMENTS];
-    uint32_t *tables = malloc((size_t)segments * table_bytes);
-    uint32_t *tokens = malloc((size_t)segments * sizeof(uint32_t) * block_tokens);
-    cic_block_codes *codes = malloc((size_t)segments * sizeof(cic_block_codes));
-    if (tables == NULL || tokens == NULL || codes == NULL) {
-        free(tables);
+    size_t table_bytes = ((size_t)table.ways << table.bits) * sizeof(uint32_t);
+    size_t block_input = cic_block_input(size);
+    // A block has at most one token per byte, and at most CIC_BLOCK_TOKENS.
+    size_t block_tokens = block_input < CIC_BLOCK_TOKENS ? block_input : CIC_BLOCK_TOKENS;
+    table.entries = malloc(table_bytes);
+    uint32_t *tokens = malloc(sizeof(uint32_t) * block_tokens);
+    cic_block_codes *codes = malloc(sizeof(cic_block_codes));
+    if (table.entries == NULL || tokens == NULL || codes == NULL) {
+        free(table.entries);
         free(tokens);
         free(codes);
         return 0;
     }
     // An empty entry is position 0: a real earlier position (its bytes are compared like any
     // other's) until it is more than the window behind, so no entry needs an "empty" test.
-    memset(tables, 0, (size_t)segments * table_bytes);
-    // Segment k writes from its own part of `out` (room for its bound, the last at the end) and
-    // moves down behind the one before when all are done.
-    uint8_t *region = out + capacity;
-    for (int k = segments - 1; k >= 0; k--) {
-        cic_segment *s = &segment[k];
-        s->data = data;
-        s->position = part * (size_t)k;
-        s->end = k == segments - 1 ? size : part * (size_t)(k + 1);
-        s->block_input = cic_block_input(s->end - s->position);
-        s->table = (cic_table){tables + (size_t)k * table_entries, shape.ways, shape.bits};
-        s->tokens = tokens + (size_t)k * block_tokens;
-        s->codes = codes + k;
-        s->last = k == segments - 1;
-        s->failed = 0;
-        s->start = k == 0 ? out + 2 : region - (cic_segment_bound(s->end - s->position) + 32 + 5);
-        s->w = (cic_bits){s->start, region, 0, 0};
-        region = s->start;
-        // The segment's table starts with the bytes just before it indexed, where one parse's
-        // table would find most of its matches.
-        for (size_t p = s->position > CIC_WARM ? s->position - CIC_WARM : 0; k > 0 && p < s->position; p++) {
-            cic_insert(s->table, data, (uint32_t)p);
-        }
-    }
-    out[0] = 0x78;   // CM 8, 32 KiB window
-    out[1] = 0x01;   // FLEVEL 0 (fastest), FCHECK: 0x7801 % 31 == 0
-    cic_parse(segment, segments, kind);
-    if (size == 0) cic_write_stored(&segment[0].w, data, 0, 1);   // no block was begun: one empty, final
-    int failed = 0;
-    uint8_t *end = out + 2;
-    for (int k = 0; k < segments; k++) {
-        cic_segment *s = &segment[k];
-        if (s->last) cic_align(&s->w);
-        else cic_write_stored(&s->w, data, 0, 0);   // empty, not final: ends the segment on a byte
-        failed |= s->failed || s->w.out > s->w.end;
-        if (failed) break;
-        size_t written = (size_t)(s->w.out - s->start);
-        memmove(end, s->start, written);
-        end += written;
-    }
+    memset(table.entries, 0, table_bytes);
+    cic_stream s = {data, 0, size, 0, 0, 0, block_input, 0, table, tokens, codes, {out, out + capacity, 0, 0}, 0};
+    cic_put(&s.w, 0x78, 8);   // CM 8, 32 KiB window
+    cic_put(&s.w, 0x01, 8);   // FLEVEL 0 (fastest), FCHECK: 0x7801 % 31 == 0
+    if (kind == CIC_MATCHES_SHORT) cic_parse_with(&s, cic_step_short);
+    else cic_parse_with(&s, cic_step_long);
+    if (size == 0) cic_write_stored(&s.w, data, 0, 1);   // no block was begun: one empty, final
+    cic_align(&s.w);
     uint32_t adler = cic_adler32(1, data, size);
-    if (!failed && out + capacity - end >= 4) {
-        for (int shift = 24; shift >= 0; shift -= 8) *end++ = (uint8_t)(adler >> shift);
-    } else {
-        failed = 1;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        if (s.w.out < s.w.end) *s.w.out = (uint8_t)(adler >> shift);
+        s.w.out++;
     }
-    free(tables);
+    free(table.entries);
     free(tokens);
     free(codes);
     // More than the buffer holds would be a bug in the bound; report failure rather than overrun.
-    return failed ? 0 : (size_t)(end - out);
+    return !s.failed && s.w.out <= s.w.end ? (size_t)(s.w.out - out) : 0;
 }
