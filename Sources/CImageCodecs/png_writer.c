@@ -132,7 +132,8 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
         p = cic_close_chunk(p, "tEXt", key + 1 + value);
     }
     // Filtered depth maps are rounding noise on smooth rows: short matches everywhere.
-    size_t compressed = cic_zlib_compress(filtered, raw_size, gray16 ? CIC_MATCHES_SHORT : CIC_MATCHES_LONG, p + 8, bound);
+    cic_match_kind kind = gray16 ? CIC_MATCHES_SHORT : CIC_MATCHES_LONG;
+    size_t compressed = cic_zlib_compress(filtered, raw_size, kind, p + 8, bound);
     free(filtered);
     if (compressed == 0) {
         free(png);
