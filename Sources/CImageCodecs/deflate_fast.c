@@ -1,8 +1,9 @@
 // A small, fast zlib (RFC 1950) / DEFLATE (RFC 1951) compressor for the PNG writer: greedy LZ77
-// with a two-entry hash table (4-byte hashes, the whole 32 KiB window), dynamic Huffman blocks
-// built from each block's own statistics, a 64-bit bit buffer, and a stored block wherever
-// Huffman coding would not be smaller. zlib's level 1 spends most of its time in its 16-bit bit
-// writer and hash chains; for depth maps this is several times faster at a similar size.
+// with a hash table (5-byte hashes, the whole 32 KiB window) shaped for what the input's matches
+// are like (cic_match_kind), dynamic Huffman blocks built from each block's own statistics, a
+// 64-bit bit buffer, and a stored block wherever Huffman coding would not be smaller. zlib's
+// level 1 spends most of its time in its 16-bit bit writer and hash chains; for depth maps this
+// is several times faster at a similar size.
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -15,8 +16,12 @@
 #define CIC_WINDOW 32768u
 #define CIC_MIN_MATCH 4u
 #define CIC_MAX_MATCH 258u
-#define CIC_HASH_BITS 15
-#define CIC_BLOCK_INPUT (1u << 17)   // input bytes per block: each block gets its own codes
+#define CIC_BLOCK_INPUT (1u << 17)   // input bytes per block at most: each block gets its own codes
+// Tokens per block at most: a block also ends where its tokens would not fit (incompressible
+// input, 1 byte a token). Depth maps' blocks end by bytes (several a token); this keeps a
+// call's token buffer at 128 KiB, not 512 (fewer fresh pages to touch).
+#define CIC_BLOCK_TOKENS (1u << 15)
+#define CIC_TOKEN_STOP (CIC_BLOCK_TOKENS - CIC_MAX_MATCH)   // room left for a block's last bytes
 #define CIC_LITLEN_SYMBOLS 286
 #define CIC_DIST_SYMBOLS 30
 #define CIC_CODELEN_SYMBOLS 19
@@ -52,8 +57,13 @@ static void cic_build_tables(void) {
     }
 }
 
-static inline unsigned cic_dist_symbol(unsigned distance) {
-    return distance <= 256 ? cic_dist_symbol_small[distance - 1] : cic_dist_symbol_small[256 + ((distance - 1) >> 7)];
+// Distance 1...32768 -> symbol 0...29, and its extra bits' value in `extra`. A table for
+// distances to 256, then one per 128: cheaper than the bit-length formula on baseline x86-64.
+static inline unsigned cic_dist_symbol(unsigned distance, unsigned *extra) {
+    unsigned index = distance <= 256 ? distance - 1 : 256 + ((distance - 1) >> 7);
+    unsigned symbol = cic_dist_symbol_small[index];
+    *extra = distance - cic_dist_base[symbol];
+    return symbol;
 }
 
 static inline uint32_t cic_load32(const uint8_t *p) {
@@ -68,7 +78,34 @@ static inline uint64_t cic_load64(const uint8_t *p) {
     return v;
 }
 
-static inline uint32_t cic_hash(uint32_t v) { return (v * 2654435761u) >> (32 - CIC_HASH_BITS); }
+// ---- match finding ----
+
+// The match table: 2^bits buckets of `ways` positions each (newest first), hashed on the first
+// CIC_HASH_BYTES bytes at a position, read as 8 (so a position needs 8 bytes of input).
+typedef struct {
+    uint32_t *entries;
+    int ways, bits;
+} cic_table;
+
+// Five bytes, though a match needs only CIC_MIN_MATCH: a filtered depth map repeats its 4-byte
+// contexts (two 16-bit differences) so often that the newest entry with the same 4 bytes rarely
+// agrees on more, while one with the same 5 usually does. The 640x480 depth map of
+// scripts/bench-codecs.sh: 142,100 bytes against 150,799 hashing 4, and faster; its colour
+// preview 134,179 against 135,845.
+#define CIC_HASH_BYTES 5
+#define CIC_HASH_READ 8u
+
+static inline uint32_t *cic_bucket(cic_table t, const uint8_t *at) {
+    uint64_t key = cic_load64(at) << (64 - 8 * CIC_HASH_BYTES);
+    return t.entries + (size_t)t.ways * (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - t.bits));
+}
+
+// Makes `position` (whose bytes `data + position` are) the newest entry of its bucket.
+static inline void cic_insert(cic_table t, const uint8_t *data, uint32_t position) {
+    uint32_t *bucket = cic_bucket(t, data + position);
+    for (int k = t.ways - 1; k > 0; k--) bucket[k] = bucket[k - 1];
+    bucket[0] = position;
+}
 
 // Length of the match of `a` against the earlier `b` (whose first 4 bytes are tested against
 // `first4`, a's), up to `limit`; 0 when fewer than CIC_MIN_MATCH bytes agree.
@@ -84,6 +121,23 @@ static inline size_t cic_match_length(const uint8_t *a, const uint8_t *b, uint32
     }
 #endif
     while (length < limit && a[length] == b[length]) length++;
+    return length;
+}
+
+// The longest match for `position` among its bucket's entries (the nearest on a tie), up to
+// `limit` bytes; 0 when none has CIC_MIN_MATCH. Indexes `position`.
+static inline __attribute__((always_inline)) size_t cic_find(cic_table t, const uint8_t *data, size_t position, size_t limit, unsigned *distance) {
+    uint32_t *bucket = cic_bucket(t, data + position);
+    uint32_t here = cic_load32(data + position), candidate[2];   // ways is 1 or 2
+    for (int k = 0; k < t.ways; k++) candidate[k] = bucket[k];
+    for (int k = t.ways - 1; k > 0; k--) bucket[k] = bucket[k - 1];
+    bucket[0] = (uint32_t)position;
+    size_t length = 0;
+    for (int k = 0; k < t.ways; k++) {
+        if ((uint32_t)position - candidate[k] - 1u >= CIC_WINDOW) continue;   // empty (0), or too far back
+        size_t found = cic_match_length(data + position, data + candidate[k], here, limit);
+        if (found > length) length = found, *distance = (unsigned)(position - candidate[k]);
+    }
     return length;
 }
 
@@ -203,10 +257,17 @@ static void cic_align(cic_bits *w) {
 
 // ---- one block ----
 
-// A token, as the writer needs it: litlen symbol (9 bits) | length extra bits' value << 9 (5) |
-// distance symbol << 14 (5; CIC_DIST_SYMBOLS for a literal) | distance extra bits' value << 19 (13).
+// A token, as the writer needs it: its value (10 bits: a literal byte 0...255, or a match length
+// 3...258 as CIC_LENGTH_VALUE + length) | distance symbol << 10 (5; CIC_DIST_SYMBOLS for a
+// literal) | distance extra bits' value << 15 (13). A value's code and extra bits are one table
+// entry for the writer, so a match costs no length-symbol look-up while it is found.
+#define CIC_LENGTH_VALUE 254
+#define CIC_VALUES (CIC_LENGTH_VALUE + CIC_MAX_MATCH + 1)
+#define CIC_TOKEN_DIST_SHIFT 10
+#define CIC_TOKEN_EXTRA_SHIFT 15
 
 typedef struct {
+    uint32_t value_freq[CIC_VALUES];   // per token value, folded into litlen_freq at the block's end
     uint32_t litlen_freq[CIC_LITLEN_SYMBOLS], dist_freq[CIC_DIST_SYMBOLS];
     uint8_t litlen_len[CIC_LITLEN_SYMBOLS], dist_len[CIC_DIST_SYMBOLS];
     uint16_t litlen_code[CIC_LITLEN_SYMBOLS], dist_code[CIC_DIST_SYMBOLS];
@@ -217,6 +278,30 @@ typedef struct {
     uint8_t codelen_len[CIC_CODELEN_SYMBOLS];
     uint16_t codelen_code[CIC_CODELEN_SYMBOLS];
 } cic_block_codes;
+
+// Appends the token of a match and counts its value and distance symbol.
+static inline void cic_emit_match(cic_block_codes *c, uint32_t *token, size_t length, unsigned distance) {
+    unsigned extra, ds = cic_dist_symbol(distance, &extra);
+    unsigned value = CIC_LENGTH_VALUE + (unsigned)length;
+    *token = value | ds << CIC_TOKEN_DIST_SHIFT | extra << CIC_TOKEN_EXTRA_SHIFT;
+    c->value_freq[value]++;
+    c->dist_freq[ds]++;
+}
+
+static inline void cic_emit_literal(cic_block_codes *c, uint32_t *token, uint8_t byte) {
+    *token = byte | (uint32_t)CIC_DIST_SYMBOLS << CIC_TOKEN_DIST_SHIFT;
+    c->value_freq[byte]++;
+}
+
+// The block's symbol frequencies from its token values' (lengths to their length symbols).
+static void cic_fold_frequencies(cic_block_codes *c) {
+    memcpy(c->litlen_freq, c->value_freq, 256 * sizeof(uint32_t));
+    memset(c->litlen_freq + 256, 0, (CIC_LITLEN_SYMBOLS - 256) * sizeof(uint32_t));
+    c->litlen_freq[256] = 1;   // end of block
+    for (unsigned length = 3; length <= CIC_MAX_MATCH; length++) {
+        c->litlen_freq[257 + cic_length_symbol[length]] += c->value_freq[CIC_LENGTH_VALUE + length];
+    }
+}
 
 static void cic_rle_header(cic_block_codes *c) {
     uint8_t all[CIC_LITLEN_SYMBOLS + CIC_DIST_SYMBOLS];
@@ -303,18 +388,23 @@ static void cic_write_dynamic(cic_bits *w, const cic_block_codes *c, const uint3
         cic_put(w, c->codelen_code[s], c->codelen_len[s]);
         if (cic_header_extra_bits[s]) cic_put(w, (uint32_t)(c->header[i] >> 8), cic_header_extra_bits[s]);
     }
-    // Code and total bits (code + extra) per symbol; distance symbol 30 marks a literal (no bits).
-    uint8_t litlen_total[CIC_LITLEN_SYMBOLS], dist_len[CIC_DIST_SYMBOLS + 1], dist_total[CIC_DIST_SYMBOLS + 1];
-    uint16_t dist_code[CIC_DIST_SYMBOLS + 1];
-    for (int s = 0; s < CIC_LITLEN_SYMBOLS; s++) {
-        litlen_total[s] = (uint8_t)(c->litlen_len[s] + (s >= 257 ? cic_length_extra[s - 257] : 0));
+    // Per token value: its code with the length's extra bits after it (low 32 bits) and their
+    // total bit count (high 32). Per distance symbol: code | code bits << 16 | total bits << 24;
+    // symbol 30 marks a literal (no bits).
+    uint64_t value_bits[CIC_VALUES];
+    uint32_t dist_entry[CIC_DIST_SYMBOLS + 1];
+    for (int v = 0; v < 256; v++) value_bits[v] = c->litlen_code[v] | (uint64_t)c->litlen_len[v] << 32;
+    value_bits[256] = value_bits[257] = value_bits[258] = 0;   // never a token value
+    for (unsigned length = 3; length <= CIC_MAX_MATCH; length++) {
+        unsigned ls = cic_length_symbol[length], symbol = 257 + ls;
+        value_bits[CIC_LENGTH_VALUE + length] =
+            ((uint32_t)c->litlen_code[symbol] | (uint32_t)(length - cic_length_base[ls]) << c->litlen_len[symbol]) |
+            (uint64_t)(c->litlen_len[symbol] + cic_length_extra[ls]) << 32;
     }
     for (int s = 0; s < CIC_DIST_SYMBOLS; s++) {
-        dist_code[s] = c->dist_code[s];
-        dist_len[s] = c->dist_len[s];
-        dist_total[s] = (uint8_t)(c->dist_len[s] + cic_dist_extra[s]);
+        dist_entry[s] = c->dist_code[s] | (uint32_t)c->dist_len[s] << 16 | (uint32_t)(c->dist_len[s] + cic_dist_extra[s]) << 24;
     }
-    dist_code[CIC_DIST_SYMBOLS] = 0, dist_len[CIC_DIST_SYMBOLS] = 0, dist_total[CIC_DIST_SYMBOLS] = 0;
+    dist_entry[CIC_DIST_SYMBOLS] = 0;
     uint64_t bits = w->bits;
     unsigned count = w->count;
     uint8_t *out = w->out;
@@ -322,11 +412,12 @@ static void cic_write_dynamic(cic_bits *w, const cic_block_codes *c, const uint3
     while (count >= 8) { *out++ = (uint8_t)bits; bits >>= 8; count -= 8; }
     for (size_t t = 0; t < token_count; t++) {
         uint32_t token = tokens[t];
-        unsigned ls = token & 511, le = (token >> 9) & 31, ds = (token >> 14) & 31, de = token >> 19;
-        bits |= (uint64_t)(c->litlen_code[ls] | le << c->litlen_len[ls]) << count;
-        count += litlen_total[ls];
-        bits |= (uint64_t)(dist_code[ds] | de << dist_len[ds]) << count;
-        count += dist_total[ds];
+        uint64_t value = value_bits[token & ((1u << CIC_TOKEN_DIST_SHIFT) - 1)];
+        uint32_t dist = dist_entry[(token >> CIC_TOKEN_DIST_SHIFT) & 31];
+        bits |= (uint64_t)(uint32_t)value << count;
+        count += (unsigned)(value >> 32);
+        bits |= (uint64_t)((dist & 0xffff) | (token >> CIC_TOKEN_EXTRA_SHIFT) << ((dist >> 16) & 0xff)) << count;
+        count += dist >> 24;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         memcpy(out, &bits, 8);
 #else
@@ -423,115 +514,197 @@ uint32_t cic_crc32(uint32_t crc, const uint8_t *data, size_t size) {
 
 // ---- the stream ----
 
+// The match finder of each cic_match_kind.
+// Short matches (Up-filtered depth maps: 4-8 bytes against rounding noise, at every distance):
+// one entry per bucket, as a second makes "which entry matches, and how far" a branch the CPU
+// mispredicts (the 640x480 map of scripts/bench-codecs.sh: png16 3.9 % smaller, 1.17x the time);
+// 16 Ki buckets (64 KiB), as fast as 8 Ki or 32 Ki and 0.4 % smaller than 8 Ki.
+#define CIC_SHORT_WAYS 1
+#define CIC_SHORT_BITS 14
+// Long matches (colour-mapped previews: exact repeats of few colours): two entries per bucket,
+// 32 Ki buckets (the 640x480 preview of scripts/bench-codecs.sh is 10 % larger with the short
+// kind's finder, for 12 % less time).
+#define CIC_LONG_WAYS 2
+#define CIC_LONG_BITS 15
+
+// The parse's state between blocks.
+typedef struct {
+    const uint8_t *data;
+    size_t position, end;   // the next byte and the input's end
+    size_t block_start, block_end, fast_end;
+    size_t block_input;     // bytes per block: the input split into equal blocks of at most CIC_BLOCK_INPUT
+    size_t count;           // tokens of the current block
+    cic_table table;
+    uint32_t *tokens;
+    cic_block_codes *codes;
+    cic_bits w;
+    int failed;
+} cic_stream;
+
+// One greedy step at `position`, which has CIC_MAX_MATCH bytes left in its block: a match
+// against the bucket's entries or a literal. Returns the next position.
+static inline __attribute__((always_inline)) size_t cic_step(cic_table table, const uint8_t *data, size_t position, uint32_t *tokens, size_t *count,
+                              cic_block_codes *codes) {
+    unsigned distance = 0;
+    size_t length = cic_find(table, data, position, CIC_MAX_MATCH, &distance);
+    if (length == 0) {
+        cic_emit_literal(codes, tokens + (*count)++, data[position]);
+        return position + 1;
+    }
+    cic_emit_match(codes, tokens + (*count)++, length, distance);
+    // Index the next three positions inside the match (every match is at least 4 long) so later
+    // rows can find them; the rest of a long match is skipped.
+    for (uint32_t k = 1; k <= 3; k++) cic_insert(table, data, (uint32_t)position + k);
+    return position + length;
+}
+
+// The step of each match kind, its table's shape known to the compiler (and six arguments, all
+// in registers).
+static size_t cic_step_short(uint32_t *entries, const uint8_t *data, size_t position, uint32_t *tokens, size_t *count,
+                             cic_block_codes *codes) {
+    return cic_step((cic_table){entries, CIC_SHORT_WAYS, CIC_SHORT_BITS}, data, position, tokens, count, codes);
+}
+
+static size_t cic_step_long(uint32_t *entries, const uint8_t *data, size_t position, uint32_t *tokens, size_t *count,
+                            cic_block_codes *codes) {
+    return cic_step((cic_table){entries, CIC_LONG_WAYS, CIC_LONG_BITS}, data, position, tokens, count, codes);
+}
+
+typedef size_t (*cic_step_function)(uint32_t *, const uint8_t *, size_t, uint32_t *, size_t *, cic_block_codes *);
+
+// Starts the next block; 0 when the input is done.
+static int cic_block_begin(cic_stream *s) {
+    if (s->position >= s->end) return 0;
+    s->block_start = s->position;
+    s->block_end = s->end - s->position > s->block_input ? s->position + s->block_input : s->end;
+    // Matches may reach back before the block (the window is shared) but not past its end.
+    // Up to fast_end every position has CIC_MAX_MATCH bytes left in the block: no limit checks.
+    s->fast_end = s->block_end - s->position >= CIC_MAX_MATCH ? s->block_end - CIC_MAX_MATCH : s->position;
+    s->count = 0;
+    memset(s->codes->value_freq, 0, sizeof s->codes->value_freq);
+    memset(s->codes->dist_freq, 0, sizeof s->codes->dist_freq);
+    return 1;
+}
+
+// Parses the block's last bytes (matches end at the block's end), then codes and writes it.
+static void cic_block_finish(cic_stream *s) {
+    if (s->position < s->fast_end) s->block_end = s->position;   // out of tokens: the block ends here
+    const uint8_t *data = s->data;
+    cic_block_codes *codes = s->codes;
+    size_t position = s->position, block_end = s->block_end, count = s->count;
+    while (position < block_end) {
+        if (position + CIC_HASH_READ <= block_end) {
+            size_t limit = block_end - position < CIC_MAX_MATCH ? block_end - position : CIC_MAX_MATCH;
+            unsigned distance = 0;
+            size_t length = cic_find(s->table, data, position, limit, &distance);
+            if (length > 0) {
+                cic_emit_match(codes, s->tokens + count++, length, distance);
+                for (uint32_t k = 1; k <= 3 && position + k + CIC_HASH_READ <= block_end; k++) {
+                    cic_insert(s->table, data, (uint32_t)position + k);
+                }
+                position += length;
+                continue;
+            }
+        }
+        cic_emit_literal(codes, s->tokens + count++, data[position]);
+        position++;
+    }
+    s->position = position;
+    cic_fold_frequencies(codes);
+    cic_huffman_lengths(codes->litlen_freq, CIC_LITLEN_SYMBOLS, 15, codes->litlen_len);
+    cic_huffman_lengths(codes->dist_freq, CIC_DIST_SYMBOLS, 15, codes->dist_len);
+    cic_canonical_codes(codes->litlen_len, CIC_LITLEN_SYMBOLS, codes->litlen_code);
+    cic_canonical_codes(codes->dist_len, CIC_DIST_SYMBOLS, codes->dist_code);
+    codes->hlit = CIC_LITLEN_SYMBOLS;
+    while (codes->hlit > 257 && codes->litlen_len[codes->hlit - 1] == 0) codes->hlit--;
+    codes->hdist = CIC_DIST_SYMBOLS;
+    while (codes->hdist > 1 && codes->dist_len[codes->hdist - 1] == 0) codes->hdist--;
+    cic_rle_header(codes);
+    int final = block_end == s->end;
+    size_t block_size = block_end - s->block_start;
+    // A stored block costs its bytes plus 5 per 65535 and the alignment.
+    uint64_t stored_bits = 8 * ((uint64_t)block_size + 5 * (block_size / 65535 + 1)) + 8;
+    uint64_t dynamic_bits = cic_dynamic_bits(codes);
+    if (dynamic_bits < stored_bits) {
+        if ((uint64_t)(s->w.end - s->w.out) < dynamic_bits / 8 + 16) {
+            s->failed = 1;   // cannot happen within the bound; fail rather than overrun
+            s->position = s->end;
+            return;
+        }
+        cic_write_dynamic(&s->w, codes, s->tokens, count, final);
+    } else {
+        cic_write_stored(&s->w, data + s->block_start, block_size, final);
+    }
+}
+
+// Parses and writes the whole input with `step`. Inlined once per step function, which it then
+// calls directly.
+static inline __attribute__((always_inline)) void cic_parse_with(cic_stream *s, cic_step_function step) {
+    while (cic_block_begin(s)) {
+        size_t position = s->position, count = s->count, stop = s->fast_end;
+        uint32_t *entries = s->table.entries, *tokens = s->tokens;
+        cic_block_codes *codes = s->codes;
+        while (position < stop && count < CIC_TOKEN_STOP) position = step(entries, s->data, position, tokens, &count, codes);
+        s->position = position, s->count = count;
+        cic_block_finish(s);
+    }
+}
+
+// The bytes per block: blocks of at most CIC_BLOCK_INPUT bytes, as equal as whole bytes allow (a
+// short last block would get poor codes of its own).
+static size_t cic_block_input(size_t bytes) {
+    size_t blocks = bytes / CIC_BLOCK_INPUT + (bytes % CIC_BLOCK_INPUT != 0);
+    return blocks == 0 ? 1 : bytes / blocks + (bytes % blocks != 0);
+}
+
 size_t cic_zlib_bound(size_t size) {
-    // Stored blocks at worst: 5 bytes per 65535 and per block plus an alignment byte per block,
-    // the zlib header and Adler-32, slack for the last bits.
-    // The block writer's 8-byte stores need 16 bytes of slack past the last real byte.
-    size_t blocks = size / CIC_BLOCK_INPUT + 1;
+    // Stored blocks at worst: 5 bytes per 65535 and per block plus an alignment byte per block
+    // (a block ends by bytes or, at CIC_TOKEN_STOP tokens, after as many bytes at least), the
+    // zlib header and Adler-32, slack for the last bits. The block writer's 8-byte stores need
+    // 16 bytes of slack past the last real byte.
+    size_t blocks = size / CIC_TOKEN_STOP + 1;
     return size + 5 * (size / 65535 + 1) + 6 * blocks + 2 + 4 + 32;
 }
 
-size_t cic_zlib_compress(const uint8_t *data, size_t size, uint8_t *out, size_t capacity) {
+size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, uint8_t *out, size_t capacity) {
     pthread_once(&cic_tables_once, cic_build_tables);
-    if (data == NULL || out == NULL || size > 0x7fffffffu || capacity < cic_zlib_bound(size)) return 0;
-    uint32_t *table = malloc(2 * sizeof(uint32_t) << CIC_HASH_BITS);   // two entries per hash
-    size_t block_tokens = CIC_BLOCK_INPUT;
+    if (data == NULL || out == NULL || size > 0x7fffffffu || capacity < cic_zlib_bound(size) ||
+        (kind != CIC_MATCHES_SHORT && kind != CIC_MATCHES_LONG)) {
+        return 0;
+    }
+    cic_table table = kind == CIC_MATCHES_SHORT ? (cic_table){NULL, CIC_SHORT_WAYS, CIC_SHORT_BITS}
+                                                : (cic_table){NULL, CIC_LONG_WAYS, CIC_LONG_BITS};
+    size_t table_bytes = ((size_t)table.ways << table.bits) * sizeof(uint32_t);
+    size_t block_input = cic_block_input(size);
+    // A block has at most one token per byte, and at most CIC_BLOCK_TOKENS.
+    size_t block_tokens = block_input < CIC_BLOCK_TOKENS ? block_input : CIC_BLOCK_TOKENS;
+    table.entries = malloc(table_bytes);
     uint32_t *tokens = malloc(sizeof(uint32_t) * block_tokens);
     cic_block_codes *codes = malloc(sizeof(cic_block_codes));
-    if (table == NULL || tokens == NULL || codes == NULL) {
-        free(table);
+    if (table.entries == NULL || tokens == NULL || codes == NULL) {
+        free(table.entries);
         free(tokens);
         free(codes);
         return 0;
     }
-    // Positions are stored + 1 so that 0 means empty.
-    memset(table, 0, 2 * sizeof(uint32_t) << CIC_HASH_BITS);
-    cic_bits w = {out, out + capacity, 0, 0};
-    cic_put(&w, 0x78, 8);   // CM 8, 32 KiB window
-    cic_put(&w, 0x01, 8);   // FLEVEL 0 (fastest), FCHECK: 0x7801 % 31 == 0
-    size_t position = 0;
-    int failed = 0;
-    do {
-        size_t block_start = position, block_end = size - position > CIC_BLOCK_INPUT ? position + CIC_BLOCK_INPUT : size;
-        size_t count = 0;
-        memset(codes->litlen_freq, 0, sizeof codes->litlen_freq);
-        memset(codes->dist_freq, 0, sizeof codes->dist_freq);
-        // Matches may reach back before the block (the window is shared) but not past its end.
-        while (position < block_end) {
-            if (position + CIC_MIN_MATCH <= block_end) {
-                uint32_t here = cic_load32(data + position);
-                uint32_t *bucket = table + 2 * cic_hash(here);
-                uint32_t candidates[2] = {bucket[0], bucket[1]};
-                bucket[1] = bucket[0];
-                bucket[0] = (uint32_t)position + 1;
-                size_t limit = block_end - position < CIC_MAX_MATCH ? block_end - position : CIC_MAX_MATCH;
-                size_t length = 0;
-                unsigned distance = 0;
-                for (int k = 0; k < 2; k++) {
-                    if (candidates[k] == 0 || position - (candidates[k] - 1) > CIC_WINDOW) continue;
-                    size_t found = cic_match_length(data + position, data + candidates[k] - 1, here, limit);
-                    if (found > length) {
-                        length = found;
-                        distance = (unsigned)(position - (candidates[k] - 1));
-                    }
-                }
-                if (length > 0) {
-                    unsigned ls = cic_length_symbol[length], ds = cic_dist_symbol(distance);
-                    tokens[count++] = (257 + ls) | (uint32_t)(length - cic_length_base[ls]) << 9 | ds << 14 |
-                                      (uint32_t)(distance - cic_dist_base[ds]) << 19;
-                    codes->litlen_freq[257 + ls]++;
-                    codes->dist_freq[ds]++;
-                    // Index the next three positions inside the match (every match is at least 4
-                    // long) so later rows can find them; the rest of a long match is skipped.
-                    if (position + 3 + CIC_MIN_MATCH <= block_end) {
-                        for (size_t k = 1; k <= 3; k++) {
-                            uint32_t *inner = table + 2 * cic_hash(cic_load32(data + position + k));
-                            inner[1] = inner[0];
-                            inner[0] = (uint32_t)(position + k) + 1;
-                        }
-                    }
-                    position += length;
-                    continue;
-                }
-            }
-            tokens[count++] = data[position] | (uint32_t)CIC_DIST_SYMBOLS << 14;
-            codes->litlen_freq[data[position]]++;
-            position++;
-        }
-        codes->litlen_freq[256] = 1;
-        cic_huffman_lengths(codes->litlen_freq, CIC_LITLEN_SYMBOLS, 15, codes->litlen_len);
-        cic_huffman_lengths(codes->dist_freq, CIC_DIST_SYMBOLS, 15, codes->dist_len);
-        cic_canonical_codes(codes->litlen_len, CIC_LITLEN_SYMBOLS, codes->litlen_code);
-        cic_canonical_codes(codes->dist_len, CIC_DIST_SYMBOLS, codes->dist_code);
-        codes->hlit = CIC_LITLEN_SYMBOLS;
-        while (codes->hlit > 257 && codes->litlen_len[codes->hlit - 1] == 0) codes->hlit--;
-        codes->hdist = CIC_DIST_SYMBOLS;
-        while (codes->hdist > 1 && codes->dist_len[codes->hdist - 1] == 0) codes->hdist--;
-        cic_rle_header(codes);
-        int final = block_end == size;
-        size_t block_size = block_end - block_start;
-        // A stored block costs its bytes plus 5 per 65535 and the alignment.
-        uint64_t stored_bits = 8 * ((uint64_t)block_size + 5 * (block_size / 65535 + 1)) + 8;
-        uint64_t dynamic_bits = cic_dynamic_bits(codes);
-        if (dynamic_bits < stored_bits) {
-            if ((uint64_t)(w.end - w.out) < dynamic_bits / 8 + 16) {
-                failed = 1;   // cannot happen within the bound; fail rather than overrun
-                break;
-            }
-            cic_write_dynamic(&w, codes, tokens, count, final);
-        } else {
-            cic_write_stored(&w, data + block_start, block_size, final);
-        }
-    } while (position < size);
-    cic_align(&w);
+    // An empty entry is position 0: a real earlier position (its bytes are compared like any
+    // other's) until it is more than the window behind, so no entry needs an "empty" test.
+    memset(table.entries, 0, table_bytes);
+    cic_stream s = {data, 0, size, 0, 0, 0, block_input, 0, table, tokens, codes, {out, out + capacity, 0, 0}, 0};
+    cic_put(&s.w, 0x78, 8);   // CM 8, 32 KiB window
+    cic_put(&s.w, 0x01, 8);   // FLEVEL 0 (fastest), FCHECK: 0x7801 % 31 == 0
+    if (kind == CIC_MATCHES_SHORT) cic_parse_with(&s, cic_step_short);
+    else cic_parse_with(&s, cic_step_long);
+    if (size == 0) cic_write_stored(&s.w, data, 0, 1);   // no block was begun: one empty, final
+    cic_align(&s.w);
     uint32_t adler = cic_adler32(1, data, size);
     for (int shift = 24; shift >= 0; shift -= 8) {
-        if (w.out < w.end) *w.out = (uint8_t)(adler >> shift);
-        w.out++;
+        if (s.w.out < s.w.end) *s.w.out = (uint8_t)(adler >> shift);
+        s.w.out++;
     }
-    free(table);
+    free(table.entries);
     free(tokens);
     free(codes);
     // More than the buffer holds would be a bug in the bound; report failure rather than overrun.
-    return !failed && w.out <= w.end ? (size_t)(w.out - out) : 0;
+    return !s.failed && s.w.out <= s.w.end ? (size_t)(s.w.out - out) : 0;
 }
