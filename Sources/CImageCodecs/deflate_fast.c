@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 #include "cic_deflate.h"
+#include "cic_scratch.h"
 
 #define CIC_WINDOW 32768u
 #define CIC_MIN_MATCH 4u
@@ -679,11 +680,11 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, 
     // A block has at most one token per byte, and at most CIC_BLOCK_TOKENS.
     size_t block_tokens = block_input < CIC_BLOCK_TOKENS ? block_input : CIC_BLOCK_TOKENS;
     table.entries = malloc(table_bytes);
-    uint32_t *tokens = malloc(sizeof(uint32_t) * block_tokens);
+    uint32_t *tokens = cic_scratch_take(CIC_SCRATCH_TOKENS, sizeof(uint32_t) * block_tokens);
     cic_block_codes *codes = malloc(sizeof(cic_block_codes));
     if (table.entries == NULL || tokens == NULL || codes == NULL) {
         free(table.entries);
-        free(tokens);
+        cic_scratch_release(CIC_SCRATCH_TOKENS, tokens);
         free(codes);
         return 0;
     }
@@ -703,7 +704,7 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, 
         s.w.out++;
     }
     free(table.entries);
-    free(tokens);
+    cic_scratch_release(CIC_SCRATCH_TOKENS, tokens);
     free(codes);
     // More than the buffer holds would be a bug in the bound; report failure rather than overrun.
     return !s.failed && s.w.out <= s.w.end ? (size_t)(s.w.out - out) : 0;

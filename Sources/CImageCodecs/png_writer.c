@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 #include "cic_deflate.h"
+#include "cic_scratch.h"
 #include "codec_common.h"
 
 static void cic_store32(uint8_t *p, uint32_t v) {
@@ -102,10 +103,10 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
     }
     size_t bound = cic_zlib_bound(raw_size);
     size_t capacity = 8 + 25 + text_bytes + 12 + bound + 12;
-    uint8_t *filtered = malloc(raw_size);
+    uint8_t *filtered = cic_scratch_take(CIC_SCRATCH_FILTERED, raw_size);
     uint8_t *png = malloc(capacity);
     if (filtered == NULL || png == NULL) {
-        free(filtered);
+        cic_scratch_release(CIC_SCRATCH_FILTERED, filtered);
         free(png);
         cic_set_message(message, "out of memory");
         return CIC_OUT_OF_MEMORY;
@@ -134,7 +135,7 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
     // Filtered depth maps are rounding noise on smooth rows: short matches everywhere.
     cic_match_kind kind = gray16 ? CIC_MATCHES_SHORT : CIC_MATCHES_LONG;
     size_t compressed = cic_zlib_compress(filtered, raw_size, kind, p + 8, bound);
-    free(filtered);
+    cic_scratch_release(CIC_SCRATCH_FILTERED, filtered);
     if (compressed == 0) {
         free(png);
         cic_set_message(message, "PNG compression failed");
