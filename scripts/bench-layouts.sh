@@ -11,6 +11,8 @@
 #     ROUNDS   rounds (default 6); SECONDS per wrk run (default 3)
 #   LAYOUTS="default 1x2 2x1"  WORKERSxBLAS_THREADS (threads pinned), or "default" for the defaults
 #   CONCURRENCY="1 4"
+#   BASELINE=PATH  also serve another build of depthd (its defaults) as the layout "baseline", to
+#             compare two trees in the same rounds (e.g. a release build of the previous commit)
 # Needs wrk and the Python environment (for the photo: matplotlib's grace_hopper.jpg as 640x480).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,11 @@ MODEL=${1:-models/eigen2014-synthetic.safetensors}
 ROUNDS=${2:-6}
 SECONDS_PER_RUN=${3:-3}
 LAYOUTS=${LAYOUTS:-default 1x2 2x1}
+BASELINE=${BASELINE:-}
+if [ -n "$BASELINE" ]; then
+    [ -x "$BASELINE" ] || { echo "bench-layouts: no depthd at $BASELINE" >&2; exit 2; }
+    LAYOUTS="baseline $LAYOUTS"
+fi
 CONCURRENCY=${CONCURRENCY:-1 4}
 source scripts/bench-common.sh
 command -v wrk >/dev/null || { echo "bench-layouts: wrk not found (apt-get install wrk)" >&2; exit 2; }
@@ -37,9 +44,14 @@ LUAEOF
 declare -A PORT PID
 for layout in $LAYOUTS; do
     settings=()
-    [ "$layout" = default ] || settings=(DEPTHD_WORKERS="${layout%x*}" DEPTHD_BLAS_THREADS="${layout#*x}")
+    binary=.build/release/depthd
+    case $layout in
+        default) ;;
+        baseline) binary=$BASELINE ;;
+        *) settings=(DEPTHD_WORKERS="${layout%x*}" DEPTHD_BLAS_THREADS="${layout#*x}") ;;
+    esac
     port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    env "${settings[@]}" .build/release/depthd serve --host 127.0.0.1 --port "$port" --model "$MODEL" \
+    env "${settings[@]}" "$binary" serve --host 127.0.0.1 --port "$port" --model "$MODEL" \
         --log-level warning 2> "$WORK/$layout.log" &
     PID[$layout]=$!
     PIDS+=($!)
