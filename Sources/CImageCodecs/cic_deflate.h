@@ -1,7 +1,7 @@
 #ifndef CIC_DEFLATE_H
 #define CIC_DEFLATE_H
-// The C layer's own zlib-format compressor and checksums (deflate_fast.c), used by the PNG
-// writer (png_writer.c); not part of the module's public header.
+// The C layer's own zlib-format compressor (deflate_fast.c) and checksums (checksums.c), used
+// by the PNG writer (png_writer.c); not part of the module's public header.
 #include <stddef.h>
 #include <stdint.h>
 
