@@ -26,8 +26,24 @@ static uint8_t *cic_close_chunk(uint8_t *chunk, const char type[4], size_t lengt
     return chunk + 12 + length;
 }
 
-// Filters rows into `filtered` (one filter-type byte, then the row; PNG 9.2). gray16 rows are
-// read from host-order samples, written big-endian and filtered Up (depth maps are smooth from
+// The rows of a gray16 image: host-order samples, or floats that cic_quantize16 turns into
+// samples row by row (`scale` > 0), so that a depth map in metres is never held as samples whole.
+typedef struct {
+    const uint16_t *samples;
+    const float *values;
+    float scale;
+    uint16_t *rows;   // with `values`: two rows of samples, the current one and the one above
+} cic_gray16_rows;
+
+static const uint16_t *cic_gray16_row(const cic_gray16_rows *image, uint32_t y, uint32_t width) {
+    if (image->values == NULL) return image->samples + (size_t)y * width;
+    uint16_t *row = image->rows + (size_t)(y & 1) * width;
+    cic_quantize16(image->values + (size_t)y * width, width, image->scale, row);
+    return row;
+}
+
+// Filters rows into `filtered` (one filter-type byte, then the row; PNG 9.2). gray16 rows
+// (`pixels` a cic_gray16_rows) are written big-endian and filtered Up (depth maps are smooth from
 // row to row); RGB rows take `filter`.
 static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height, int gray16, int filter,
                             uint8_t *filtered) {
@@ -36,10 +52,11 @@ static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height,
         // Up on big-endian samples is the bytewise difference of the byte-swapped samples, taken
         // from the samples themselves: no big-endian copy of the rows. The first row's "above"
         // is zeros.
-        const uint16_t *grid = (const uint16_t *)pixels;
+        const cic_gray16_rows *image = pixels;
         static const uint16_t zeros[8] = {0};
+        const uint16_t *above = NULL;
         for (uint32_t y = 0; y < height; y++) {
-            const uint16_t *row = grid + (size_t)y * width, *above = y > 0 ? row - width : NULL;
+            const uint16_t *row = cic_gray16_row(image, y, width);
             uint8_t *out = filtered + (size_t)y * (row_bytes + 1);
             out[0] = CIC_PNG_FILTER_UP;
             uint32_t x = 0;
@@ -58,6 +75,7 @@ static void cic_filter_rows(const void *pixels, uint32_t width, uint32_t height,
                 out[1 + 2 * x] = (uint8_t)((row[x] >> 8) - (up >> 8));
                 out[2 + 2 * x] = (uint8_t)(row[x] - up);
             }
+            above = row;
         }
         return;
     }
@@ -156,6 +174,26 @@ int cic_png_encode_rgb8(const uint8_t *rgb, uint32_t width, uint32_t height, int
 int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t height,
                           const char *const *text_keys, const char *const *text_values,
                           int text_count, uint8_t **out, size_t *out_size, char *message) {
-    return cic_png_write_image(values, width, height, 1, CIC_PNG_FILTER_UP, text_keys, text_values, text_count, out,
-                               out_size, message);
+    cic_gray16_rows image = {values, NULL, 0, NULL};
+    return cic_png_write_image(values != NULL ? &image : NULL, width, height, 1, CIC_PNG_FILTER_UP, text_keys,
+                               text_values, text_count, out, out_size, message);
+}
+
+int cic_png_encode_gray16_quantized(const float *values, uint32_t width, uint32_t height, float scale,
+                                    const char *const *text_keys, const char *const *text_values,
+                                    int text_count, uint8_t **out, size_t *out_size, char *message) {
+    if (!(scale > 0.0f && (scale - scale) == 0.0f)) {   // finite and positive (NaN fails both)
+        cic_set_message(message, "bad arguments to PNG encode");
+        return CIC_BAD_ARGUMENT;
+    }
+    uint16_t *rows = width > 0 && width <= (1u << 24) ? malloc(2 * sizeof(uint16_t) * (size_t)width) : NULL;
+    if (rows == NULL && width > 0 && width <= (1u << 24)) {
+        cic_set_message(message, "out of memory");
+        return CIC_OUT_OF_MEMORY;
+    }
+    cic_gray16_rows image = {NULL, values, scale, rows};
+    int status = cic_png_write_image(values != NULL ? &image : NULL, width, height, 1, CIC_PNG_FILTER_UP, text_keys,
+                                     text_values, text_count, out, out_size, message);
+    free(rows);
+    return status;
 }

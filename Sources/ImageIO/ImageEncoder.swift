@@ -50,13 +50,24 @@ public enum ImageEncoder {
         try png16(values, width: width, height: height, text: text, encoder: cic_png_encode_gray16_libpng)
     }
 
-    private typealias Gray16Encoder = (UnsafePointer<UInt16>?, UInt32, UInt32, UnsafePointer<UnsafePointer<CChar>?>?,
-                                       UnsafePointer<UnsafePointer<CChar>?>?, Int32,
-                                       UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
-                                       UnsafeMutablePointer<CChar>?) -> Int32
+    /// The bytes `png16` gives for `Sample16.quantize(values, scale: scale)` (`scale` finite and
+    /// positive: millimetres per metre for a depth map), quantising row by row in the encoder
+    /// instead of holding the samples whole.
+    public static func png16(quantizing values: [Float], scale: Float, width: Int, height: Int,
+                             text: [(key: String, value: String)] = []) throws -> [UInt8] {
+        guard scale.isFinite, scale > 0 else { throw ImageError.invalidArgument("PNG sample scale \(scale) is not finite and positive") }
+        return try png16(values, width: width, height: height, text: text) {
+            cic_png_encode_gray16_quantized($0, $1, $2, scale, $3, $4, $5, $6, $7, $8)
+        }
+    }
 
-    private static func png16(_ values: [UInt16], width: Int, height: Int, text: [(key: String, value: String)],
-                              encoder: Gray16Encoder) throws -> [UInt8] {
+    private typealias Gray16Encoder<Sample> = (UnsafePointer<Sample>?, UInt32, UInt32, UnsafePointer<UnsafePointer<CChar>?>?,
+                                               UnsafePointer<UnsafePointer<CChar>?>?, Int32,
+                                               UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
+                                               UnsafeMutablePointer<CChar>?) -> Int32
+
+    private static func png16<Sample>(_ values: [Sample], width: Int, height: Int, text: [(key: String, value: String)],
+                                      encoder: Gray16Encoder<Sample>) throws -> [UInt8] {
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max),
               values.count == width * height
         else { throw ImageError.invalidArgument("\(values.count) values do not make a \(width)x\(height) grid") }

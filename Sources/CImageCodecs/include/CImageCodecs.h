@@ -82,6 +82,12 @@ int cic_png_encode_gray16(const uint16_t *values, uint32_t width, uint32_t heigh
                           const char *const *text_keys, const char *const *text_values,
                           int text_count, uint8_t **out, size_t *out_size, char *message);
 
+/// The bytes cic_png_encode_gray16 gives for cic_quantize16(values, scale) (`scale` finite and
+/// positive), quantising row by row instead of holding the samples whole.
+int cic_png_encode_gray16_quantized(const float *values, uint32_t width, uint32_t height, float scale,
+                                    const char *const *text_keys, const char *const *text_values,
+                                    int text_count, uint8_t **out, size_t *out_size, char *message);
+
 /// The same as cic_png_encode_rgb8 through libpng (adaptive filters, zlib level 1): the reference.
 int cic_png_encode_rgb8_libpng(const uint8_t *rgb, uint32_t width, uint32_t height,
                                uint8_t **out, size_t *out_size, char *message);

@@ -109,7 +109,7 @@ public enum DepthEncoder {
 
     /// A 16-bit grayscale PNG in millimetres with the unit, scale, model and `extraText` in tEXt chunks.
     public static func png16(_ grid: FloatGrid, modelName: String, extraText: [(key: String, value: String)] = []) throws -> [UInt8] {
-        try ImageEncoder.png16(Sample16.quantize(grid.values, scale: png16Scale), width: grid.width, height: grid.height, text: [
+        try ImageEncoder.png16(quantizing: grid.values, scale: png16Scale, width: grid.width, height: grid.height, text: [
             (key: "depth-unit", value: "mm"),
             (key: "depth-scale", value: "0.001"),
             (key: "model", value: latin1(modelName.isEmpty ? "unnamed" : modelName)),
