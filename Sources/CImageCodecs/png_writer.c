@@ -186,8 +186,10 @@ int cic_png_encode_gray16_quantized(const float *values, uint32_t width, uint32_
         cic_set_message(message, "bad arguments to PNG encode");
         return CIC_BAD_ARGUMENT;
     }
-    uint16_t *rows = width > 0 && width <= (1u << 24) ? malloc(2 * sizeof(uint16_t) * (size_t)width) : NULL;
-    if (rows == NULL && width > 0 && width <= (1u << 24)) {
+    // The current row and the one above; a width the writer refuses gets none (it fails there).
+    size_t row_samples = width <= (1u << 24) ? 2 * (size_t)width : 0;
+    uint16_t *rows = row_samples > 0 ? malloc(row_samples * sizeof(uint16_t)) : NULL;
+    if (row_samples > 0 && rows == NULL) {
         cic_set_message(message, "out of memory");
         return CIC_OUT_OF_MEMORY;
     }

@@ -70,13 +70,16 @@ public final class Predictor {
 
     /// Predicts log depth. input: (count, 3, H, W) normalised; returns (count, oh, ow).
     public func predictLogDepth(_ input: [Float], count: Int) throws(PredictorError) -> [Float] {
+        try input.withUnsafeBufferPointer { source throws(PredictorError) in try predictLogDepth(input: source, count: count) }
+    }
+
+    /// Predicts log depth from input in place (a slice of a larger buffer, say).
+    /// input: (count, 3, H, W) normalised; returns (count, oh, ow).
+    public func predictLogDepth(input: UnsafeBufferPointer<Float>, count: Int) throws(PredictorError) -> [Float] {
         var output = [Float](repeating: 0, count: max(count, 0) * outputLength)
-        let result = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                Result { () throws(PredictorError) in try predictLogDepth(input: source, count: count, output: target) }
-            }
+        try output.withUnsafeMutableBufferPointer { target throws(PredictorError) in
+            try predictLogDepth(input: input, count: count, output: target)
         }
-        try result.get()
         return output
     }
 

@@ -50,18 +50,13 @@ public struct DepthPipeline: Sendable {
         for start in stride(from: 0, to: windows.count, by: predictor.maximumBatchSize) {
             let chunk = windows[start..<min(start + predictor.maximumBatchSize, windows.count)]
             let first = chunk[chunk.startIndex], last = chunk[chunk.endIndex - 1]
-            let output: [Float]
+            let output: [Float]                                          // (N, oh, ow)
             if first.image == last.image {
                 // Consecutive windows of one image (every call without micro-batching): its planes
                 // as they are, without a copy of a megabyte-sized input per request.
                 let window = first.window * inputLength ..< (last.window + 1) * inputLength
                 output = try images[first.image].planes.withUnsafeBufferPointer { planes throws(PredictorError) in
-                    var out = [Float](repeating: 0, count: chunk.count * area)  // (N, oh, ow)
-                    try out.withUnsafeMutableBufferPointer { target throws(PredictorError) in
-                        try predictor.predictLogDepth(input: UnsafeBufferPointer(rebasing: planes[window]),
-                                                      count: chunk.count, output: target)
-                    }
-                    return out
+                    try predictor.predictLogDepth(input: UnsafeBufferPointer(rebasing: planes[window]), count: chunk.count)
                 }
             } else {
                 var input = [Float]()                                    // (N, 3, H, W)
