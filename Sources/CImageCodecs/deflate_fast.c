@@ -597,11 +597,11 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, 
     size_t block_input = cic_block_input(size);
     // A block has at most one token per byte, and at most CIC_BLOCK_TOKENS.
     size_t block_tokens = block_input < CIC_BLOCK_TOKENS ? block_input : CIC_BLOCK_TOKENS;
-    table.entries = malloc(table_bytes);
+    table.entries = cic_scratch_take(CIC_SCRATCH_MATCHES, table_bytes);
     uint32_t *tokens = cic_scratch_take(CIC_SCRATCH_TOKENS, sizeof(uint32_t) * block_tokens);
     cic_block_codes *codes = malloc(sizeof(cic_block_codes));
     if (table.entries == NULL || tokens == NULL || codes == NULL) {
-        free(table.entries);
+        cic_scratch_release(CIC_SCRATCH_MATCHES, table.entries);
         cic_scratch_release(CIC_SCRATCH_TOKENS, tokens);
         free(codes);
         return 0;
@@ -621,7 +621,7 @@ size_t cic_zlib_compress(const uint8_t *data, size_t size, cic_match_kind kind, 
         if (s.w.out < s.w.end) *s.w.out = (uint8_t)(adler >> shift);
         s.w.out++;
     }
-    free(table.entries);
+    cic_scratch_release(CIC_SCRATCH_MATCHES, table.entries);
     cic_scratch_release(CIC_SCRATCH_TOKENS, tokens);
     free(codes);
     // More than the buffer holds would be a bug in the bound; report failure rather than overrun.

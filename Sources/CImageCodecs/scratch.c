@@ -1,9 +1,10 @@
 // Per-thread scratch for the encoders. An answer's buffers are hundreds of KiB, so with the
 // server's malloc setting (every block of 128 KiB or more its own mapping, AllocatorTuning) each
-// fresh one is faulted in page by page: ~180 page faults per 640x480 png16 answer for these two
-// buffers alone. A thread keeps one buffer per slot, up to CIC_SCRATCH_KEEP bytes, and frees them
-// when it exits; the server encodes on a fixed pool of threads, so what stays resident is
-// bounded by that pool's size times the slots' sizes.
+// fresh one is faulted in page by page: ~180 page faults per 640x480 png16 answer for the
+// filtered rows and tokens alone (and 64 for a colour preview's 256 KiB match table). A thread
+// keeps one buffer per slot, up to CIC_SCRATCH_KEEP bytes, and frees them when it exits; the
+// server encodes on a fixed pool of threads, so what stays resident is bounded by that pool's
+// size times the slots' sizes.
 #include <pthread.h>
 #include <stdlib.h>
 #include "cic_scratch.h"
