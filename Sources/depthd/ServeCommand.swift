@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the depth API over HTTP.",
         discussion: "Settings (flag VALUE or flag=VALUE; a flag beats its environment variable, which beats the default):\n\n"
-            + Setting.usage
+            + Setting.usage()
     )
 
     @Argument(parsing: .allUnrecognized, help: .hidden)

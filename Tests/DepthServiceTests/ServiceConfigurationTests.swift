@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Logging
 import Testing
 import TestSupport
@@ -180,11 +181,12 @@ struct ServiceConfigurationTests {
 
     /// `depthd serve --help` and the start-up line come from the table, one entry per setting in its order.
     @Test func helpAndStartUpReportListEverySettingInTableOrder() throws {
-        let usage = Setting.usage.split(separator: "\n").map(String.init)
+        let usage = Setting.usage(coreCount: 2, executablePath: "/opt/depthd/bin/depthd").split(separator: "\n").map(String.init)
         #expect(usage.count == 2 * Setting.allCases.count)
         for (index, setting) in Setting.allCases.enumerated() {
             #expect(usage[2 * index] == "  --\(setting.flag) <value>  (\(setting.environmentVariable))")
-            #expect(usage[2 * index + 1] == "      " + setting.help)
+            let defaultText = setting.defaultDescription(coreCount: 2, executablePath: "/opt/depthd/bin/depthd")
+            #expect(usage[2 * index + 1] == "      " + setting.help + " (default: \(defaultText))")
         }
         let c = try ServiceConfiguration.resolve(environment: ["DEPTHD_WORKERS": "1"], flags: [.port: "9000"], coreCount: 2)
         let report = c.settingsReport.split(separator: " ").map(String.init)
@@ -219,6 +221,89 @@ struct ServiceConfigurationTests {
         #expect(error.description.contains("DEPTHD_MODEL") && error.description.contains("weights/m.safetensors"))
     }
 
+    /// The help line of `--help` for `setting` on a machine with `cores` cores.
+    private func helpLine(_ setting: Setting, cores: Int, executablePath: String = "/opt/depthd/bin/depthd") throws -> String {
+        let lines = Setting.usage(coreCount: cores, executablePath: executablePath).split(separator: "\n").map(String.init)
+        let index = try #require(lines.firstIndex(of: "  --\(setting.flag) <value>  (\(setting.environmentVariable))"))
+        return lines[index + 1]
+    }
+
+    /// Every setting with a fixed default shows the value the resolver starts from, written as
+    /// the flag takes it; none of them restates a default in its own help prose.
+    @Test func helpStatesEachFixedSettingsActualDefault() throws {
+        let resolved = try ServiceConfiguration.resolve(environment: [:], coreCount: 2)
+        let fixed = Setting.allCases.filter { $0.definition.derivedRule == nil }
+        #expect(fixed.count == Setting.allCases.count - 5)
+        for setting in fixed {
+            #expect(try helpLine(setting, cores: 2).contains("(default: \(resolved.value(of: setting))"), "\(setting)")
+        }
+        for setting in Setting.allCases {
+            #expect(!setting.help.lowercased().contains("default:"), "\(setting) states its default in its prose")
+        }
+        #expect(try helpLine(.port, cores: 2).hasSuffix("(default: 8080)"))
+        #expect(try helpLine(.maxBatch, cores: 2).hasSuffix("(default: 1)"))
+        #expect(try helpLine(.batchWait, cores: 2).hasSuffix("(default: 2)"))
+        #expect(try helpLine(.maxBodyBytes, cores: 2).hasSuffix("(default: 33554432)"))
+        #expect(try helpLine(.headerTimeout, cores: 2).hasSuffix("(default: 10)"))
+        #expect(try helpLine(.gracePeriod, cores: 2).hasSuffix("(default: 25)"))
+        #expect(try helpLine(.logFormat, cores: 2).hasSuffix("(default: text)"))
+        // The default model is looked for in the folders that locateModel tries for this executable.
+        let model = try helpLine(.modelPath, cores: 2)
+        #expect(model.contains("(default: models/eigen2014-synthetic.safetensors; looked for in ./, /opt/depthd/bin/, "
+            + "/opt/depthd/share/depthd/, /usr/share/depthd/, /app/)"))
+        #expect(resolved.modelCandidates(executablePath: "/opt/depthd/bin/depthd").count == 5)
+        // The grace before the response-rate check is the HTTP server's own, not a copy of it.
+        let grace = HTTPServerConfiguration().responseRateGracePeriod
+        #expect(Setting.minResponseRate.help.contains("after \(Setting.seconds(grace)) s of grace"))
+        #expect(Setting.minResponseRate.help.contains("after 10 s of grace"))
+    }
+
+    /// A derived default's wording and its value come from one definition: for any core count the
+    /// help names the rule and the value the resolver picks on such a machine.
+    @Test func helpNamesTheValueEachDerivedRuleGivesForTheCoreCount() throws {
+        let derived = Setting.allCases.filter { $0.definition.derivedRule != nil }
+        #expect(derived == [.workers, .blasThreads, .adaptiveBLASThreads, .imageThreads, .queueDepth])
+        for cores in [1, 2, 3, 4, 8, 16, 64] {
+            let resolved = try ServiceConfiguration.resolve(environment: [:], coreCount: cores)
+            for setting in [Setting.workers, .blasThreads, .imageThreads, .queueDepth] {
+                let rule = try #require(setting.definition.derivedRule?.rule)
+                #expect(try helpLine(setting, cores: cores).hasSuffix("(default: \(rule); \(resolved.value(of: setting)) on this machine)"),
+                        "\(setting) on \(cores) cores")
+            }
+        }
+        #expect(try helpLine(.workers, cores: 2).hasSuffix("(default: max(min(cores, 2), cores / 2); 2 on this machine)"))
+        #expect(try helpLine(.workers, cores: 16).hasSuffix("; 8 on this machine)"))
+        #expect(try helpLine(.blasThreads, cores: 16).hasSuffix("(default: max(1, cores / workers); 2 on this machine)"))
+        #expect(try helpLine(.queueDepth, cores: 2).hasSuffix("(default: max(16, 4 x workers x max batch); 16 on this machine)"))
+        #expect(try helpLine(.queueDepth, cores: 16).hasSuffix("; 32 on this machine)"))
+        #expect(try helpLine(.imageThreads, cores: 3).hasSuffix("(default: cores; 3 on this machine)"))
+        // The adaptive switch depends on another setting, not on the cores: its rule alone, naming that setting.
+        let adaptive = try helpLine(.adaptiveBLASThreads, cores: 2)
+        #expect(adaptive.hasSuffix("(default: 1, or 0 when DEPTHD_BLAS_THREADS or --blas-threads is given)"))
+        #expect(try ServiceConfiguration.resolve(environment: [:], coreCount: 2).adaptiveBLASThreads)
+        #expect(try !ServiceConfiguration.resolve(environment: ["DEPTHD_BLAS_THREADS": "1"], coreCount: 2).adaptiveBLASThreads)
+    }
+
+    /// The rule a derived default is computed by is the one the table names: changing what it is
+    /// given changes the resolved value the same way the rule's function does.
+    @Test func derivedDefaultsAreComputedByTheRulesTheTableNames() throws {
+        for cores in [1, 2, 5, 16] {
+            for workers in [1, 3, 8] {
+                for maxBatch in [1, 4, 64] {
+                    let c = try ServiceConfiguration.resolve(
+                        environment: ["DEPTHD_WORKERS": "\(workers)", "DEPTHD_MAX_BATCH": "\(maxBatch)"], coreCount: cores)
+                    #expect(c.blasThreads == ServiceConfiguration.defaultBLASThreads.value(cores, c))
+                    #expect(c.queueDepth == ServiceConfiguration.defaultQueueDepth.value(cores, c))
+                    #expect(c.queueDepth == max(16, 4 * workers * maxBatch))
+                    #expect(c.blasThreads == max(1, cores / workers))
+                }
+            }
+            let c = try ServiceConfiguration.resolve(environment: [:], coreCount: cores)
+            #expect(c.workers == ServiceConfiguration.defaultWorkers.value(cores, c))
+            #expect(c.imageThreads == cores)
+        }
+    }
+
     @Test func operatorDocsTableHasOneRowPerSettingWithItsFlagAndVariable() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         // The settings table's rows: | `--flag` | `VARIABLE` | default | meaning |
@@ -228,6 +313,35 @@ struct ServiceConfigurationTests {
         let documented = rows.map { "\($0[0]) \($0[1])" }
         let table = Setting.allCases.map { "`--\($0.flag)` `\($0.environmentVariable)`" }
         #expect(documented == table, "docs/configuration.md's table must list every setting once, in the table's order")
+    }
+
+    /// docs/configuration.md's default column states what the table defines: a fixed default as its
+    /// value, a derived one as its rule (then optionally "; N on C cores, ..." examples, each of
+    /// which must be what the rule gives on C cores) or either followed by a note in parentheses.
+    @Test func operatorDocsStateTheDefaultsTheTableDefines() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| `--") }.map { row in
+            row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
+        }
+        try #require(rows.count == Setting.allCases.count)
+        let example = /(\d+) on (\d+) cores/
+        var examples = 0
+        for (setting, row) in zip(Setting.allCases, rows) {
+            let cell = row[2], expected = setting.documentedDefault
+            #expect(cell == expected || cell.hasPrefix(expected + " (") || cell.hasPrefix(expected + "; "),
+                    "docs/configuration.md says the default of --\(setting.flag) is \(cell.debugDescription), the table \(expected.debugDescription)")
+            for match in cell.matches(of: example) {
+                let (value, cores) = (String(match.1), try #require(Int(match.2)))
+                #expect(try ServiceConfiguration.resolve(environment: [:], coreCount: cores).value(of: setting) == value,
+                        "--\(setting.flag): \(match.0)")
+                examples += 1
+            }
+        }
+        #expect(examples >= 6)
+        let minimumRate = try #require(rows.first { $0[0] == "--min-response-rate" })[3]
+        let server = HTTPServerConfiguration()
+        #expect(minimumRate.contains("after \(Setting.seconds(server.responseRateGracePeriod)) s of grace"))
+        #expect(minimumRate.contains("the \(Setting.seconds(server.writeStallTimeout)) s write-stall limit"))
     }
 }
 

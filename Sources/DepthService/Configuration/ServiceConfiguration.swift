@@ -5,10 +5,10 @@ import Logging
 /// and text form are its row of the ``Setting`` table.
 ///
 /// Precedence: a command-line flag beats the environment, which beats the default. Defaults that
-/// depend on the machine are derived from the core count (see ``init(coreCount:)``), and derived
-/// defaults follow explicit values: `DEPTHD_WORKERS=4` alone also re-derives the BLAS threads and
+/// depend on the machine or on other settings are ``DerivedDefault``s (see ``init(coreCount:)``),
+/// and they follow explicit values: `DEPTHD_WORKERS=4` alone also re-derives the BLAS threads and
 /// the queue depth from 4 workers. docs/configuration.md lists the same table for operators (a
-/// test checks that it names every setting).
+/// test checks that it names every setting with the default stated here).
 public struct ServiceConfiguration: Sendable, Equatable {
     public enum LogFormat: String, Sendable, CaseIterable {
         /// Human-readable lines (swift-log's stream handler).
@@ -24,19 +24,22 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var port = 8080
     /// As given; resolve it with ``locateModel(executablePath:fileExists:)``.
     public var modelPath = ServiceConfiguration.defaultModelPath
+    /// ``defaultWorkers``.
     public var workers: Int
-    /// OpenBLAS threads each batch gets while every worker runs one (OpenBLAS's pool is global).
+    /// OpenBLAS threads each batch gets while every worker runs one (OpenBLAS's pool is global);
+    /// ``defaultBLASThreads``.
     public var blasThreads: Int
     /// True: a batch running while other workers are idle uses their cores too (``BLASThreadGovernor``);
-    /// false: every batch uses ``blasThreads``.
-    public var adaptiveBLASThreads = true
-    /// Threads of the ``CPUWorkPool`` that decodes uploads and encodes answers.
+    /// false: every batch uses ``blasThreads``. ``defaultAdaptiveBLASThreads``.
+    public var adaptiveBLASThreads: Bool
+    /// Threads of the ``CPUWorkPool`` that decodes uploads and encodes answers; ``defaultImageThreads``.
     public var imageThreads: Int
     /// 1 (micro-batching off) by default: measured by scripts/bench-server.sh on the 2-core machine,
     /// batches of 4 of the paper-size model ran at 0.91x the per-image rate of single images
     /// (engine alone) and lowered HTTP throughput; it pays for small models (2.1x for the tiny one).
     public var maxBatch = 1
     public var batchWait: Duration = .milliseconds(2)
+    /// ``defaultQueueDepth``.
     public var queueDepth: Int
     public var maxBodyBytes = 32 * 1024 * 1024
     public var maxPixels = 40_000_000
@@ -58,29 +61,55 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// The settings that were given explicitly, and where from (`DEPTHD_PORT` or `--port`).
     public private(set) var origins: [Setting: String] = [:]
 
-    /// The defaults for a machine with `coreCount` cores.
+    /// The defaults for a machine with `coreCount` cores: the fixed ones above, and the derived
+    /// ones below computed in the table's order.
     ///
-    /// Workers = max(min(cores, 2), cores / 2) and BLAS threads = max(1, cores / workers), so
-    /// workers x BLAS threads never exceeds the cores (no oversubscription, which makes OpenBLAS
-    /// spin and slows every request). On 2 cores that is 2 workers x 1 thread: under load each
-    /// core runs a whole request (decode, model, encode) and no BLAS thread waits at a barrier
-    /// while its partner's core decodes; a request running alone still gets both cores for its
-    /// matrix products (``adaptiveBLASThreads``), so single-request latency stays that of 1 x 2.
-    /// docs/service.md (*Layout*) has the measurements. The queue holds four full batches per worker, and at least 16 requests: a
-    /// queue of 8 made 16 concurrent clients of one worker spend the cores on refusals (3.88
-    /// answers/s against 9.58 at concurrency 4 with the paper-size network, scripts/bench-server.sh),
-    /// while 16 queued requests wait 16 inference times (about 1.4 s at the paper's size).
+    /// ``defaultWorkers`` and ``defaultBLASThreads`` keep workers x BLAS threads within the cores
+    /// (no oversubscription, which makes OpenBLAS spin and slows every request). On 2 cores that
+    /// is 2 workers x 1 thread: under load each core runs a whole request (decode, model, encode)
+    /// and no BLAS thread waits at a barrier while its partner's core decodes; a request running
+    /// alone still gets both cores for its matrix products (``adaptiveBLASThreads``), so
+    /// single-request latency stays that of 1 x 2. docs/service.md (*Layout*) has the
+    /// measurements. The queue (``defaultQueueDepth``) holds four full batches per worker, and at
+    /// least 16 requests: a queue of 8 made 16 concurrent clients of one worker spend the cores on
+    /// refusals (3.88 answers/s against 9.58 at concurrency 4 with the paper-size network,
+    /// scripts/bench-server.sh), while 16 queued requests wait 16 inference times (about 1.4 s at
+    /// the paper's size).
     public init(coreCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        let cores = max(1, coreCount)
-        workers = max(min(cores, 2), cores / 2)
-        blasThreads = max(1, cores / workers)
-        imageThreads = cores
-        queueDepth = 0
-        queueDepth = derivedQueueDepth()
+        // Placeholders, each replaced by its rule below before anything reads it.
+        (workers, blasThreads, adaptiveBLASThreads, imageThreads, queueDepth) = (1, 1, true, 1, 1)
+        deriveDefaults(coreCount: coreCount)
     }
 
-    // Clamped so out-of-range values (reported by validation) cannot overflow here first.
-    private func derivedQueueDepth() -> Int { max(16, 4 * min(max(workers, 1), 256) * min(max(maxBatch, 1), 64)) }
+    /// Half the cores, and at least two workers (one on one core).
+    static let defaultWorkers = DerivedDefault<Int>(rule: "max(min(cores, 2), cores / 2)", dependsOnCores: true) { cores, _ in
+        max(min(cores, 2), cores / 2)
+    }
+    /// The cores shared between the workers, at least one thread each.
+    static let defaultBLASThreads = DerivedDefault<Int>(rule: "max(1, cores / workers)", dependsOnCores: true) { cores, c in
+        max(1, cores / max(1, c.workers))
+    }
+    /// Threads given explicitly are kept for every batch unless adaptation is asked for too.
+    static let defaultAdaptiveBLASThreads = DerivedDefault<Bool>(
+        rule: "1, or 0 when \(Setting.blasThreads.environmentVariable) or --\(Setting.blasThreads.flag) is given",
+        dependsOnCores: false
+    ) { _, c in c.origins[.blasThreads] == nil }
+    /// One image thread per core (docs/service.md, *Layout*).
+    static let defaultImageThreads = DerivedDefault<Int>(rule: "cores", dependsOnCores: true) { cores, _ in cores }
+    /// Four full batches per worker, at least 16 requests.
+    static let defaultQueueDepth = DerivedDefault<Int>(rule: "max(16, 4 x workers x max batch)", dependsOnCores: true) { _, c in
+        // Clamped so out-of-range values (reported by validation) cannot overflow here first.
+        max(16, 4 * min(max(c.workers, 1), 256) * min(max(c.maxBatch, 1), 64))
+    }
+
+    /// Sets every setting with a derived default that was not given explicitly to its rule's value
+    /// for `coreCount` cores, in the table's order (a rule reads the settings above it).
+    private mutating func deriveDefaults(coreCount: Int) {
+        let cores = max(1, coreCount)
+        for setting in Setting.allCases where origins[setting] == nil {
+            setting.definition.derive?(cores, &self)
+        }
+    }
 
     /// Reads `environment` (the `DEPTHD_*` variables), then `flags` (values given on the command
     /// line), over the defaults for `coreCount` cores, and validates the result.
@@ -109,15 +138,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
                 problems.append("\(given.origin)=\(given.value.debugDescription): \(error.expected)")
             }
         }
-        if configuration.origins[.blasThreads] == nil {
-            configuration.blasThreads = max(1, max(1, coreCount) / max(1, configuration.workers))
-        } else if configuration.origins[.adaptiveBLASThreads] == nil {
-            // Threads given explicitly are kept for every batch unless adaptation is asked for too.
-            configuration.adaptiveBLASThreads = false
-        }
-        if configuration.origins[.queueDepth] == nil {
-            configuration.queueDepth = configuration.derivedQueueDepth()
-        }
+        configuration.deriveDefaults(coreCount: coreCount)
         problems += configuration.validationProblems()
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration

@@ -1,13 +1,19 @@
+import Foundation
+import HTTPServer
 import Logging
 
 /// One setting of `depthd serve`, and the single table of them: each case's row in
 /// ``definition`` states its environment variable, its flag (when not the case name in kebab
 /// case), its help, how a value is read into ``ServiceConfiguration``, how the effective value is
-/// written back and the range it must be in. `depthd serve`'s flags and `--help`, the environment,
-/// the start-up report (SettingsReport.swift) and validation are all derived from the rows.
+/// written back, the range it must be in and, for a default derived from the machine or from
+/// other settings, the ``DerivedDefault`` that computes and words it. `depthd serve`'s flags and
+/// `--help` (defaults included), the environment, the start-up report (SettingsReport.swift) and
+/// validation are all derived from the rows; a test holds docs/configuration.md to them.
 ///
 /// Adding a setting: a case here, its row in ``definition`` (the compiler asks for it), and the
-/// stored property it binds, with its default, in ServiceConfiguration.swift.
+/// stored property it binds, with its fixed default, in ServiceConfiguration.swift (or, for a
+/// derived one, its ``DerivedDefault`` there). Derived defaults are computed in table order, so a
+/// rule may use the settings above its own.
 public enum Setting: String, Sendable, CaseIterable, Hashable {
     case host, port, modelPath, workers, blasThreads, adaptiveBLASThreads, imageThreads, maxBatch, batchWait, queueDepth
     case maxBodyBytes, maxPixels, maxHeaderBytes
@@ -26,19 +32,27 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
                      valid: 0...65535, "expected a port 0...65535 (0 picks a free port)")
         case .modelPath:
             .path(\.modelPath, "DEPTHD_MODEL", flag: "model",
-                  help: "Weights file (.safetensors). Default searched in ., beside the binary, <prefix>/share/depthd, /usr/share/depthd, /app.")
+                  help: "Weights file (.safetensors); one given is used exactly as given, the default is looked for.",
+                  defaultNote: { defaults, executable in
+                      // Each candidate is a folder followed by the default path: name the folders.
+                      "looked for in " + defaults.modelCandidates(executablePath: executable).map { candidate in
+                          let folder = String(candidate.dropLast(defaults.modelPath.count))
+                          return folder.isEmpty ? "./" : folder
+                      }.joined(separator: ", ")
+                  })
         case .workers:
-            .integer(\.workers, "DEPTHD_WORKERS", help: "Model workers (default: max(min(cores, 2), cores/2): 2 on 2 cores).",
+            .integer(\.workers, "DEPTHD_WORKERS", help: "Model workers.", default: ServiceConfiguration.defaultWorkers,
                      valid: 1...256, "expected 1...256 workers")
         case .blasThreads:
-            .integer(\.blasThreads, "DEPTHD_BLAS_THREADS", help: "OpenBLAS threads per worker (default: max(1, cores/workers)).",
-                     valid: 1...256, "expected 1...256 threads")
+            .integer(\.blasThreads, "DEPTHD_BLAS_THREADS", help: "OpenBLAS threads per worker.",
+                     default: ServiceConfiguration.defaultBLASThreads, valid: 1...256, "expected 1...256 threads")
         case .adaptiveBLASThreads:
             .toggle(\.adaptiveBLASThreads, "DEPTHD_ADAPTIVE_BLAS_THREADS", flag: "adaptive-blas-threads",
-                    help: "1: a batch running while other workers idle uses their cores too (default); 0: always the BLAS threads.")
+                    help: "1: a batch running while other workers idle uses their cores too; 0: always the BLAS threads.",
+                    default: ServiceConfiguration.defaultAdaptiveBLASThreads)
         case .imageThreads:
-            .integer(\.imageThreads, "DEPTHD_IMAGE_THREADS", help: "Threads that decode uploads and encode answers (default: cores).",
-                     valid: 1...256, "expected 1...256 threads")
+            .integer(\.imageThreads, "DEPTHD_IMAGE_THREADS", help: "Threads that decode uploads and encode answers.",
+                     default: ServiceConfiguration.defaultImageThreads, valid: 1...256, "expected 1...256 threads")
         case .maxBatch:
             .integer(\.maxBatch, "DEPTHD_MAX_BATCH", help: "Largest micro-batch; 1 turns batching off.",
                      valid: 1...64, "expected a batch size 1...64")
@@ -48,8 +62,8 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
                       valid: { $0 >= .zero && $0 <= .seconds(1) }, "expected 0...1000 ms")
         case .queueDepth:
             .integer(\.queueDepth, "DEPTHD_QUEUE_DEPTH",
-                     help: "Requests that may wait for a worker before 503 (default: max(16, 4 x workers x max batch)).",
-                     valid: 1...100_000, "expected 1...100000 queued requests")
+                     help: "Requests that may wait for a worker before 503.",
+                     default: ServiceConfiguration.defaultQueueDepth, valid: 1...100_000, "expected 1...100000 queued requests")
         case .maxBodyBytes:
             .integer(\.maxBodyBytes, "DEPTHD_MAX_BODY_BYTES", help: "Largest request body in bytes (413 beyond).",
                      valid: 1...(1 << 32), "expected 1...4294967296 bytes")
@@ -70,7 +84,8 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
                      help: "Seconds an idle keep-alive connection stays open.")
         case .minResponseRate:
             .integer(\.minResponseRate, "DEPTHD_MIN_RESPONSE_RATE",
-                     help: "Bytes per second a client must take its response at, after 10 s of grace (0 turns it off).",
+                     help: "Bytes per second a client must take its response at, after "
+                        + "\(Self.seconds(HTTPServerConfiguration().responseRateGracePeriod)) s of grace (0 turns it off).",
                      valid: 0...(1 << 30), "expected 0...1073741824 bytes per second (0 turns the check off)")
         case .maxConnections:
             .integer(\.maxConnections, "DEPTHD_MAX_CONNECTIONS", help: "Simultaneous connections; more are refused at once.",
@@ -105,12 +120,47 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         }
     }
 
-    /// One line of help for `--help` and the docs.
+    /// What the setting means, in one line, without its default (see ``defaultDescription(coreCount:executablePath:)``).
     public var help: String { definition.help }
 
-    /// Every setting as `depthd serve --help` lists it: flag, variable, then the help line.
-    public static var usage: String {
-        allCases.map { "  --\($0.flag) <value>  (\($0.environmentVariable))\n      \($0.help)" }.joined(separator: "\n")
+    /// The default as `--help` states it on a machine with `coreCount` cores, for the executable at
+    /// `executablePath`: a fixed default as written (`8080`), a derived one as its rule and, when it
+    /// depends on the cores, its value there (`max(1, cores / workers); 1 on this machine`).
+    public func defaultDescription(
+        coreCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        executablePath: String = CommandLine.arguments.first ?? "depthd"
+    ) -> String {
+        let row = definition
+        let defaults = ServiceConfiguration(coreCount: coreCount)
+        let value = row.write(defaults)
+        if let derived = row.derivedRule {
+            return derived.dependsOnCores ? "\(derived.rule); \(value) on this machine" : derived.rule
+        }
+        return value + (row.defaultNote.map { "; " + $0(defaults, executablePath) } ?? "")
+    }
+
+    /// The default as docs/configuration.md states it, the same on every machine: a fixed default
+    /// as written (`8080`), a derived one as its rule.
+    public var documentedDefault: String {
+        let row = definition
+        return row.derivedRule?.rule ?? row.write(ServiceConfiguration(coreCount: 1))
+    }
+
+    /// Every setting as `depthd serve --help` lists it: flag and variable, then the help line with
+    /// the default on this machine (``defaultDescription(coreCount:executablePath:)``).
+    public static func usage(
+        coreCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        executablePath: String = CommandLine.arguments.first ?? "depthd"
+    ) -> String {
+        allCases.map { setting in
+            "  --\(setting.flag) <value>  (\(setting.environmentVariable))\n      \(setting.help)"
+                + " (default: \(setting.defaultDescription(coreCount: coreCount, executablePath: executablePath)))"
+        }.joined(separator: "\n")
+    }
+
+    /// Whole seconds as a whole number (`10`), else as a decimal (`2.5`).
+    static func seconds(_ duration: Duration) -> String {
+        String(format: "%g", duration.seconds)
     }
 
     /// Parses `value` into `configuration`, or throws ``SettingValueError`` saying what was expected.

@@ -1,12 +1,13 @@
 import Foundation
 
 /// One row of the ``Setting`` table: how a setting is named, explained, read from text, written
-/// back as text and checked, bound to its property of ``ServiceConfiguration`` by a key path.
-/// Made by the constructors below, one per kind of value.
+/// back as text, checked and defaulted, bound to its property of ``ServiceConfiguration`` by a key
+/// path. Made by the constructors below, one per kind of value.
 struct SettingDefinition {
     let environmentVariable: String
     /// The flag without its dashes; nil for the setting's name in kebab case.
     let flag: String?
+    /// What the setting means, without its default (``Setting/usage`` adds that).
     let help: String
     /// Reads a value (already trimmed) into the configuration; throws ``SettingValueError``.
     let read: (String, inout ServiceConfiguration) throws -> Void
@@ -16,10 +17,29 @@ struct SettingDefinition {
     let check: (ServiceConfiguration) -> String?
     /// Whether messages quote the value (free text, which may hold spaces).
     let quotesValue: Bool
+    /// A derived default's rule and whether it depends on the cores; nil for a fixed default (the
+    /// property's initial value in ServiceConfiguration.swift, which `--help` prints as written).
+    var derivedRule: (rule: String, dependsOnCores: Bool)? = nil
+    /// Sets the property to its derived default for `cores` cores (at least 1); nil for a fixed default.
+    var derive: ((_ cores: Int, inout ServiceConfiguration) -> Void)? = nil
+    /// What `--help` adds after the default value, given the default configuration and the path of
+    /// the running executable (where the default model is looked for); nil for nothing.
+    var defaultNote: ((_ defaults: ServiceConfiguration, _ executablePath: String) -> String)? = nil
+
+    /// The same row with its default derived by `derived` rather than fixed.
+    private func deriving<Value>(_ key: WritableKeyPath<ServiceConfiguration, Value>,
+                                 _ derived: DerivedDefault<Value>?) -> SettingDefinition {
+        guard let derived else { return self }
+        var row = self
+        row.derivedRule = (derived.rule, derived.dependsOnCores)
+        row.derive = { cores, configuration in configuration[keyPath: key] = derived.value(cores, configuration) }
+        return row
+    }
 
     /// A whole number in `valid`.
     static func integer(_ key: WritableKeyPath<ServiceConfiguration, Int>, _ variable: String, flag: String? = nil,
-                        help: String, valid: ClosedRange<Int>, _ expected: String) -> SettingDefinition {
+                        help: String, default derived: DerivedDefault<Int>? = nil,
+                        valid: ClosedRange<Int>, _ expected: String) -> SettingDefinition {
         SettingDefinition(
             environmentVariable: variable, flag: flag, help: help,
             read: { text, configuration in
@@ -28,7 +48,8 @@ struct SettingDefinition {
             },
             write: { String($0[keyPath: key]) },
             check: { valid.contains($0[keyPath: key]) ? nil : expected },
-            quotesValue: false)
+            quotesValue: false
+        ).deriving(key, derived)
     }
 
     /// The unit a duration setting is written in.
@@ -79,9 +100,10 @@ struct SettingDefinition {
             quotesValue: true)
     }
 
-    /// A file path: any text but the empty one.
+    /// A file path: any text but the empty one. `defaultNote` says where the default is looked for.
     static func path(_ key: WritableKeyPath<ServiceConfiguration, String>, _ variable: String, flag: String? = nil,
-                     help: String) -> SettingDefinition {
+                     help: String,
+                     defaultNote: ((ServiceConfiguration, String) -> String)? = nil) -> SettingDefinition {
         SettingDefinition(
             environmentVariable: variable, flag: flag, help: help,
             read: { text, configuration in
@@ -90,12 +112,13 @@ struct SettingDefinition {
             },
             write: { $0[keyPath: key] },
             check: { _ in nil },
-            quotesValue: true)
+            quotesValue: true,
+            defaultNote: defaultNote)
     }
 
     /// On or off: 1/true/yes/on or 0/false/no/off (any case), written 1 or 0.
     static func toggle(_ key: WritableKeyPath<ServiceConfiguration, Bool>, _ variable: String, flag: String? = nil,
-                       help: String) -> SettingDefinition {
+                       help: String, default derived: DerivedDefault<Bool>? = nil) -> SettingDefinition {
         SettingDefinition(
             environmentVariable: variable, flag: flag, help: help,
             read: { text, configuration in
@@ -107,7 +130,8 @@ struct SettingDefinition {
             },
             write: { $0[keyPath: key] ? "1" : "0" },
             check: { _ in nil },
-            quotesValue: false)
+            quotesValue: false
+        ).deriving(key, derived)
     }
 
     /// One of the raw values of `Value` (any case).
