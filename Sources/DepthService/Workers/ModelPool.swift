@@ -14,6 +14,10 @@ import Dispatch
 /// the next arrival) and, if a worker has already taken it, is dropped from its batch before the
 /// batch starts; either way `submit` throws `CancellationError` and no inference is spent on it. Once
 /// its batch runs, it runs to completion.
+///
+/// Its parts: ``ModelPoolQueue`` (admission, batching, cancellation marks, draining, counters),
+/// ``ModelPoolRoster`` (workers started, failed and warmed) and ``ModelPoolWorker`` (each worker
+/// thread's loop), all guarded by the pool's one lock.
 public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Sendable {
     public let workerCount: Int
     public let queueCapacity: Int
@@ -22,41 +26,12 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     /// How long a request may wait in the queue when `submit` is given no timeout.
     public let defaultQueueTimeout: Duration?
 
-    private struct Job {
-        let id: UInt64
-        let input: Input
-        let enqueued: ContinuousClock.Instant
-        let deadline: ContinuousClock.Instant?
-        let continuation: CheckedContinuation<ModelPoolResult<Output>, any Error>
-    }
-
-    private struct WarmUp {
-        let inputs: [Input]
-        let continuation: CheckedContinuation<Void, any Error>
-    }
-
-    // Everything below is guarded by `condition`; all waiting (workers) happens on it too.
-    private let condition = NSCondition()
-    private var queue: [Job] = []
-    /// Places held by ``reserve()`` for requests still being prepared; they count against the capacity.
-    private var reserved = 0
-    private var nextID: UInt64 = 0
-    private var accepting = true
-    private var gatheringWorker: Int? = nil
-    private var inFlight = 0
-    private var liveWorkers: Int
-    private var startFailures: [Int: ModelPoolError] = [:]
-    private var warmUpMailbox: [Int: WarmUp] = [:]
-    private var warmed: Set<Int> = []
-    private var batchSizeCounts: [Int]
-    private var completed = 0
-    private var rejectedOverloaded = 0
-    private var expiredInQueue = 0
-    private var cancelledInQueue = 0
-    private var cancelledBeforeBatch = 0
-    /// Jobs taken by a worker whose batch has not started yet: id -> cancelled since.
-    private var taken: [UInt64: Bool] = [:]
-    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    // Everything in `queue` and `roster` is guarded by `condition`; all waiting (workers) happens on it too.
+    let condition = NSCondition()
+    /// The jobs waiting and taken, admission, batching and the counters.
+    var queue: ModelPoolQueue<Input, Output>
+    /// The workers' start-up and warm-up.
+    var roster: ModelPoolRoster<Input>
 
     /// Starts `workers` threads. Each calls `makeState(workerIndex)` once on its own thread, then runs
     /// batches through `runBatch`, which must return exactly one output per input, in order.
@@ -76,14 +51,15 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         self.maxBatch = maxBatch
         self.maxBatchWait = maxBatchWait
         self.defaultQueueTimeout = defaultQueueTimeout
-        self.liveWorkers = workers
-        self.batchSizeCounts = Array(repeating: 0, count: maxBatch)
+        self.queue = ModelPoolQueue(capacity: queueCapacity, maxBatch: maxBatch)
+        self.roster = ModelPoolRoster(workers: workers)
         for index in 0..<workers {
             let threadName = "\(name)-\(index)"
-            let thread = Thread { [self] in
+            let worker = ModelPoolWorker(index: index, pool: self, makeState: makeState, runBatch: runBatch)
+            let thread = Thread {
                 // Named from inside: on Linux a name set before start() does not reach the thread.
                 Thread.current.name = threadName
-                self.workerMain(index: index, makeState: makeState, runBatch: runBatch)
+                worker.main()
             }
             thread.start()
         }
@@ -95,12 +71,7 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
 
     public var statistics: ModelPoolStatistics {
         condition.lock(); defer { condition.unlock() }
-        return ModelPoolStatistics(
-            workers: workerCount, warmedWorkers: warmed.count, queueDepth: queue.count,
-            queueCapacity: queueCapacity, inFlight: inFlight, batchSizeCounts: batchSizeCounts,
-            completed: completed, rejectedOverloaded: rejectedOverloaded,
-            expiredInQueue: expiredInQueue, cancelledInQueue: cancelledInQueue,
-            cancelledBeforeBatch: cancelledBeforeBatch, isAccepting: accepting)
+        return queue.statistics(workers: workerCount, warmedWorkers: roster.warmed.count)
     }
 
     /// Holds a place in the queue for a request whose input is still being prepared (a photo to
@@ -110,26 +81,15 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     /// requests fill the capacity, ``ModelPoolError/shuttingDown`` after ``drain()`` began.
     public func reserve() throws -> QueueSlot {
         condition.lock(); defer { condition.unlock() }
-        if let refusal = refusalLocked() { throw refusal }
-        reserved += 1
+        if let refusal = queue.refusal(noWorkerLeft: roster.noWorkerLeft) { throw refusal }
+        queue.reserve()
         return QueueSlot()
     }
 
     /// Gives back a slot from ``reserve()`` that was not submitted.
     public func release(_ slot: QueueSlot) {
         condition.lock(); defer { condition.unlock() }
-        if slot.take() { reserved -= 1 }
-    }
-
-    /// Why a request arriving now is refused, if it is; counts overload refusals. Call with the lock held.
-    private func refusalLocked() -> (any Error)? {
-        if !accepting { return ModelPoolError.shuttingDown }
-        if liveWorkers == 0, let failure = startFailures.values.first { return failure }
-        if queue.count + reserved >= queueCapacity {
-            rejectedOverloaded += 1
-            return ModelPoolError.overloaded
-        }
-        return nil
+        queue.release(slot)
     }
 
     /// Runs `input` on a worker and returns its output with timings; `slot`, from ``reserve()``,
@@ -149,17 +109,17 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
                 let now = ContinuousClock.now
                 condition.lock()
                 // The slot's place becomes the job's, so a reserved request is never refused as overloaded.
-                if let slot, slot.take() { reserved -= 1 }
+                if let slot { queue.release(slot) }
                 let refusal: (any Error)?
                 if Task.isCancelled {
-                    cancelledInQueue += 1
+                    queue.countCancelledOnArrival()
                     refusal = CancellationError()
-                } else if let refused = refusalLocked() {
+                } else if let refused = queue.refusal(noWorkerLeft: roster.noWorkerLeft) {
                     refusal = refused
                 } else {
                     refusal = nil
-                    queue.append(Job(id: id, input: input, enqueued: now,
-                                     deadline: timeout.map { now + $0 }, continuation: continuation))
+                    queue.enqueue(.init(id: id, input: input, enqueued: now,
+                                        deadline: timeout.map { now + $0 }, continuation: continuation))
                     condition.broadcast()
                 }
                 condition.unlock()
@@ -196,13 +156,13 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     public func drain() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             condition.lock()
-            accepting = false
+            queue.stopAccepting()
             condition.broadcast()
-            if queue.isEmpty && inFlight == 0 {
+            if queue.isIdle {
                 condition.unlock()
                 continuation.resume()
             } else {
-                drainWaiters.append(continuation)
+                queue.addDrainWaiter(continuation)
                 condition.unlock()
             }
         }
@@ -213,17 +173,17 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     private func warmUp(worker: Int, inputs: [Input]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             condition.lock()
-            if let failure = startFailures[worker] {
+            if let failure = roster.startFailure(of: worker) {
                 condition.unlock()
                 continuation.resume(throwing: failure)
                 return
             }
-            if !accepting {
+            if !queue.accepting {
                 condition.unlock()
                 continuation.resume(throwing: ModelPoolError.shuttingDown)
                 return
             }
-            warmUpMailbox[worker] = WarmUp(inputs: inputs, continuation: continuation)
+            roster.post(.init(inputs: inputs, continuation: continuation), to: worker)
             condition.broadcast()
             condition.unlock()
         }
@@ -231,8 +191,7 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
 
     private func allocateID() -> UInt64 {
         condition.lock(); defer { condition.unlock() }
-        nextID &+= 1
-        return nextID
+        return queue.allocateID()
     }
 
     /// The task of job `id` was cancelled: out of the queue now, or out of its batch before it starts.
@@ -240,9 +199,8 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
         // One critical section: a worker taking the job between two would lose the cancellation.
         condition.lock()
         var resume: (() -> Void)? = nil
-        if taken[id] == false {
-            taken[id] = true  // `run` drops it before its batch starts
-        } else {
+        // A taken job is dropped by its worker before its batch starts; a queued one leaves now.
+        if !queue.markTakenJobCancelled(id: id) {
             resume = removeQueuedLocked(id: id, failingWith: CancellationError())
         }
         condition.unlock()
@@ -259,190 +217,11 @@ public final class ModelPool<Input: Sendable, Output: Sendable>: @unchecked Send
     /// Takes job `id` out of the queue if it is there, counting why, and returns what to resume once
     /// the lock is released (nil if it was not queued). Call with the lock held.
     private func removeQueuedLocked(id: UInt64, failingWith error: any Error) -> (() -> Void)? {
-        guard let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
-        let job = queue.remove(at: index)
-        if error as? ModelPoolError == .deadlineExceeded { expiredInQueue += 1 }
-        if error is CancellationError { cancelledInQueue += 1 }
-        let waiters = takeDrainWaitersIfDrained()
+        guard let job = queue.remove(id: id, failingWith: error) else { return nil }
+        let waiters = queue.takeDrainWaitersIfDrained()
         return {
             job.continuation.resume(throwing: error)
             waiters.forEach { $0.resume() }
         }
-    }
-
-    /// Call with the lock held.
-    private func takeDrainWaitersIfDrained() -> [CheckedContinuation<Void, Never>] {
-        guard !accepting, queue.isEmpty, inFlight == 0, !drainWaiters.isEmpty else { return [] }
-        defer { drainWaiters = [] }
-        return drainWaiters
-    }
-
-    private enum Work {
-        case warmUp(WarmUp)
-        case batch([Job])
-        case exit
-    }
-
-    private func workerMain<WorkerState>(
-        index: Int,
-        makeState: @Sendable (Int) throws -> WorkerState,
-        runBatch: @Sendable (inout WorkerState, [Input]) throws -> [Output]
-    ) {
-        var state: WorkerState
-        do {
-            state = try makeState(index)
-        } catch {
-            workerFailedToStart(index: index, error: error)
-            return
-        }
-        while true {
-            switch nextWork(worker: index) {
-            case .exit:
-                return
-            case let .warmUp(warmUp):
-                do {
-                    let outputs = try runBatch(&state, warmUp.inputs)
-                    guard outputs.count == warmUp.inputs.count else {
-                        throw ModelPoolError.batchSizeMismatch(inputs: warmUp.inputs.count, outputs: outputs.count)
-                    }
-                    condition.lock()
-                    warmed.insert(index)
-                    condition.unlock()
-                    warmUp.continuation.resume()
-                } catch {
-                    warmUp.continuation.resume(throwing: error)
-                }
-            case let .batch(jobs):
-                run(jobs, state: &state, runBatch: runBatch)
-            }
-        }
-    }
-
-    private func run<WorkerState>(
-        _ batch: [Job], state: inout WorkerState,
-        runBatch: @Sendable (inout WorkerState, [Input]) throws -> [Output]
-    ) {
-        // The last moment a cancelled request can still be dropped without costing inference.
-        condition.lock()
-        var jobs: [Job] = [], cancelled: [Job] = []
-        for job in batch {
-            if taken.removeValue(forKey: job.id) == true { cancelled.append(job) } else { jobs.append(job) }
-        }
-        if !cancelled.isEmpty {
-            cancelledBeforeBatch += cancelled.count
-            inFlight -= cancelled.count
-        }
-        let emptied = jobs.isEmpty ? takeDrainWaitersIfDrained() : []
-        if jobs.isEmpty { condition.broadcast() }
-        condition.unlock()
-        cancelled.forEach { $0.continuation.resume(throwing: CancellationError()) }
-        guard !jobs.isEmpty else {
-            emptied.forEach { $0.resume() }
-            return
-        }
-        let start = ContinuousClock.now
-        let outcome: Result<[Output], any Error>
-        do {
-            let outputs = try runBatch(&state, jobs.map(\.input))
-            outcome = outputs.count == jobs.count
-                ? .success(outputs)
-                : .failure(ModelPoolError.batchSizeMismatch(inputs: jobs.count, outputs: outputs.count))
-        } catch {
-            outcome = .failure(error)
-        }
-        let computeTime = ContinuousClock.now - start
-        condition.lock()
-        inFlight -= jobs.count
-        completed += jobs.count
-        batchSizeCounts[jobs.count - 1] += 1
-        let waiters = takeDrainWaitersIfDrained()
-        condition.broadcast()
-        condition.unlock()
-        switch outcome {
-        case let .success(outputs):
-            for (job, output) in zip(jobs, outputs) {
-                job.continuation.resume(returning: ModelPoolResult(
-                    output: output, queueWait: start - job.enqueued,
-                    computeTime: computeTime, batchSize: jobs.count))
-            }
-        case let .failure(error):
-            jobs.forEach { $0.continuation.resume(throwing: error) }
-        }
-        waiters.forEach { $0.resume() }
-    }
-
-    /// Blocks until this worker has something to do. Takes and releases the lock itself.
-    private func nextWork(worker: Int) -> Work {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let warmUp = warmUpMailbox.removeValue(forKey: worker) {
-                return .warmUp(warmUp)
-            }
-            if gatheringWorker == nil && !queue.isEmpty {
-                gatheringWorker = worker
-                gatherMore()
-                let (jobs, expired) = takeBatch()
-                gatheringWorker = nil
-                inFlight += jobs.count
-                for job in jobs { taken[job.id] = false }
-                condition.broadcast()
-                if !expired.isEmpty {
-                    // Resuming under the lock is safe: a continuation never runs code synchronously.
-                    expired.forEach { $0.continuation.resume(throwing: ModelPoolError.deadlineExceeded) }
-                }
-                if !jobs.isEmpty { return .batch(jobs) }
-                // Only expired jobs were taken: if that emptied a draining pool, nothing else will
-                // wake its drain() callers.
-                takeDrainWaitersIfDrained().forEach { $0.resume() }
-                continue
-            }
-            if !accepting && queue.isEmpty && gatheringWorker == nil {
-                return .exit
-            }
-            condition.wait()
-        }
-    }
-
-    /// With the lock held: waits up to `maxBatchWait` for the queue to hold a full batch.
-    private func gatherMore() {
-        guard maxBatch > 1, maxBatchWait > .zero else { return }
-        let until = Date(timeIntervalSinceNow: maxBatchWait.seconds)
-        while accepting && !queue.isEmpty && queue.count < maxBatch && Date() < until {
-            _ = condition.wait(until: until)
-        }
-    }
-
-    /// With the lock held: removes up to `maxBatch` live jobs from the front, and any expired ones met.
-    private func takeBatch() -> (jobs: [Job], expired: [Job]) {
-        let now = ContinuousClock.now
-        var jobs: [Job] = []
-        var expired: [Job] = []
-        var taken = 0
-        for job in queue {
-            if jobs.count == maxBatch { break }
-            taken += 1
-            if let deadline = job.deadline, deadline <= now { expired.append(job) } else { jobs.append(job) }
-        }
-        queue.removeFirst(taken)
-        expiredInQueue += expired.count
-        return (jobs, expired)
-    }
-
-    private func workerFailedToStart(index: Int, error: any Error) {
-        let failure = ModelPoolError.workerStartFailed(worker: index, reason: String(describing: error))
-        condition.lock()
-        liveWorkers -= 1
-        startFailures[index] = failure
-        let warmUp = warmUpMailbox.removeValue(forKey: index)
-        // With no worker left nothing would ever take the queue: fail it now rather than at deadlines.
-        let orphans = liveWorkers == 0 ? queue : []
-        if liveWorkers == 0 { queue = [] }
-        let waiters = takeDrainWaitersIfDrained()
-        condition.broadcast()
-        condition.unlock()
-        warmUp?.continuation.resume(throwing: failure)
-        orphans.forEach { $0.continuation.resume(throwing: failure) }
-        waiters.forEach { $0.resume() }
     }
 }
