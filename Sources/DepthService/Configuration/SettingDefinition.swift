@@ -7,7 +7,7 @@ struct SettingDefinition {
     let environmentVariable: String
     /// The flag without its dashes; nil for the setting's name in kebab case.
     let flag: String?
-    /// What the setting means, without its default (``Setting/usage`` adds that).
+    /// What the setting means, without its default (``Setting/usage(coreCount:executablePath:)`` adds that).
     let help: String
     /// Reads a value (already trimmed) into the configuration; throws ``SettingValueError``.
     let read: (String, inout ServiceConfiguration) throws -> Void
