@@ -8,6 +8,7 @@ typedef enum {
     CIC_SCRATCH_FILTERED,   ///< the PNG writer's filtered rows
     CIC_SCRATCH_TOKENS,     ///< deflate's tokens of one block
     CIC_SCRATCH_MATCHES,    ///< deflate's match table (zeroed by deflate each call)
+    CIC_SCRATCH_OUTPUT,     ///< the PNG writer's output, handed to the caller until cic_free
     CIC_SCRATCH_SLOTS
 } cic_scratch_slot;
 

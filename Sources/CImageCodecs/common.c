@@ -1,4 +1,6 @@
 #include <stdlib.h>
 #include "CImageCodecs.h"
+#include "cic_scratch.h"
 
-void cic_free(void *pointer) { free(pointer); }
+// Frees what is not this thread's PNG output slot (cic_scratch_release tells them apart).
+void cic_free(void *pointer) { cic_scratch_release(CIC_SCRATCH_OUTPUT, pointer); }

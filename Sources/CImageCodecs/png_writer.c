@@ -122,10 +122,10 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
     size_t bound = cic_zlib_bound(raw_size);
     size_t capacity = 8 + 25 + text_bytes + 12 + bound + 12;
     uint8_t *filtered = cic_scratch_take(CIC_SCRATCH_FILTERED, raw_size);
-    uint8_t *png = malloc(capacity);
+    uint8_t *png = cic_scratch_take(CIC_SCRATCH_OUTPUT, capacity);
     if (filtered == NULL || png == NULL) {
         cic_scratch_release(CIC_SCRATCH_FILTERED, filtered);
-        free(png);
+        cic_scratch_release(CIC_SCRATCH_OUTPUT, png);
         cic_set_message(message, "out of memory");
         return CIC_OUT_OF_MEMORY;
     }
@@ -155,7 +155,7 @@ static int cic_png_write_image(const void *pixels, uint32_t width, uint32_t heig
     size_t compressed = cic_zlib_compress(filtered, raw_size, kind, p + 8, bound);
     cic_scratch_release(CIC_SCRATCH_FILTERED, filtered);
     if (compressed == 0) {
-        free(png);
+        cic_scratch_release(CIC_SCRATCH_OUTPUT, png);
         cic_set_message(message, "PNG compression failed");
         return CIC_OUT_OF_MEMORY;
     }

@@ -40,34 +40,41 @@ public struct FloatGrid: Sendable, Equatable {
     /// `resampledBilinearReference`, operation for operation, so the results are bit-identical.
     public func resampledBilinear(width outW: Int, height outH: Int, region: Region? = nil) -> FloatGrid {
         let w = max(outW, 1), h = max(outH, 1)
+        let out = [Float](unsafeUninitializedCapacity: w * h) { buffer, initialized in
+            resampleBilinear(into: buffer, width: w, height: h, region: region)
+            initialized = w * h
+        }
+        return FloatGrid(uncheckedWidth: w, height: h, values: out)
+    }
+
+    /// The values of `resampledBilinear(width: w, height: h, region: region)`, written into the
+    /// first w * h floats of `target` ((h, w), row-major; w and h at least 1).
+    public func resampleBilinear(into target: UnsafeMutableBufferPointer<Float>, width w: Int, height h: Int, region: Region? = nil) {
+        precondition(w > 0 && h > 0 && target.count >= w * h, "\(target.count) floats cannot hold a \(w)x\(h) grid")
         let r = region ?? Region(x0: 0, y0: 0, x1: Double(width), y1: Double(height))
         let xs = Self.lerpTable(count: w, from: r.x0, to: r.x1, limit: width)
         let ys = Self.lerpTable(count: h, from: r.y0, to: r.y1, limit: height)
-        var across = [Float](repeating: 0, count: height * w)              // (height, w)
+        let across = PooledFloats(uninitializedCount: height * w)          // (height, w)
         values.withUnsafeBufferPointer { v in
             across.withUnsafeMutableBufferPointer { a in
                 for y in 0..<height {
-                    let source = v.baseAddress! + y * width, target = a.baseAddress! + y * w
+                    let source = v.baseAddress! + y * width, row = a.baseAddress! + y * w
                     for ox in 0..<w {
                         let (x0, x1, fx) = xs[ox]
-                        target[ox] = source[x0] * (1 - fx) + source[x1] * fx
+                        row[ox] = source[x0] * (1 - fx) + source[x1] * fx
                     }
                 }
             }
         }
-        let out = [Float](unsafeUninitializedCapacity: w * h) { buffer, initialized in
-            across.withUnsafeBufferPointer { a in
-                for oy in 0..<h {
-                    let (y0, y1, fy) = ys[oy]
-                    let top = a.baseAddress! + y0 * w, bottom = a.baseAddress! + y1 * w
-                    let target = buffer.baseAddress! + oy * w
-                    let keep = 1 - fy
-                    for ox in 0..<w { target[ox] = top[ox] * keep + bottom[ox] * fy }
-                }
+        across.withUnsafeBufferPointer { a in
+            for oy in 0..<h {
+                let (y0, y1, fy) = ys[oy]
+                let top = a.baseAddress! + y0 * w, bottom = a.baseAddress! + y1 * w
+                let row = target.baseAddress! + oy * w
+                let keep = 1 - fy
+                for ox in 0..<w { row[ox] = top[ox] * keep + bottom[ox] * fy }
             }
-            initialized = w * h
         }
-        return FloatGrid(uncheckedWidth: w, height: h, values: out)
     }
 
     /// `resampledBilinear` computed pixel by pixel from the four neighbours: slow and plain, kept

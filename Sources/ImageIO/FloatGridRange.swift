@@ -6,8 +6,13 @@ extension FloatGrid {
     /// as 0, the colour map as grey). One
     /// vectorised C pass; `estimateRangeReference` is the plain loop it equals.
     public var estimateRange: (min: Float, max: Float)? {
+        values.withUnsafeBufferPointer { Self.estimateRange(of: $0) }
+    }
+
+    /// `estimateRange` of any floats (a grid held outside a `FloatGrid`).
+    public static func estimateRange(of values: UnsafeBufferPointer<Float>) -> (min: Float, max: Float)? {
         var low = Float.infinity, high = -Float.infinity
-        let any = values.withUnsafeBufferPointer { cic_positive_range($0.baseAddress, $0.count, &low, &high) }
+        let any = cic_positive_range(values.baseAddress, values.count, &low, &high)
         return any != 0 ? (low, high) : nil
     }
 

@@ -41,19 +41,27 @@ public enum ImageEncoder {
     /// Up filter, the C layer's own deflate.
     public static func png16(_ values: [UInt16], width: Int, height: Int,
                              text: [(key: String, value: String)] = []) throws -> [UInt8] {
-        try png16(values, width: width, height: height, text: text, encoder: cic_png_encode_gray16)
+        try values.withUnsafeBufferPointer { try png16($0, width: width, height: height, text: text, encoder: cic_png_encode_gray16) }
     }
 
     /// The same samples and chunks as `png16` through libpng (Up filter, zlib level 1): the reference.
     public static func png16Reference(_ values: [UInt16], width: Int, height: Int,
                                       text: [(key: String, value: String)] = []) throws -> [UInt8] {
-        try png16(values, width: width, height: height, text: text, encoder: cic_png_encode_gray16_libpng)
+        try values.withUnsafeBufferPointer {
+            try png16($0, width: width, height: height, text: text, encoder: cic_png_encode_gray16_libpng)
+        }
     }
 
     /// The bytes `png16` gives for `Sample16.quantize(values, scale: scale)` (`scale` finite and
     /// positive: millimetres per metre for a depth map), quantising row by row in the encoder
     /// instead of holding the samples whole.
     public static func png16(quantizing values: [Float], scale: Float, width: Int, height: Int,
+                             text: [(key: String, value: String)] = []) throws -> [UInt8] {
+        try values.withUnsafeBufferPointer { try png16(quantizing: $0, scale: scale, width: width, height: height, text: text) }
+    }
+
+    /// `png16(quantizing:)` of floats held outside an array (a pooled grid).
+    public static func png16(quantizing values: UnsafeBufferPointer<Float>, scale: Float, width: Int, height: Int,
                              text: [(key: String, value: String)] = []) throws -> [UInt8] {
         guard scale.isFinite, scale > 0 else { throw ImageError.invalidArgument("PNG sample scale \(scale) is not finite and positive") }
         return try png16(values, width: width, height: height, text: text) {
@@ -66,7 +74,7 @@ public enum ImageEncoder {
                                                UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
                                                UnsafeMutablePointer<CChar>?) -> Int32
 
-    private static func png16<Sample>(_ values: [Sample], width: Int, height: Int, text: [(key: String, value: String)],
+    private static func png16<Sample>(_ values: UnsafeBufferPointer<Sample>, width: Int, height: Int, text: [(key: String, value: String)],
                                       encoder: Gray16Encoder<Sample>) throws -> [UInt8] {
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max),
               values.count == width * height
@@ -86,12 +94,10 @@ public enum ImageEncoder {
         let constKeys: [UnsafePointer<CChar>?] = keyPointers.map { UnsafePointer($0) }
         let constTexts: [UnsafePointer<CChar>?] = textPointers.map { UnsafePointer($0) }
         return try collect(.png) { out, size, message in
-            values.withUnsafeBufferPointer { grid in
-                constKeys.withUnsafeBufferPointer { k in
-                    constTexts.withUnsafeBufferPointer { t in
-                        encoder(grid.baseAddress, UInt32(width), UInt32(height), k.baseAddress,
-                                t.baseAddress, Int32(text.count), out, size, message)
-                    }
+            constKeys.withUnsafeBufferPointer { k in
+                constTexts.withUnsafeBufferPointer { t in
+                    encoder(values.baseAddress, UInt32(width), UInt32(height), k.baseAddress,
+                            t.baseAddress, Int32(text.count), out, size, message)
                 }
             }
         }

@@ -89,7 +89,7 @@ private struct CodecBenchmark {
         let fullDecodeMs = try time { _ = try ImageDecoder.decode(photo) }
         row("decode", (decodeMs, fullDecodeMs), "DCT-scaled to \(image.size) vs full size (unchanged)")
         let predictor = try Predictor(model: model, maximumBatchSize: 1)
-        var planes: [Float] = []  // (n, 3, H, W)
+        var planes = PooledFloats([])  // (n, 3, H, W)
         let inputMs = try time { planes = try preparation.prepare(image, header: header, layout: layout).planes }
         row("network input", inputMs, "resize \(image.size) -> \(layout.resized), crop, normalise (unchanged)")
 
@@ -107,7 +107,9 @@ private struct CodecBenchmark {
         guard layout.windows.count == 1 else { throw ImageError.invalidArgument("the benchmark photo must be 4:3") }
         var logDepth: [Float] = []
         // The model runs on BLAS and convolution threads besides this one: count them all.
-        let modelMs = try time(on: CLOCK_PROCESS_CPUTIME_ID) { logDepth = try predictor.predictLogDepth(planes, count: 1) }
+        let modelMs = try time(on: CLOCK_PROCESS_CPUTIME_ID) {
+            logDepth = try planes.withUnsafeBufferPointer { try predictor.predictLogDepth(input: $0, count: 1) }
+        }
         let gridSize = PixelSize(width: model.architecture.outputWidth, height: model.architecture.outputHeight)
         let native = try FloatGrid(width: gridSize.width, height: gridSize.height, values: logDepth.map { Foundation.exp($0) })
         let region = layout.frameRegion(gridSize: gridSize)
@@ -149,8 +151,11 @@ private struct CodecBenchmark {
         // What the service does for a png16 answer (DepthEncoder: the range for its headers, then
         // millimetres and png16), beside the same steps by their references.
         let whole16 = try compare({
-            let g = native.resampledBilinear(width: size.width, height: size.height, region: region)
-            _ = try DepthEncoder.encode(g, format: .png16, modelName: model.name)
+            let g = PooledFloats(uninitializedCount: size.width * size.height)    // (h, w), as DepthMap.withPhotoSizeGrid
+            g.withUnsafeMutableBufferPointer { native.resampleBilinear(into: $0, width: size.width, height: size.height, region: region) }
+            _ = try g.withUnsafeBufferPointer {
+                try DepthEncoder.encodePNG16($0, width: size.width, height: size.height, context: DepthContext(modelName: model.name))
+            }
         }, {
             let g = native.resampledBilinearReference(width: size.width, height: size.height, region: region)
             _ = g.estimateRangeReference

@@ -30,6 +30,25 @@ import Testing
         #expect(full.values.allSatisfy { $0.isFinite && $0 > 0 })
     }
 
+    @Test(arguments: [(640, 480), (300, 500), (333, 101)])
+    func photoSizePNG16FromThePooledGridIsTheArrayGridsEncoding(width: Int, height: Int) throws {
+        let map = try PipelineFixtures.depthMap(try PipelineFixtures.jpeg(width: width, height: height), pipeline: pipeline)
+        let grid = map.grid(size: .input)
+        map.withPhotoSizeGrid { values, size in
+            #expect(size == PixelSize(width: width, height: height))
+            #expect(Array(values) == grid.values)
+        }
+        // render takes the pooled path for png16 at the photo's size; the array path encodes the same.
+        let options = DepthRequestOptions()
+        #expect(options.format == .png16 && options.size == .input)
+        let rendered = try pipeline.render(map, options: options)
+        let camera = try pipeline.camera(for: map, options: options)
+        let expected = try DepthEncoder.encode(map.scaled(by: camera.depthFactor).grid(size: .input), format: .png16,
+                                               context: DepthContext(modelName: pipeline.model.name, camera: camera))
+        #expect(rendered.bytes == expected.bytes)
+        #expect(rendered.facts.map(\.value) == expected.facts.map(\.value))
+    }
+
     @Test func exifRotatedPhotoGetsDepthAtItsUprightSize() throws {
         let stored = try PipelineFixtures.jpeg(width: 400, height: 300)
         let rotated = PipelineFixtures.withOrientation(stored, .rotate90Clockwise)

@@ -4,7 +4,8 @@
 // or encode behind its own setjmp, so no longjmp ever crosses a Swift frame. Nothing is printed:
 // errors (and libjpeg warnings, which are treated as errors) are copied into `message`.
 // Pixels are decoded into buffers the caller allocated after probing; encoded bytes are
-// allocated here and must be released with cic_free.
+// allocated here and must be released with cic_free, on the thread that encoded them, before
+// that thread encodes again (the PNG writer hands out a buffer it keeps per thread).
 
 #include <stddef.h>
 #include <stdint.h>
@@ -120,7 +121,7 @@ int cic_finite_range(const float *values, size_t count, float *low, float *high)
 /// *low and *high; returns 0 (and leaves infinities) when there is none.
 int cic_positive_range(const float *values, size_t count, float *low, float *high);
 
-/// Releases memory returned by the encoders.
+/// Releases memory returned by the encoders (a thread's kept PNG output buffer stays with it).
 void cic_free(void *pointer);
 
 #endif

@@ -60,35 +60,53 @@ public enum DepthEncoder {
 
     /// Encodes `grid` (metres) as `format` (not ply), stating `context`.
     public static func encode(_ grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) throws -> EncodedDepth {
-        var facts = facts(for: grid, format: format, context: context)
         switch format {
         case .png16:
-            return EncodedDepth(bytes: try png16(grid, modelName: context.modelName, extraText: context.descriptors),
-                                format: format, facts: facts)
+            return try grid.values.withUnsafeBufferPointer { try encodePNG16($0, width: grid.width, height: grid.height, context: context) }
         case .json:
-            return EncodedDepth(bytes: json(grid, context: context), format: format, facts: facts)
+            let range = grid.estimateRange     // once, for the facts and the encoding both
+            return EncodedDepth(bytes: json(grid, range: range, context: context), format: format,
+                                facts: facts(width: grid.width, height: grid.height, range: range, format: format, context: context))
         case .color:
-            if let range = context.colorRange {
-                facts += [(.colorMin, decimal(range.lowerBound)), (.colorMax, decimal(range.upperBound))]
+            let range = grid.estimateRange
+            var facts = facts(width: grid.width, height: grid.height, range: range, format: format, context: context)
+            if let fixed = context.colorRange {
+                facts += [(.colorMin, decimal(fixed.lowerBound)), (.colorMax, decimal(fixed.upperBound))]
             }
-            return EncodedDepth(bytes: try color(grid, range: context.colorRange), format: format, facts: facts)
+            let shown = context.colorRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? range
+            return EncodedDepth(bytes: try color(grid, shownRange: shown), format: format, facts: facts)
         case .npy:
-            return EncodedDepth(bytes: NPYEncoder.encode(grid), format: format, facts: facts)
+            return EncodedDepth(bytes: NPYEncoder.encode(grid), format: format, facts: facts(for: grid, format: format, context: context))
         case .ply:
             throw ImageError.invalidArgument("ply is encoded by PointCloudEncoder, from the depth map and its camera")
         }
     }
 
+    /// The png16 answer for a (height, width) grid of metres held outside a `FloatGrid` (the
+    /// pipeline's pooled photo-size grid), stating `context`.
+    public static func encodePNG16(_ values: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                                   context: DepthContext) throws -> EncodedDepth {
+        let facts = facts(width: width, height: height, range: FloatGrid.estimateRange(of: values), format: .png16, context: context)
+        let bytes = try png16(values, width: width, height: height, modelName: context.modelName, extraText: context.descriptors)
+        return EncodedDepth(bytes: bytes, format: .png16, facts: facts)
+    }
+
     /// What an answer about `grid` states besides its values, every format alike.
     static func facts(for grid: FloatGrid, format: DepthRequestOptions.Format, context: DepthContext) -> [(fact: DepthFact, value: String)] {
+        facts(width: grid.width, height: grid.height, range: grid.estimateRange, format: format, context: context)
+    }
+
+    /// The facts of a `width` x `height` grid whose estimates span `range`.
+    static func facts(width: Int, height: Int, range: (min: Float, max: Float)?, format: DepthRequestOptions.Format,
+                      context: DepthContext) -> [(fact: DepthFact, value: String)] {
         var facts: [(fact: DepthFact, value: String)] = []
         switch format {
         case .png16: facts += [(.unit, "mm"), (.scale, "0.001")]
         case .json, .npy, .ply: facts += [(.unit, "m"), (.scale, "1")]
         case .color: break
         }
-        facts += [(.width, "\(grid.width)"), (.height, "\(grid.height)")]
-        if let range = grid.estimateRange {
+        facts += [(.width, "\(width)"), (.height, "\(height)")]
+        if let range {
             facts += [(.min, fixed(range.min)), (.max, fixed(range.max))]
         }
         if let camera = context.camera { facts.append((.focalPx, decimal(camera.focalPx))) }
@@ -109,7 +127,14 @@ public enum DepthEncoder {
 
     /// A 16-bit grayscale PNG in millimetres with the unit, scale, model and `extraText` in tEXt chunks.
     public static func png16(_ grid: FloatGrid, modelName: String, extraText: [(key: String, value: String)] = []) throws -> [UInt8] {
-        try ImageEncoder.png16(quantizing: grid.values, scale: png16Scale, width: grid.width, height: grid.height, text: [
+        try grid.values.withUnsafeBufferPointer {
+            try png16($0, width: grid.width, height: grid.height, modelName: modelName, extraText: extraText)
+        }
+    }
+
+    static func png16(_ values: UnsafeBufferPointer<Float>, width: Int, height: Int, modelName: String,
+                      extraText: [(key: String, value: String)]) throws -> [UInt8] {
+        try ImageEncoder.png16(quantizing: values, scale: png16Scale, width: width, height: height, text: [
             (key: "depth-unit", value: "mm"),
             (key: "depth-scale", value: "0.001"),
             (key: "model", value: latin1(modelName.isEmpty ? "unnamed" : modelName)),
@@ -118,7 +143,12 @@ public enum DepthEncoder {
 
     /// The compact JSON document (UTF-8).
     public static func json(_ grid: FloatGrid, context: DepthContext? = nil) -> [UInt8] {
-        let range = grid.estimateRange ?? (0, 0)
+        json(grid, range: grid.estimateRange, context: context)
+    }
+
+    /// `json` with the grid's `estimateRange` already known.
+    static func json(_ grid: FloatGrid, range estimates: (min: Float, max: Float)?, context: DepthContext?) -> [UInt8] {
+        let range = estimates ?? (0, 0)
         var out: [UInt8] = []
         out.reserveCapacity(80 + grid.values.count * 7)
         out += Array("{\"width\":\(grid.width),\"height\":\(grid.height),\"unit\":\"m\",\"min\":".utf8)
@@ -171,7 +201,11 @@ public enum DepthEncoder {
     /// A `colorMap` preview PNG the size of `grid`, over `range` (metres; nearer and farther values
     /// take the end colours) or the map's own range; no estimate is grey.
     public static func color(_ grid: FloatGrid, range fixedRange: ClosedRange<Double>? = nil) throws -> [UInt8] {
-        let range = fixedRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? grid.estimateRange
+        try color(grid, shownRange: fixedRange.map { (min: Float($0.lowerBound), max: Float($0.upperBound)) } ?? grid.estimateRange)
+    }
+
+    /// `color` over the range it shows (the fixed range or the grid's own), already known.
+    static func color(_ grid: FloatGrid, shownRange range: (min: Float, max: Float)?) throws -> [UInt8] {
         var shown = estimatesOnly(grid)
         if let range { shown.values = shown.values.map { $0.isFinite ? min(max($0, range.min), range.max) : $0 } }
         return try ImageEncoder.png(colorMap.colorize(shown, low: range?.min, high: range?.max))

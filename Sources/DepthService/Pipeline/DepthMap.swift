@@ -44,6 +44,18 @@ public struct DepthMap: Sendable {
         }
     }
 
+    /// `grid(size: .input)`'s values ((height, width) of the photo's size) in a pooled block rather
+    /// than an array, for the duration of `body`: a photo-size grid is megabytes, which an array
+    /// would map and fault in anew for every answer.
+    public func withPhotoSizeGrid<R>(_ body: (UnsafeBufferPointer<Float>, PixelSize) throws -> R) rethrows -> R {
+        let size = PixelSize(width: max(originalSize.width, 1), height: max(originalSize.height, 1))
+        let values = PooledFloats(uninitializedCount: size.width * size.height)      // (h, w)
+        values.withUnsafeMutableBufferPointer {
+            native.resampleBilinear(into: $0, width: size.width, height: size.height, region: photoRegion)
+        }
+        return try values.withUnsafeBufferPointer { try body($0, size) }
+    }
+
     /// The same map with every depth multiplied by `factor`.
     public func scaled(by factor: Double) -> DepthMap {
         var copy = self

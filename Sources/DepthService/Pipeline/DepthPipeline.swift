@@ -109,6 +109,12 @@ public struct DepthPipeline: Sendable {
             context.knownFit = fit
         }
         context.points = DepthMeasurement.measure(options.points, on: scaled, focalPx: camera.focalPx)
+        if options.format == .png16, options.size == .input {
+            // The default answer: its photo-size grid lives in a pooled block.
+            return try scaled.withPhotoSizeGrid { values, size in
+                try DepthEncoder.encodePNG16(values, width: size.width, height: size.height, context: context)
+            }
+        }
         let grid = scaled.grid(size: options.size)
         guard options.format == .ply else {
             return try DepthEncoder.encode(grid, format: options.format, context: context)

@@ -69,7 +69,7 @@ public struct ImagePreparation: Sendable {
     public func prepare(_ image: RGBImage, header: ImageHeader, layout: FrameLayout, keepPhoto: Bool = false) throws -> PreparedImage {
         let windows = layout.windowImages(of: image, padColor: normalization.meanColor)
         let plane = 3 * inputSize.width * inputSize.height
-        var planes = [Float](repeating: 0, count: windows.count * plane) // (n, 3, H, W)
+        let planes = PooledFloats(uninitializedCount: windows.count * plane) // (n, 3, H, W)
         try planes.withUnsafeMutableBufferPointer { buffer in
             for (index, window) in windows.enumerated() {
                 guard window.size == inputSize else {
