@@ -11,19 +11,28 @@ import Synchronization
 /// the pool keeps is bounded by `limitBytes`, so memory stays flat as before.
 public final class BufferPool: Sendable {
     /// The process's pool: 32 MiB kept at most (at concurrency 16 with 640x480 photos, the blocks
-    /// in flight at once come to about 20 MiB).
-    public static let shared = BufferPool(limitBytes: 32 << 20)
+    /// in flight at once come to about 20 MiB), no block over 4 MiB.
+    public static let shared = BufferPool(limitBytes: 32 << 20, largestBlockBytes: 4 << 20)
 
     /// The most bytes kept between requests; a block given back beyond it is freed (oldest first).
     public let limitBytes: Int
-    /// A kept block serves a request of at least 1 / `fitRatio` of its size, no smaller (a 1 MiB
-    /// request does not take a 16 MiB block that a large photo will want).
-    static let fitRatio = 4
+    /// Larger blocks are freed when given back, as the encoders' per-thread scratch is (4 MiB,
+    /// `CIC_SCRATCH_KEEP`): a photo-size grid above 1 MP would otherwise pin its megabytes for a
+    /// rare large answer (measured by scripts/reliability/soak.py, docs/reliability.md).
+    public let largestBlockBytes: Int
+    /// A kept block serves requests of its size down to 4/5 of it, no smaller: a 640x480 answer's
+    /// grid does not take, and touch, the block of a 12 MP one, so each size a workload uses keeps
+    /// about as many blocks as it has in flight at once.
+    static func fits(_ block: Int, _ wanted: Int) -> Bool { block >= wanted && block - block / 5 <= wanted }
+    /// Blocks kept longer than this without being taken are freed (checked whenever the pool is
+    /// used), so a workload that moves on from a size does not hold its blocks.
+    public let idleLimit: Duration
     /// Blocks start on cache lines (and AVX-512 vectors).
     static let alignment = 64
 
     private struct Block: @unchecked Sendable {
         let memory: UnsafeMutableRawBufferPointer
+        var keptSince = ContinuousClock.now
     }
 
     private struct State {
@@ -35,40 +44,44 @@ public final class BufferPool: Sendable {
 
     private let state = Mutex(State())
 
-    /// A pool keeping at most `limitBytes` between requests (0 keeps nothing).
-    public init(limitBytes: Int) {
+    /// A pool keeping at most `limitBytes` between requests (0 keeps nothing), in blocks of at most
+    /// `largestBlockBytes`, each for at most `idleLimit` unused.
+    public init(limitBytes: Int, largestBlockBytes: Int = .max, idleLimit: Duration = .seconds(10)) {
         self.limitBytes = max(0, limitBytes)
+        self.largestBlockBytes = largestBlockBytes
+        self.idleLimit = idleLimit
     }
 
     /// At least `bytes` of uninitialised memory: the smallest kept block that fits, else a new one.
     /// Give it back with `giveBack` once nothing refers to it.
     public func take(bytes: Int) -> UnsafeMutableRawBufferPointer {
         let wanted = max(bytes, 1)
-        let reused: Block? = state.withLock { state in
+        let (reused, idle): (Block?, [Block]) = state.withLock { state in
+            let idle = removeIdle(from: &state)
             var best: Int?
-            for (index, block) in state.kept.enumerated()
-            where block.memory.count >= wanted && block.memory.count / Self.fitRatio <= wanted {
+            for (index, block) in state.kept.enumerated() where Self.fits(block.memory.count, wanted) {
                 if best.map({ block.memory.count < state.kept[$0].memory.count }) ?? true { best = index }
             }
             guard let best else {
                 state.allocated += 1
-                return nil
+                return (nil, idle)
             }
             let block = state.kept.remove(at: best)
             state.keptBytes -= block.memory.count
             state.reused += 1
-            return block
+            return (block, idle)
         }
+        for block in idle { block.memory.deallocate() }
         return reused?.memory ?? .allocate(byteCount: wanted, alignment: Self.alignment)
     }
 
     /// Keeps `memory` (from `take`) for a later request, freeing the oldest kept blocks beyond the limit.
     public func giveBack(_ memory: UnsafeMutableRawBufferPointer) {
         let freed: [Block] = state.withLock { state in
-            guard memory.count <= limitBytes else { return [Block(memory: memory)] }
+            var freed = removeIdle(from: &state)
+            guard memory.count <= min(limitBytes, largestBlockBytes) else { return freed + [Block(memory: memory)] }
             state.kept.append(Block(memory: memory))
             state.keptBytes += memory.count
-            var freed: [Block] = []
             while state.keptBytes > limitBytes {
                 let oldest = state.kept.removeFirst()
                 state.keptBytes -= oldest.memory.count
@@ -77,6 +90,16 @@ public final class BufferPool: Sendable {
             return freed
         }
         for block in freed { block.memory.deallocate() }
+    }
+
+    /// Takes out the blocks kept past `idleLimit` (the oldest are first), for freeing outside the lock.
+    private func removeIdle(from state: inout State) -> [Block] {
+        guard let first = state.kept.first, first.keptSince.duration(to: .now) > idleLimit else { return [] }
+        let now = ContinuousClock.now
+        let idle = state.kept.prefix { $0.keptSince.duration(to: now) > idleLimit }
+        state.kept.removeFirst(idle.count)
+        state.keptBytes -= idle.reduce(0) { $0 + $1.memory.count }
+        return Array(idle)
     }
 
     /// What the pool holds now and how its requests were served, for tests and benchmarks.

@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 import Testing
 @testable import DepthService
 import LiveTestSupport
@@ -38,6 +39,13 @@ struct OperationsEndpointTests {
             #expect(metrics.value("depthd_model_info", ["name": "tiny-paper-io", "input": "304x228", "output": "74x55"]) == "1")
             let resident = try #require(metrics.value("process_resident_memory_bytes").flatMap(Double.init))
             #expect(resident > 1_000_000)
+            // Each answer took its network input, its photo-size grid and the grid's row pass from
+            // the pool (process-wide, so other tests' requests may have added to the counts).
+            let kept = try #require(metrics.value("depthd_buffer_pool_kept_bytes").flatMap(Double.init))
+            let reused = try #require(metrics.value("depthd_buffer_pool_reused_total").flatMap(Double.init))
+            let allocated = try #require(metrics.value("depthd_buffer_pool_allocated_total").flatMap(Double.init))
+            #expect(allocated >= 1 && reused + allocated >= 9)
+            #expect(kept >= 0 && kept <= Double(BufferPool.shared.limitBytes))
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
         let pool = BufferPool(limitBytes: 32 << 20)
         let large = pool.take(bytes: 8 << 20)
         pool.giveBack(large)
-        let small = pool.take(bytes: 1 << 20)     // under a quarter of the kept block
+        let small = pool.take(bytes: 6 << 20)     // under 4/5 of the kept block
         #expect(small.baseAddress != large.baseAddress)
         #expect(pool.statistics.keptBlocks == 1)
         let again = pool.take(bytes: 7 << 20)
@@ -35,9 +35,21 @@ import Testing
         let big = pool.take(bytes: 4 << 20), medium = pool.take(bytes: 2 << 20)
         pool.giveBack(big)
         pool.giveBack(medium)
-        let taken = pool.take(bytes: 1_500_000)
+        let taken = pool.take(bytes: 1_800_000)
         #expect(taken.baseAddress == medium.baseAddress)
         pool.giveBack(taken)
+    }
+
+    @Test func blocksUnusedPastTheIdleLimitAreFreed() throws {
+        let pool = BufferPool(limitBytes: 8 << 20, idleLimit: .milliseconds(30))
+        let first = pool.take(bytes: 1 << 20)
+        pool.giveBack(first)
+        Thread.sleep(forTimeInterval: 0.1)
+        let second = pool.take(bytes: 1 << 20)
+        #expect(pool.statistics.reused == 0 && pool.statistics.allocated == 2)
+        #expect(pool.statistics.keptBlocks == 0)
+        pool.giveBack(second)
+        #expect(pool.statistics.keptBlocks == 1)
     }
 
     @Test func keptBytesNeverPassTheLimitAndTheOldestGoFirst() {
@@ -54,10 +66,15 @@ import Testing
         served.forEach(pool.giveBack)
     }
 
-    @Test func aBlockLargerThanTheLimitIsNotKept() {
+    @Test func aBlockLargerThanTheLimitOrTheLargestKeptIsFreed() {
         let pool = BufferPool(limitBytes: 1 << 20)
         pool.giveBack(pool.take(bytes: 2 << 20))
         #expect(pool.statistics.keptBlocks == 0 && pool.statistics.keptBytes == 0)
+        let capped = BufferPool(limitBytes: 32 << 20, largestBlockBytes: 4 << 20)
+        capped.giveBack(capped.take(bytes: 5 << 20))
+        #expect(capped.statistics.keptBlocks == 0)
+        capped.giveBack(capped.take(bytes: 4 << 20))
+        #expect(capped.statistics.keptBlocks == 1)
         let none = BufferPool(limitBytes: 0)
         none.giveBack(none.take(bytes: 16))
         #expect(none.statistics.keptBlocks == 0)

@@ -12,6 +12,7 @@ import asyncio
 import random
 import sys
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -62,6 +63,18 @@ async def dropped(port: int, image: bytes) -> str:
         return f"dropped-error {error.errno}"
 
 
+def pool_kept_kib(port: int) -> int | None:
+    """What depthd's buffer pool keeps for reuse (depthd_buffer_pool_kept_bytes), in KiB; None without it."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith("depthd_buffer_pool_kept_bytes "):
+                    return int(float(line.split()[1])) // 1024
+    except OSError:
+        pass
+    return None
+
+
 async def run(port: int, count: int, concurrency: int, deadline: float, server, checkpoints: dict):
     rng = random.Random(2014)
     kinds = workload()
@@ -76,6 +89,7 @@ async def run(port: int, count: int, concurrency: int, deadline: float, server, 
             issued += 1
             if issued == warmup_at:
                 checkpoints["warm"] = (server.rss_kib(), server.fd_count())
+                checkpoints["warm pool"] = await asyncio.to_thread(pool_kept_kib, port)
             roll = rng.random()
             if roll < 0.08:
                 raw, designed = rng.choice(MALFORMED)
@@ -123,6 +137,8 @@ def main() -> int:
         print(f"RSS KiB start/after warm-up ({int(args.requests * WARMUP_FRACTION)} requests)/end: "
               f"{checkpoints['start'][0]}/{warm[0]}/{end[0]} (growth after warm-up {growth:+.2f}%)")
         print(f"fds start/after warm-up/end: {checkpoints['start'][1]}/{warm[1]}/{end[1]}")
+        # Part of the resident size is the buffer pool's kept blocks (bounded by its limit).
+        print(f"buffer pool kept KiB after warm-up/end: {checkpoints.get('warm pool')}/{pool_kept_kib(server.port)}")
         print(f"5xx other than 503 (and the designed 505 to HTTP/2.0): {server_errors or 'none'}; "
               f"malformed HTTP not answered as designed: {misanswered or 'none'}; no response: {transport or 'none'}")
         ok = issued >= args.requests and growth < 5 and end[1] <= warm[1] + 2 and not server_errors and not misanswered

@@ -45,8 +45,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var sourcesToCancel = 2
 
     private var phase = Phase.awaitingRequest
-    private var output: [UInt8] = []
-    private var outputOffset = 0
+    private var output = PendingOutput()
     private var afterFlush = AfterFlush.nothing
     private var requestsServed = 0
     /// The peer sent EOF or reset: it can send nothing more (and, while handling, has gone).
@@ -215,25 +214,23 @@ final class HTTPConnection: @unchecked Sendable {
         let handlerCloses = response.headers.lowercasedTokens(for: "Connection").contains("close")
         let keepAlive = !forceClose && head.keepAlive && !draining && !peerClosed && !handlerCloses
             && requestsServed < configuration.maxRequestsPerConnection
-        let start = output.count
-        ResponseWriter.serialize(response, into: &output, keepAlive: keepAlive, includeBody: head.method != "HEAD",
-                                 serverName: configuration.serverName, date: dateCache.current(),
-                                 http10KeepAlive: keepAlive && head.version == .http1_0)
+        let byteCount = ResponseWriter.serialize(response, into: &output, keepAlive: keepAlive, includeBody: head.method != "HEAD",
+                                                 serverName: configuration.serverName, date: dateCache.current(),
+                                                 http10KeepAlive: keepAlive && head.version == .http1_0)
         observe(method: head.method, path: head.path, status: response.status,
                 requestBodyBytes: requestBodyBytes, responseBodyBytes: response.body.count, outcome: outcome)
-        write(byteCount: output.count - start, then: keepAlive ? .awaitNextRequest : .lingerThenClose)
+        write(byteCount: byteCount, then: keepAlive ? .awaitNextRequest : .lingerThenClose)
     }
 
     /// Answers a request the parser refused (or that timed out), then closes.
     private func reject(_ error: HTTPParseError) {
         var response = configuration.errorResponder?(error) ?? HTTPResponse(rejecting: error)
         response.status = error.status
-        let start = output.count
-        ResponseWriter.serialize(response, into: &output, keepAlive: false, includeBody: true,
-                                 serverName: configuration.serverName, date: dateCache.current())
+        let byteCount = ResponseWriter.serialize(response, into: &output, keepAlive: false, includeBody: true,
+                                                 serverName: configuration.serverName, date: dateCache.current())
         observe(method: currentHead?.method, path: currentHead?.path, status: error.status,
                 requestBodyBytes: 0, responseBodyBytes: response.body.count)
-        write(byteCount: output.count - start, then: .lingerThenClose)
+        write(byteCount: byteCount, then: .lingerThenClose)
     }
 
     private func observe(method: String?, path: String?, status: Int, requestBodyBytes: Int, responseBodyBytes: Int,
@@ -290,37 +287,30 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func send(_ bytes: [UInt8]) {
-        output.append(contentsOf: bytes)
+        output.append { $0 += bytes }
         flush()
     }
 
     private func flush() {
         guard phase != .closed else { return }
-        while outputOffset < output.count {
-            let written: Int?
-            do {
-                written = try output.withUnsafeBytes { buffer throws(SocketError) in
-                    try Socket.send(fd, UnsafeRawBufferPointer(rebasing: buffer[outputOffset...]))
-                }
-            } catch {
-                close()
-                return
-            }
-            guard let written else {
-                // The kernel's buffer is full: wait until it has room, reading nothing meanwhile.
-                watchWritable()
-                if phase == .writing {
-                    pauseReading()
-                    // Each wait for room restarts the stall clock: a peer that reads nothing for
-                    // the whole timeout is dropped.
-                    setDeadline(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
-                }
-                return
-            }
-            outputOffset += written
+        let complete: Bool
+        do {
+            complete = try output.write(to: fd)
+        } catch {
+            close()
+            return
         }
-        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
-        outputOffset = 0
+        guard complete else {
+            // The kernel's buffer is full: wait until it has room, reading nothing meanwhile.
+            watchWritable()
+            if phase == .writing {
+                pauseReading()
+                // Each wait for room restarts the stall clock: a peer that reads nothing for
+                // the whole timeout is dropped.
+                setDeadline(earliest(.now + configuration.writeStallTimeout, deliveryDeadline))
+            }
+            return
+        }
         pauseWatchingWritable()
         if deliveryDeadline != nil, Socket.undeliveredBytes(fd) == 0 { deliveryDeadline = nil }
         let next = afterFlush

@@ -12,7 +12,7 @@ enum ResponseWriter {
     static func serialize(_ response: HTTPResponse, into output: inout [UInt8], keepAlive: Bool, includeBody: Bool,
                           serverName: String?, date: [UInt8], http10KeepAlive: Bool = false) {
         let noContent = HTTPStatus.forbidsContent(response.status)
-        let sendsBody = includeBody && !noContent
+        let sendsBody = sendsBody(response, includeBody: includeBody)
         output.reserveCapacity(output.count + 128 + response.headers.count * 48 + (sendsBody ? response.body.count : 0))
         output.append(contentsOf: statusLinePrefix)
         appendDecimal(response.status, to: &output)
@@ -40,6 +40,28 @@ enum ResponseWriter {
         }
         output.append(contentsOf: crlf)
         if sendsBody { output.append(contentsOf: response.body) }
+    }
+
+    /// Whether `response`'s body follows its head: not for HEAD (`includeBody` false), nor for a
+    /// status that forbids content.
+    static func sendsBody(_ response: HTTPResponse, includeBody: Bool) -> Bool {
+        includeBody && !HTTPStatus.forbidsContent(response.status)
+    }
+
+    /// Appends `response` to a connection's `output`: the head copied, the body after it (not
+    /// copied when large, see ``PendingOutput``). Returns the bytes appended.
+    static func serialize(_ response: HTTPResponse, into output: inout PendingOutput, keepAlive: Bool, includeBody: Bool,
+                          serverName: String?, date: [UInt8], http10KeepAlive: Bool = false) -> Int {
+        var headBytes = 0
+        output.append { bytes in
+            let start = bytes.count
+            serialize(response, into: &bytes, keepAlive: keepAlive, includeBody: false, serverName: serverName, date: date,
+                      http10KeepAlive: http10KeepAlive)
+            headBytes = bytes.count - start
+        }
+        guard sendsBody(response, includeBody: includeBody) else { return headBytes }
+        output.append(body: response.body)
+        return headBytes + response.body.count
     }
 
     /// The bytes of `response` on their own (the current time as its Date).

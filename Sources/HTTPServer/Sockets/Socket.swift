@@ -84,6 +84,15 @@ enum Socket {
         }
     }
 
+    /// Writes what the kernel accepts now of `first` then `second`, in one call; nil means EAGAIN.
+    static func send(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(SocketError) -> Int? {
+        do {
+            return try syscall("sendmsg") { Syscall.send(fd, first, second) }
+        } catch where error.wouldBlock {
+            return nil
+        }
+    }
+
     static func shutdownWrite(_ fd: Int32) {
         _ = try? syscall("shutdown") { shutdown(fd, Int32(SHUT_WR)) }
     }

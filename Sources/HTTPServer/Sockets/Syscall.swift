@@ -44,6 +44,18 @@ enum Syscall {
         Glibc.send(fd, bytes, count, Int32(MSG_NOSIGNAL))
     }
 
+    /// sendmsg(2) of two buffers, one after the other, that never raises SIGPIPE.
+    static func send(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Int {
+        var vectors = [iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
+                       iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count)]
+        return vectors.withUnsafeMutableBufferPointer { vectors in
+            var message = msghdr()
+            message.msg_iov = vectors.baseAddress
+            message.msg_iovlen = vectors.count
+            return Glibc.sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+        }
+    }
+
     static func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
 
     /// SO_LINGER with a zero timeout: the next close discards unsent bytes and sends a reset.

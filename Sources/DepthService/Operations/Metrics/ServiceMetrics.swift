@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 
 /// The metric families `/metrics` exposes, registered once per process.
 ///
@@ -39,6 +40,16 @@ public final class ServiceMetrics: Sendable {
         for stage in CancellationStage.allCases { cancelled.increment(by: 0, labels: [stage.rawValue]) }
         registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
             Double(ServiceMetrics.residentMemoryBytes() ?? 0)
+        }
+        let buffers = BufferPool.shared
+        registry.gauge("depthd_buffer_pool_kept_bytes", help: "Bytes of request buffers kept for reuse (at most the pool's limit).") {
+            Double(buffers.statistics.keptBytes)
+        }
+        registry.counter("depthd_buffer_pool_reused_total", help: "Request buffers served from kept blocks.") {
+            Double(buffers.statistics.reused)
+        }
+        registry.counter("depthd_buffer_pool_allocated_total", help: "Request buffers that needed a fresh block.") {
+            Double(buffers.statistics.allocated)
         }
     }
 
