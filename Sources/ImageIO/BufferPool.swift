@@ -10,9 +10,9 @@ import Synchronization
 /// request that fits, so those faults happen once per block instead of once per request; what
 /// the pool keeps is bounded by `limitBytes`, so memory stays flat as before.
 public final class BufferPool: Sendable {
-    /// The process's pool: 32 MiB kept at most (at concurrency 16 with 640x480 photos, the blocks
-    /// in flight at once come to about 20 MiB), no block over 4 MiB.
-    public static let shared = BufferPool(limitBytes: 32 << 20, largestBlockBytes: 4 << 20)
+    /// The process's pool: 16 MiB kept at most (at concurrency 16 with 640x480 photos, the network
+    /// inputs and grids in flight at once come to about 16 MiB), no block over 4 MiB.
+    public static let shared = BufferPool(limitBytes: 16 << 20, largestBlockBytes: 4 << 20)
 
     /// The most bytes kept between requests; a block given back beyond it is freed (oldest first).
     public let limitBytes: Int
