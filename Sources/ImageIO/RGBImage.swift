@@ -68,14 +68,16 @@ public struct RGBImage: Sendable, Equatable {
     public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
         let w = min(max(cropWidth, 1), width), h = min(max(cropHeight, 1), height)
         let x0 = min(max(x, 0), width - w), y0 = min(max(y, 0), height - h)
-        var out = [UInt8](repeating: 0, count: w * h * 3)
-        pixels.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { target in
+        let out = [UInt8](unsafeUninitializedCapacity: w * h * 3) { target, initialized in
+            pixels.withUnsafeBufferPointer { source in
+                // One copy per row (the window of every 4:3 photo is cut here).
                 for y in 0..<h {
                     let from = ((y0 + y) * width + x0) * 3
-                    for i in 0..<(w * 3) { target[y * w * 3 + i] = source[from + i] }
+                    UnsafeMutableRawPointer(target.baseAddress! + y * w * 3)
+                        .copyMemory(from: source.baseAddress! + from, byteCount: w * 3)
                 }
             }
+            initialized = w * h * 3
         }
         return RGBImage(uncheckedWidth: w, height: h, pixels: out)
     }
