@@ -5,10 +5,10 @@ import Synchronization
 /// The server fixes glibc's mmap threshold at 128 KiB (`AllocatorTuning`), so that resident memory
 /// stays flat: every larger block is its own mapping, returned when freed. The price is that each
 /// request's megabyte buffers (the network input, the photo-size depth grid) are mapped, faulted
-/// in page by page and unmapped again: ~500 page faults and TLB shootdowns per answer, measured
-/// per thread in docs/service.md. Blocks given back here stay mapped and are handed to the next
-/// request that fits, so those faults happen once per block instead of once per request; what
-/// the pool keeps is bounded by `limitBytes`, so memory stays flat as before.
+/// in page by page and unmapped again. Blocks given back here stay mapped and are handed to the
+/// next request that fits, so those faults happen once per block instead of once per request
+/// (with the PNG writer's output kept per thread too, a 640x480 answer went from ~725 faults to
+/// ~146, docs/reliability.md); what the pool keeps is bounded, so memory stays flat as before.
 public final class BufferPool: Sendable {
     /// The process's pool: 16 MiB kept at most (at concurrency 16 with 640x480 photos, the network
     /// inputs and grids in flight at once come to about 16 MiB), no block over 4 MiB.
@@ -21,7 +21,7 @@ public final class BufferPool: Sendable {
     /// rare large answer (measured by scripts/reliability/soak.py, docs/reliability.md).
     public let largestBlockBytes: Int
     /// A kept block serves requests of its size down to 4/5 of it, no smaller: a 640x480 answer's
-    /// grid does not take, and touch, the block of a 12 MP one, so each size a workload uses keeps
+    /// grid does not take, and touch, the block of a larger photo's, so each size a workload uses keeps
     /// about as many blocks as it has in flight at once.
     static func fits(_ block: Int, _ wanted: Int) -> Bool { block >= wanted && block - block / 5 <= wanted }
     /// Blocks kept longer than this without being taken are freed (checked whenever the pool is
