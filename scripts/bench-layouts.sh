@@ -4,7 +4,8 @@
 # them round after round, so each round compares the layouts under the same load. Prints every
 # round, then per layout the median answers/s and the median CPU time the server spent per answer
 # (utime + stime from /proc; this figure hardly moves with the machine's load, and it shows the
-# OpenBLAS threads spinning at barriers that a layout causes).
+# OpenBLAS threads spinning at barriers that a layout causes) and the minor page faults per answer
+# (every thread's, from /proc: a buffer mapped and faulted in anew per request shows here).
 #
 #   scripts/bench-layouts.sh [MODEL] [ROUNDS] [SECONDS]
 #     MODEL    weights file (default models/eigen2014-synthetic.safetensors)
@@ -63,19 +64,20 @@ for layout in $LAYOUTS; do
 done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+minor_faults() { awk '{print $10}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
     for c in $CONCURRENCY; do
         line="round $round c=$c:"
         for layout in $LAYOUTS; do
-            before=$(cpu_ticks "${PID[$layout]}")
+            before=$(cpu_ticks "${PID[$layout]}") faults_before=$(minor_faults "${PID[$layout]}")
             out=$(wrk -t$(( c < 2 ? 1 : 2 )) -c"$c" -d"${SECONDS_PER_RUN}s" --timeout 30s -s "$WORK/post.lua" \
                 "http://127.0.0.1:${PORT[$layout]}/v1/depth")
-            after=$(cpu_ticks "${PID[$layout]}")
+            after=$(cpu_ticks "${PID[$layout]}") faults_after=$(minor_faults "${PID[$layout]}")
             answers=$(echo "$out" | awk '/requests in/ {print $1}')
             non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
             rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-            echo "$layout $c $rps $answers ${non2xx:-0} $(( after - before ))" >> "$WORK/runs"
+            echo "$layout $c $rps $answers ${non2xx:-0} $(( after - before )) $(( faults_after - faults_before ))" >> "$WORK/runs"
             line="$line $layout ${rps}/s"
         done
         echo "$line"
@@ -86,10 +88,11 @@ done
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 tick = float(sys.argv[2])
-print("\n| layout | concurrency | median answers/s | median CPU ms per answer | non-2xx |\n|---|---|---|---|---|")
+print("\n| layout | concurrency | median answers/s | median CPU ms per answer | median page faults per answer | non-2xx |\n|---|---|---|---|---|---|")
 for key in dict.fromkeys((r[0], r[1]) for r in rows):
     runs = [r for r in rows if (r[0], r[1]) == key]
     rate = statistics.median(float(r[2]) for r in runs)
     cpu = statistics.median(1000 * int(r[5]) / tick / max(1, int(r[3])) for r in runs)
-    print(f"| {key[0]} | {key[1]} | {rate:.2f} | {cpu:.1f} | {sum(int(r[4]) for r in runs)} |")
+    faults = statistics.median(int(r[6]) / max(1, int(r[3])) for r in runs)
+    print(f"| {key[0]} | {key[1]} | {rate:.2f} | {cpu:.1f} | {faults:.0f} | {sum(int(r[4]) for r in runs)} |")
 PYEOF
