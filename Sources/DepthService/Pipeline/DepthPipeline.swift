@@ -62,7 +62,9 @@ public struct DepthPipeline: Sendable {
                 var input = [Float]()                                    // (N, 3, H, W)
                 input.reserveCapacity(chunk.count * inputLength)
                 for entry in chunk {
-                    input += images[entry.image].planes[entry.window * inputLength ..< (entry.window + 1) * inputLength]
+                    images[entry.image].planes.withUnsafeBufferPointer { planes in
+                        input += UnsafeBufferPointer(rebasing: planes[entry.window * inputLength ..< (entry.window + 1) * inputLength])
+                    }
                 }
                 output = try predictor.predictLogDepth(input, count: chunk.count)
             }
