@@ -191,16 +191,9 @@ void dc_convolution_forward(int isa, const dc_convolution *c, int first_group, i
                 for (int t = 0; t < tiles; t++)
                     run(base[t], kernel_offsets + step, steps, w + (int64_t)step * lanes, step == 0, sums + t * PIXELS * lanes);
             }
-            for (int lane = 0; lane < channels; lane++) {
-                const float b = c->bias[group * g + lane];
-                float *out = c->output + (group * g + lane) * plane + chunk_start;
-                for (int t = 0; t < tiles; t++)
-                    for (int j = 0; j < valid[t]; j++) {
-                        const float value = sums[(t * PIXELS + j) * lanes + lane] + b;
-                        // max(value, 0) as the vector max gives it: NaN and -0 become +0.
-                        out[t * PIXELS + j] = !c->relu || value > 0 ? value : 0;
-                    }
-            }
+            // Only the chunk's last tile can be short, so its valid pixels are 0..<chunk_end - chunk_start.
+            dc_store_sums(isa, sums, lanes, channels, chunk_end - chunk_start, c->bias + group * g, c->relu,
+                          c->output + (int64_t)group * g * plane + chunk_start, plane);
         }
     }
 }

@@ -130,6 +130,18 @@ int64_t dc_max_pool_scratch_count(int width);
 void dc_max_pool_3x3s2(int isa, const float *input, int64_t planes, int height, int width, int out_height,
                        int out_width, float *output, float *scratch);
 
+/// Writes a chunk's sums for one group of output channels to their planes (the step after its
+/// tiles, sum_store.c): for c < channels and
+/// p < count, out[c * plane + p] = sums[p * lanes + c] + bias[c], then max(value, 0) when `relu`
+/// (NaN and -0 become +0, as the vector max gives it). `isa` 2 (AVX-512F, lanes a multiple of 16)
+/// or 1 (AVX2, a multiple of 8) transposes blocks of pixels x channels in registers; anything else
+/// runs the plain loop, which is also what the vector paths do at the edges.
+void dc_store_sums(int isa, const float *sums, int lanes, int channels, int64_t count, const float *bias, int relu,
+                   float *out, int64_t plane);
+
+/// The plain loop of dc_store_sums for every element: the reference the tests compare it with.
+void dc_store_sums_reference(const float *sums, int lanes, int channels, int64_t count, const float *bias, int relu,
+                             float *out, int64_t plane);
 #ifdef __cplusplus
 }
 #endif
