@@ -55,25 +55,6 @@ __attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) 
     }
 }
 
-__attribute__((target("avx512f"))) static void store512(const float *sums, int lanes, int channels, int64_t count,
-                                                        const float *bias, int relu, float *out, int64_t plane) {
-    const int whole = channels / 16 * 16;
-    const int64_t blocks = count / 16 * 16;
-    for (int64_t p = 0; p < blocks; p += 16) {
-        for (int c0 = 0; c0 < whole; c0 += 16) {
-            __m512 r[16];   // r[i]: pixel p + i, channels c0...c0+15; after the transpose r[j]: channel c0 + j
-            for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(sums + (p + i) * lanes + c0);
-            transpose16(r);
-            for (int j = 0; j < 16; j++) {
-                __m512 value = _mm512_add_ps(r[j], _mm512_set1_ps(bias[c0 + j]));
-                if (relu) value = _mm512_max_ps(value, _mm512_setzero_ps());
-                _mm512_storeu_ps(out + (c0 + j) * plane + p, value);
-            }
-        }
-    }
-    store_rest(sums, lanes, channels, whole, blocks, count, bias, relu, out, plane);
-}
-
 __attribute__((target("avx2"))) static inline void transpose8(__m256 r[8]) {
     __m256 t[8];
     for (int i = 0; i < 4; i++) {
@@ -95,24 +76,33 @@ __attribute__((target("avx2"))) static inline void transpose8(__m256 r[8]) {
     for (int j = 0; j < 8; j++) r[j] = t[j];
 }
 
-__attribute__((target("avx2"))) static void store256(const float *sums, int lanes, int channels, int64_t count,
-                                                     const float *bias, int relu, float *out, int64_t plane) {
-    const int whole = channels / 8 * 8;
-    const int64_t blocks = count / 8 * 8;
-    for (int64_t p = 0; p < blocks; p += 8) {
-        for (int c0 = 0; c0 < whole; c0 += 8) {
-            __m256 r[8];   // r[i]: pixel p + i, channels c0...c0+7; after the transpose r[j]: channel c0 + j
-            for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(sums + (p + i) * lanes + c0);
-            transpose8(r);
-            for (int j = 0; j < 8; j++) {
-                __m256 value = _mm256_add_ps(r[j], _mm256_set1_ps(bias[c0 + j]));
-                if (relu) value = _mm256_max_ps(value, _mm256_setzero_ps());
-                _mm256_storeu_ps(out + (c0 + j) * plane + p, value);
-            }
-        }
+// One store per vector width: blocks of WIDTH pixels x WIDTH channels loaded as rows (r[i]: pixel
+// p + i, channels c0...), transposed (r[j]: channel c0 + j, pixels p...), finished and stored; the
+// pixels and channels past the last whole block go through the plain loop.
+#define DEFINE_STORE(NAME, TARGET, VEC, WIDTH, TRANSPOSE, LOAD, SET1, ADD, MAX, ZERO, STORE)                 \
+    __attribute__((target(TARGET))) static void NAME(const float *sums, int lanes, int channels, int64_t count, \
+                                                     const float *bias, int relu, float *out, int64_t plane) { \
+        const int whole = channels / WIDTH * WIDTH;                                                      \
+        const int64_t blocks = count / WIDTH * WIDTH;                                                    \
+        for (int64_t p = 0; p < blocks; p += WIDTH) {                                                    \
+            for (int c0 = 0; c0 < whole; c0 += WIDTH) {                                                  \
+                VEC r[WIDTH];                                                                            \
+                for (int i = 0; i < WIDTH; i++) r[i] = LOAD(sums + (p + i) * lanes + c0);                \
+                TRANSPOSE(r);                                                                            \
+                for (int j = 0; j < WIDTH; j++) {                                                        \
+                    VEC value = ADD(r[j], SET1(bias[c0 + j]));                                           \
+                    if (relu) value = MAX(value, ZERO());                                                \
+                    STORE(out + (c0 + j) * plane + p, value);                                            \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        store_rest(sums, lanes, channels, whole, blocks, count, bias, relu, out, plane);                 \
     }
-    store_rest(sums, lanes, channels, whole, blocks, count, bias, relu, out, plane);
-}
+
+DEFINE_STORE(store512, "avx512f", __m512, 16, transpose16, _mm512_loadu_ps, _mm512_set1_ps, _mm512_add_ps,
+             _mm512_max_ps, _mm512_setzero_ps, _mm512_storeu_ps)
+DEFINE_STORE(store256, "avx2", __m256, 8, transpose8, _mm256_loadu_ps, _mm256_set1_ps, _mm256_add_ps,
+             _mm256_max_ps, _mm256_setzero_ps, _mm256_storeu_ps)
 #endif
 
 void dc_store_sums(int isa, const float *sums, int lanes, int channels, int64_t count, const float *bias, int relu,

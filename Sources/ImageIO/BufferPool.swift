@@ -94,8 +94,8 @@ public final class BufferPool: Sendable {
 
     /// Takes out the blocks kept past `idleLimit` (the oldest are first), for freeing outside the lock.
     private func removeIdle(from state: inout State) -> [Block] {
-        guard let first = state.kept.first, first.keptSince.duration(to: .now) > idleLimit else { return [] }
         let now = ContinuousClock.now
+        guard let first = state.kept.first, first.keptSince.duration(to: now) > idleLimit else { return [] }
         let idle = state.kept.prefix { $0.keptSince.duration(to: now) > idleLimit }
         state.kept.removeFirst(idle.count)
         state.keptBytes -= idle.reduce(0) { $0 + $1.memory.count }

@@ -47,6 +47,17 @@ public struct FloatGrid: Sendable, Equatable {
         return FloatGrid(uncheckedWidth: w, height: h, values: out)
     }
 
+    /// `resampledBilinear`'s values and size in a pooled block (`PooledFloats`) rather than an
+    /// array, for the duration of `body`: a photo-size grid is megabytes, which an array would map
+    /// and fault in anew for every answer.
+    public func withResampledBilinear<R>(width outW: Int, height outH: Int, region: Region? = nil,
+                                         _ body: (UnsafeBufferPointer<Float>, PixelSize) throws -> R) rethrows -> R {
+        let size = PixelSize(width: max(outW, 1), height: max(outH, 1))
+        let values = PooledFloats(uninitializedCount: size.width * size.height)      // (h, w)
+        values.withUnsafeMutableBufferPointer { resampleBilinear(into: $0, width: size.width, height: size.height, region: region) }
+        return try values.withUnsafeBufferPointer { try body($0, size) }
+    }
+
     /// The values of `resampledBilinear(width: w, height: h, region: region)`, written into the
     /// first w * h floats of `target` ((h, w), row-major; w and h at least 1).
     public func resampleBilinear(into target: UnsafeMutableBufferPointer<Float>, width w: Int, height h: Int, region: Region? = nil) {

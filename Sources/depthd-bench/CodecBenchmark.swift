@@ -151,10 +151,9 @@ private struct CodecBenchmark {
         // What the service does for a png16 answer (DepthEncoder: the range for its headers, then
         // millimetres and png16), beside the same steps by their references.
         let whole16 = try compare({
-            let g = PooledFloats(uninitializedCount: size.width * size.height)    // (h, w), as DepthMap.withPhotoSizeGrid
-            g.withUnsafeMutableBufferPointer { native.resampleBilinear(into: $0, width: size.width, height: size.height, region: region) }
-            _ = try g.withUnsafeBufferPointer {
-                try DepthEncoder.encodePNG16($0, width: size.width, height: size.height, context: DepthContext(modelName: model.name))
+            // As DepthMap.withPhotoSizeGrid, then DepthPipeline.render.
+            _ = try native.withResampledBilinear(width: size.width, height: size.height, region: region) { values, size in
+                try DepthEncoder.encodePNG16(values, width: size.width, height: size.height, context: DepthContext(modelName: model.name))
             }
         }, {
             let g = native.resampledBilinearReference(width: size.width, height: size.height, region: region)

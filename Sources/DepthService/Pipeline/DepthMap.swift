@@ -45,15 +45,9 @@ public struct DepthMap: Sendable {
     }
 
     /// `grid(size: .input)`'s values ((height, width) of the photo's size) in a pooled block rather
-    /// than an array, for the duration of `body`: a photo-size grid is megabytes, which an array
-    /// would map and fault in anew for every answer.
+    /// than an array, for the duration of `body` (`FloatGrid.withResampledBilinear`).
     public func withPhotoSizeGrid<R>(_ body: (UnsafeBufferPointer<Float>, PixelSize) throws -> R) rethrows -> R {
-        let size = PixelSize(width: max(originalSize.width, 1), height: max(originalSize.height, 1))
-        let values = PooledFloats(uninitializedCount: size.width * size.height)      // (h, w)
-        values.withUnsafeMutableBufferPointer {
-            native.resampleBilinear(into: $0, width: size.width, height: size.height, region: photoRegion)
-        }
-        return try values.withUnsafeBufferPointer { try body($0, size) }
+        try native.withResampledBilinear(width: originalSize.width, height: originalSize.height, region: photoRegion, body)
     }
 
     /// The same map with every depth multiplied by `factor`.
