@@ -367,36 +367,55 @@ void dc_fully_connected_half(int isa, const uint16_t *packed, int rows, int cols
                     input, count, bias, relu, output, first_row, row_count);
 }
 
-// One output channel, stride 1: output rows as vectors of 16 pixels, every weight a broadcast.
+// One output channel, stride 1: SINGLE_ROWS output rows at once, each as up to SINGLE_VECTORS
+// vectors of 16 pixels, every weight a broadcast. The SINGLE_ROWS x V sums are independent, so
+// both FMA units stay busy; one row at a time (4 sums) left every FMA waiting on the one before.
+// Each pixel's sum starts from the bias and adds channel by channel, row by row, column by
+// column: the order of the plain loop.
+#define SINGLE_ROWS 4
+#define SINGLE_VECTORS 6
 #if defined(__x86_64__)
-__attribute__((target("avx512f"))) static void single_row(const float *input, int64_t channel_stride, int wp,
-                                                          int in_channels, int k, const float *weights,
-                                                          int out_width, float bias, int relu, float *out) {
-    for (int x0 = 0; x0 < out_width; x0 += 64) {
-        __m512 acc[4];
-        __mmask16 mask[4];
-        for (int v = 0; v < 4; v++) {
-            int left = out_width - x0 - 16 * v;
-            mask[v] = left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
-            acc[v] = _mm512_set1_ps(bias);
-        }
-        const float *w = weights;
-        for (int c = 0; c < in_channels; c++)
-            for (int ky = 0; ky < k; ky++) {
-                const float *row = input + c * channel_stride + (int64_t)ky * wp + x0;
-                for (int kx = 0; kx < k; kx++) {
-                    __m512 coefficient = _mm512_set1_ps(*w++);
-                    for (int v = 0; v < 4; v++)
-                        acc[v] = _mm512_fmadd_ps(coefficient, _mm512_maskz_loadu_ps(mask[v], row + kx + 16 * v), acc[v]);
-                }
-            }
-        for (int v = 0; v < 4; v++) {
-            __m512 value = relu ? _mm512_max_ps(acc[v], _mm512_setzero_ps()) : acc[v];
-            _mm512_mask_storeu_ps(out + x0 + 16 * v, mask[v], value);
-        }
+#define DEFINE_SINGLE(NAME, V)                                                                           \
+    __attribute__((target("avx512f"))) static void NAME(const float *const *rows, int64_t channel_stride,  \
+                                                        int wp, int in_channels, int k, const float *weights, \
+                                                        __mmask16 last, float bias, int relu, int valid,      \
+                                                        float *const *out) {                              \
+        __m512 acc[SINGLE_ROWS][V];                                                                       \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < SINGLE_ROWS; r++)                          \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) acc[r][v] = _mm512_set1_ps(bias); \
+        const float *w = weights;                                                                         \
+        for (int c = 0; c < in_channels; c++)                                                             \
+            for (int ky = 0; ky < k; ky++) {                                                              \
+                const int64_t offset = c * channel_stride + (int64_t)ky * wp;                             \
+                for (int kx = 0; kx < k; kx++) {                                                          \
+                    const __m512 coefficient = _mm512_set1_ps(*w++);                                      \
+                    _Pragma("clang loop unroll(full)") for (int r = 0; r < SINGLE_ROWS; r++) {            \
+                        const float *at = rows[r] + offset + kx;                                          \
+                        _Pragma("clang loop unroll(full)") for (int v = 0; v < V - 1; v++)                \
+                            acc[r][v] = _mm512_fmadd_ps(coefficient, _mm512_loadu_ps(at + 16 * v), acc[r][v]); \
+                        acc[r][V - 1] = _mm512_fmadd_ps(coefficient, _mm512_maskz_loadu_ps(last, at + 16 * (V - 1)), \
+                                                        acc[r][V - 1]);                                   \
+                    }                                                                                     \
+                }                                                                                         \
+            }                                                                                             \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < SINGLE_ROWS; r++) {                        \
+            if (r >= valid) break;                                                                        \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {                              \
+                const __m512 value = relu ? _mm512_max_ps(acc[r][v], _mm512_setzero_ps()) : acc[r][v];    \
+                _mm512_mask_storeu_ps(out[r] + 16 * v, v == V - 1 ? last : (__mmask16)0xFFFF, value);     \
+            }                                                                                             \
+        }                                                                                                 \
     }
-}
+DEFINE_SINGLE(single_1, 1)
+DEFINE_SINGLE(single_2, 2)
+DEFINE_SINGLE(single_3, 3)
+DEFINE_SINGLE(single_4, 4)
+DEFINE_SINGLE(single_5, 5)
+DEFINE_SINGLE(single_6, 6)
 
+typedef void (*single_function)(const float *const *, int64_t, int, int, int, const float *, __mmask16, float, int,
+                                int, float *const *);
+static const single_function single_kernels[SINGLE_VECTORS] = {single_1, single_2, single_3, single_4, single_5, single_6};
 #endif
 
 int dc_single_channel_available(int isa) { return isa == 2; }
@@ -404,12 +423,30 @@ int dc_single_channel_available(int isa) { return isa == 2; }
 void dc_single_channel_forward(int isa, const dc_convolution *c, int64_t first_row, int64_t row_count) {
 #if defined(__x86_64__)
     if (isa != 2 || c->stride != 1) return;
-    const int64_t image_area = (int64_t)c->padded_height * c->padded_width;
-    for (int64_t r = first_row; r < first_row + row_count; r++) {
-        const int64_t n = r / c->out_height, oy = r % c->out_height;
-        single_row(c->input + n * image_area + oy * c->padded_width, (int64_t)c->batch * image_area, c->padded_width,
-                   c->in_channels, c->kernel, c->packed_weights, c->out_width, c->bias[0], c->relu,
-                   c->output + r * c->out_width);
+    const int64_t image_area = (int64_t)c->padded_height * c->padded_width, channel_stride = (int64_t)c->batch * image_area;
+    // The row's vectors in chunks of at most SINGLE_VECTORS, as equal as whole vectors allow.
+    const int vectors = (c->out_width + 15) / 16, chunks = (vectors + SINGLE_VECTORS - 1) / SINGLE_VECTORS;
+    for (int64_t group = first_row; group < first_row + row_count; group += SINGLE_ROWS) {
+        const int valid = first_row + row_count - group < SINGLE_ROWS ? (int)(first_row + row_count - group) : SINGLE_ROWS;
+        const float *rows[SINGLE_ROWS];
+        float *out[SINGLE_ROWS];
+        for (int r = 0; r < SINGLE_ROWS; r++) {
+            // A short last group repeats its last row; only valid rows are stored.
+            const int64_t row = group + (r < valid ? r : valid - 1), n = row / c->out_height, oy = row % c->out_height;
+            rows[r] = c->input + n * image_area + oy * c->padded_width;
+            out[r] = c->output + row * c->out_width;
+        }
+        for (int chunk = 0, first = 0; chunk < chunks; chunk++) {
+            const int count = vectors / chunks + (chunk < vectors % chunks);
+            const int left = c->out_width - 16 * (first + count - 1);   // pixels in the chunk's last vector
+            const __mmask16 last = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+            const float *chunk_rows[SINGLE_ROWS];
+            float *chunk_out[SINGLE_ROWS];
+            for (int r = 0; r < SINGLE_ROWS; r++) chunk_rows[r] = rows[r] + 16 * first, chunk_out[r] = out[r] + 16 * first;
+            single_kernels[count - 1](chunk_rows, channel_stride, c->padded_width, c->in_channels, c->kernel,
+                                      c->packed_weights, last, c->bias[0], c->relu, valid, chunk_out);
+            first += count;
+        }
     }
 #endif
 }

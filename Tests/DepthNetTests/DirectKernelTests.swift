@@ -100,6 +100,30 @@ import TestSupport
         #expect(DirectConvolution.partition(fine2, batch: 1, threads: 2, instructionSet: 2) == .pixels)
     }
 
+    /// The single-channel kernel takes four output rows at once and each row in chunks of up to six
+    /// vectors: widths from one pixel to several chunks with a partial last vector, and groups of
+    /// rows that cross from one image into the next or come up short at the end, on 1 and 3
+    /// threads, all equal the direct loops.
+    @Test(arguments: [1, 15, 16, 17, 74, 96, 97, 113, 200, 250])
+    func singleChannelRowsMatchDirectLoopsAtEveryWidth(width: Int) {
+        guard dc_single_channel_available(2) != 0, DirectConvolution.instructionSet == 2 else { return }
+        var rng = SplitMix64(state: 5000 + UInt64(width))
+        let (n, c, height, kernel, padding) = (3, 4, 7, 5, 2)  // 3 x 7 rows: groups of 4 cross images
+        let input = randomTensor([n, c, height, width], using: &rng)   // (N, C, H, W)
+        let weight = randomTensor([1, c, kernel, kernel], using: &rng)  // (1, C, k, k)
+        let bias = randomTensor([1], using: &rng)                       // (1)
+        for relu in [false, true] {
+            let expected = ReferenceKernels.convolution(input, weight: weight, bias: bias, stride: 1, padding: padding, relu: relu)
+            for threads in [1, 3] {
+                let actual = directConvolution(input, weight: weight, bias: bias, stride: 1, padding: padding, relu: relu,
+                                               threads: threads, instructionSet: 2)
+                #expect(actual.shape == expected.shape)
+                let difference = largestAbsoluteDifference(actual.values, expected.values)
+                #expect(difference <= 1e-4, "width \(width) threads \(threads) relu \(relu): largest difference \(difference)")
+            }
+        }
+    }
+
     @Test func directConvolutionRunsWhereTheCPUHasTheInstructions() {
         let shape = ConvolutionShape(inChannels: 3, outChannels: 8, kernel: 3, stride: 1, padding: 1, height: 8, width: 8)
         #expect(DirectConvolution.handles(shape) == (DirectConvolution.instructionSet > 0))

@@ -82,7 +82,14 @@ func randomWeights(for architecture: Architecture, seed: UInt64 = 7) -> [String:
 }
 
 func largestAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
-    zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    // Infinity for a NaN on one side only (a value a kernel left unwritten in a NaN-filled
+    // output) and for arrays of different lengths: `max` would pass over a NaN difference.
+    guard a.count == b.count else { return .infinity }
+    return zip(a, b).reduce(0) { worst, pair in
+        if pair.0 == pair.1 || (pair.0.isNaN && pair.1.isNaN) { return worst }
+        let difference = abs(pair.0 - pair.1)
+        return difference.isNaN ? .infinity : max(worst, difference)
+    }
 }
 
 /// Runs a convolution kernel that works in the engine's (C, N, H, W) layout on an (N, C, H, W)

@@ -28,6 +28,14 @@ extern "C" {
 #define DC_K_BLOCK_STEPS 128
 #endif
 
+/// A spin-wait hint to the CPU (x86 `pause`): a thread waiting on a flag another core will set
+/// gives way to its sibling and does not flood the memory system with reads.
+static inline void dc_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// The instruction set the direct kernels run with on this CPU: 0 none (use im2col + sgemm),
 /// 1 AVX2 + FMA (8 lanes), 2 AVX-512F (16 lanes).
 int dc_instruction_set(void);

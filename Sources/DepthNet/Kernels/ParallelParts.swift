@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// How a kernel's work is split over threads: one rule for every layer step that runs on several.
 enum ParallelParts {
     /// Runs `body(first, end)` on min(parts, count) (at least one) consecutive, disjoint ranges that
@@ -17,23 +14,12 @@ enum ParallelParts {
     static func run(_ count: Int, parts wanted: Int, pieces wantedPieces: Int,
                     _ body: @escaping @Sendable (_ first: Int, _ end: Int) -> Void) {
         let parts = max(1, min(wanted, count)), pieces = max(parts, min(wantedPieces, count))
-        let piece: @Sendable (Int) -> Void = { piece in body(count * piece / pieces, count * (piece + 1) / pieces) }
         if parts == 1 {
             body(0, count)
-        } else if pieces == parts {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: piece)
         } else {
-            let next = NextPiece()
-            DispatchQueue.concurrentPerform(iterations: parts) { _ in
-                while case let index = next.take(), index < pieces { piece(index) }
+            PartHelpers.shared.run(pieces: pieces, parts: parts) { piece in
+                body(count * piece / pieces, count * (piece + 1) / pieces)
             }
         }
     }
-}
-
-/// The index of the next piece not yet taken, shared by the threads of one `ParallelParts.run`.
-private final class NextPiece: Sendable {
-    private let value = Atomic<Int>(0)
-
-    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
