@@ -49,7 +49,11 @@ final class PartHelpers: Sendable {
     private let current = Mutex<Job?>(nil)
     private let generation = Atomic<Int>(0)   // bumped for every job posted
     private let sleepers = Atomic<Int>(0)     // helpers blocked on `wake`
+    private let spinners = Atomic<Int>(0)     // helpers spinning after a job they took part in
     private let wake = DispatchSemaphore(value: 0)
+
+    /// Helpers spinning now, waiting for a next job (tests).
+    var spinningHelpers: Int { spinners.load(ordering: .relaxed) }
 
     /// Starts `helpers` helper threads, which live as long as the process (tests make their own).
     init(helpers: Int) {
@@ -72,10 +76,12 @@ final class PartHelpers: Sendable {
         }
         if posted {
             generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            // A helper counts itself a sleeper before it looks at the generation one last time, so
-            // it either sees this job or is woken here.
+            // Spinning helpers see the job by themselves; sleepers are woken for the rest. A helper
+            // counts itself a sleeper before it looks at the generation one last time, so it
+            // either sees this job or is counted here.
             let asleep = sleepers.load(ordering: .sequentiallyConsistent)
-            for _ in 0..<min(asleep, job.helpers) { wake.signal() }
+            let missing = job.helpers - spinners.load(ordering: .sequentiallyConsistent)
+            for _ in 0..<max(0, min(asleep, missing)) { wake.signal() }
         }
         job.work()
         if posted {
@@ -89,25 +95,37 @@ final class PartHelpers: Sendable {
     }
 
     private func helperLoop() {
-        var seen = generation.load(ordering: .sequentiallyConsistent)
+        var seen = generation.load(ordering: .sequentiallyConsistent), tookPart = false
         while true {
-            seen = waitForJob(after: seen)
+            // Only a helper that took part in the last job spins: on a machine with many cores, a
+            // two-thread job keeps one helper busy, not all of them.
+            seen = (tookPart ? spin(after: seen) : nil) ?? sleep(after: seen)
+            tookPart = false
             guard let job = current.withLock({ $0 }) else { continue }
-            if job.joined.wrappingAdd(1, ordering: .relaxed).oldValue < job.helpers { job.work() }
+            if job.joined.wrappingAdd(1, ordering: .relaxed).oldValue < job.helpers {
+                job.work()
+                tookPart = true
+            }
         }
     }
 
-    /// Spins up to `spinLimit` for a generation after `seen`, then sleeps until one is posted.
-    private func waitForJob(after seen: Int) -> Int {
+    /// Spins up to `spinLimit` for a generation after `seen`; nil if none came.
+    private func spin(after seen: Int) -> Int? {
+        spinners.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        defer { spinners.wrappingSubtract(1, ordering: .sequentiallyConsistent) }
         let clock = ContinuousClock(), deadline = clock.now.advanced(by: Self.spinLimit)
         var spins = 0
         while true {
             let now = generation.load(ordering: .acquiring)
             if now != seen { return now }
             spins += 1
-            if spins % 256 == 0, clock.now >= deadline { break }
+            if spins % 256 == 0, clock.now >= deadline { return nil }
             dc_spin_pause()
         }
+    }
+
+    /// Sleeps until a generation after `seen` is posted.
+    private func sleep(after seen: Int) -> Int {
         while true {
             sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
             let now = generation.load(ordering: .sequentiallyConsistent)
