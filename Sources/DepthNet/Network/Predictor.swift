@@ -146,8 +146,15 @@ public final class Predictor {
         let (c1, c2, c3, c4, c5) = (p.coarse1.shape, p.coarse2.shape, p.coarse3.shape, p.coarse4.shape, p.coarse5.shape)
         let (g1, g2, output) = (p.fine1.shape, p.fine2.shape, p.output)
 
-        swapOuterAxes(input, n, 3, inner: p.input.0 * p.input.1, into: s[.input])      // (3, N, H, W)
-        conv(p.coarse1, s[.input], s[.coarseConv1], relu: true)                         // (c1, N, 55, 74)
+        // One image is already (3, 1, H, W): read it in place rather than copy 0.8 MB per pass.
+        let planes: UnsafePointer<Float>                                                // (3, N, H, W)
+        if n == 1 {
+            planes = input
+        } else {
+            swapOuterAxes(input, n, 3, inner: p.input.0 * p.input.1, into: s[.input])
+            planes = UnsafePointer(s[.input])
+        }
+        conv(p.coarse1, planes, s[.coarseConv1], relu: true)                            // (c1, N, 55, 74)
         record("act.coarse.conv1", s[.coarseConv1], channels: c1.outChannels, c1.outSize)
         pool(s[.coarseConv1], channels: c1.outChannels, c1.outSize, s[.pool1])           // (c1, N, 27, 37)
         record("act.coarse.pool1", s[.pool1], channels: c1.outChannels, p.pool1)
@@ -170,7 +177,7 @@ public final class Predictor {
         let coarseMap = s[.concat] + g1.outChannels * n * p.fc7.outputs
         fullyConnected(p.fc7, s[.fc6], relu: false, coarseMap)                          // (N, oh * ow)
         record("act.coarse.fc7", coarseMap, channels: 1, (p.fc7.outputs, 1), flat: true)
-        conv(p.fine1, s[.input], s[.fineConv1], relu: true)                             // (g1, N, 110, 148)
+        conv(p.fine1, planes, s[.fineConv1], relu: true)                             // (g1, N, 110, 148)
         record("act.fine.conv1", s[.fineConv1], channels: g1.outChannels, g1.outSize)
         pool(s[.fineConv1], channels: g1.outChannels, g1.outSize, s[.concat])            // (g1, N, oh, ow) of (g1 + 1, N, oh, ow)
         record("act.fine.pool", s[.concat], channels: g1.outChannels, p.finePool)
