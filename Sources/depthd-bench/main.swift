@@ -3,6 +3,7 @@
 //   depthd-bench decode ARGS...   (DecodeBenchmark.swift)
 //   depthd-bench codecs ARGS...   (CodecBenchmark.swift)
 //   depthd-bench throughput ARGS...   (ThroughputBenchmark.swift)
+//   depthd-bench layers ARGS...   (LayerBenchmark.swift)
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -15,7 +16,9 @@ case "codecs":
     exit(runCodecBenchmark(Array(arguments.dropFirst())))
 case "throughput":
     exit(runThroughputBenchmark(Array(arguments.dropFirst())))
+case "layers":
+    exit(runLayerBenchmark(Array(arguments.dropFirst())))
 default:
-    FileHandle.standardError.write(Data("usage: depthd-bench engine|decode|codecs|throughput ARGS...\n".utf8))
+    FileHandle.standardError.write(Data("usage: depthd-bench engine|decode|codecs|throughput|layers ARGS...\n".utf8))
     exit(2)
 }

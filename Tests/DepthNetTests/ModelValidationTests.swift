@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DepthNet
+import TestSupport
 
 @Suite struct ModelValidationTests {
     let architecture: Architecture = {
@@ -109,6 +110,29 @@ import Testing
         #expect(throws: PredictorError.batchSize(requested: 0, maximum: 2)) { try predictor.predictLogDepth([], count: 0) }
         #expect(throws: PredictorError.bufferSize(name: "input", actual: 5, expected: predictor.inputLength)) { try predictor.predictLogDepth([0, 0, 0, 0, 0], count: 1) }
         #expect(throws: PredictorError.self) { try Predictor(model: model, maximumBatchSize: 0) }
+    }
+
+    /// `layerTimes` names every convolution, pooling and fully connected step once, in the order
+    /// the pass runs them, with positive times and FLOPs that add up to the plan's for the batch;
+    /// timing a pass leaves the prediction as it was.
+    @Test func layerTimesListEveryStepInOrderWithThePlansFLOPs() throws {
+        let model = try DepthModel(bytes: safetensorsBytes(tensors: randomWeights(for: architecture), metadata: smallModelMetadata()))
+        let predictor = try Predictor(model: model, maximumBatchSize: 2)
+        var rng = SplitMix64(state: 61)
+        let input = randomTensor([2, 3, architecture.inputHeight, architecture.inputWidth], using: &rng) // (2, 3, H, W)
+        let before = try predictor.predictLogDepth(input.values, count: 2)
+        let times = try predictor.layerTimes(input.values, count: 2)
+        let steps: [String] = times.map { $0.step }
+        #expect(steps == ["coarse.conv1", "coarse.pool1", "coarse.conv2", "coarse.pool2", "coarse.conv3",
+                                      "coarse.conv4", "coarse.conv5", "coarse.pool5", "coarse.fc6", "coarse.fc7",
+                                      "fine.conv1", "fine.pool", "fine.conv2", "fine.conv3"])
+        #expect(times.allSatisfy { $0.seconds > 0 })
+        #expect(times.filter { $0.step.contains("pool") }.allSatisfy { $0.flops == 0 })
+        let plan = NetworkPlan(architecture)
+        let flops: Double = times.reduce(0) { $0 + $1.flops }
+        #expect(abs(flops - 2 * plan.flopsPerImage) <= 1e-6 * plan.flopsPerImage)
+        let after = try predictor.predictLogDepth(input.values, count: 2)
+        #expect(after == before)
     }
 
     @Test func predictorRefusesAWorkspaceAboveTheLimitWithoutAllocating() throws {

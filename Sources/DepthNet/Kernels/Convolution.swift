@@ -12,6 +12,8 @@ struct ConvolutionShape: Equatable {
     var outSize: (Int, Int) { (outHeight, outWidth) }
     /// Rows of the im2col matrix: one per (input channel, ky, kx), matching a (Cout, C, k, k) weight.
     var columnRows: Int { inChannels * kernel * kernel }
+    /// Multiply-adds x 2 of one image.
+    var flopsPerImage: Double { 2.0 * Double(outChannels * columnRows * outArea) }
 
     /// Output rows per sgemm when one image's im2col matrix would be large but the weights are
     /// small: the im2col block then stays in cache between being written and being packed, and

@@ -85,7 +85,7 @@ struct NetworkPlan {
 
     /// Multiply-adds x 2 of one image's forward pass (convolutions and fully connected layers).
     var flopsPerImage: Double {
-        let conv = convolutions.map(\.shape).reduce(0.0) { $0 + 2.0 * Double($1.outChannels * $1.columnRows * $1.outArea) }
+        let conv = convolutions.reduce(0.0) { $0 + $1.shape.flopsPerImage }
         return conv + 2.0 * Double(fullyConnected.reduce(0) { $0 + $1.inputs * $1.outputs })
     }
 }

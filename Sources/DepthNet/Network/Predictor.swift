@@ -99,6 +99,19 @@ public final class Predictor {
         return captured
     }
 
+    /// Runs the network once and returns the time of every convolution, pooling and fully
+    /// connected step, in the order they ran (the copies between them are not counted), with the
+    /// step's multiply-adds x 2 for the whole batch. input: (count, 3, H, W). For benchmarks
+    /// (`depthd-bench layers`).
+    public func layerTimes(_ input: [Float], count: Int) throws(PredictorError) -> [LayerTime] {
+        try check(count: count, inputCount: input.count)
+        var times: [LayerTime] = []
+        input.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { run(base, count: count, capture: nil) { times.append($0) } }
+        }
+        return times
+    }
+
     private func check(count: Int, inputCount: Int) throws(PredictorError) {
         guard count >= 1, count <= maximumBatchSize else { throw .batchSize(requested: count, maximum: maximumBatchSize) }
         guard inputCount == count * inputLength else {
@@ -107,9 +120,21 @@ public final class Predictor {
     }
 
     /// The whole forward pass; buffers between layers are (C, N, H, W). input: (N, 3, H, W).
-    private func run(_ input: UnsafePointer<Float>, count n: Int, capture: ((String, Tensor) -> Void)?) {
+    private func run(_ input: UnsafePointer<Float>, count n: Int, capture: ((String, Tensor) -> Void)?,
+                     timing: ((LayerTime) -> Void)? = nil) {
         let w = model.weights, s = workspace, p = plan, threads = OpenBLAS.threadCount
+        let clock = ContinuousClock()
+        // Runs one step, timed when `timing` is set.
+        func step(_ name: String, flops: Double, _ body: () -> Void) {
+            guard let timing else { return body() }
+            let elapsed = clock.measure(body)
+            timing(LayerTime(step: name, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                             flops: flops * Double(n)))
+        }
         func conv(_ layer: ConvolutionLayer, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
+            step(layer.name, flops: layer.shape.flopsPerImage) { convolve(layer, source, target, relu: relu) }
+        }
+        func convolve(_ layer: ConvolutionLayer, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
             let (name, shape) = (layer.name, layer.shape)
             if DirectConvolution.handles(shape),
                let weights = DirectConvolution.packs(shape) ? model.directWeights?.pointer(name) : w.pointer(name + ".weight") {
@@ -122,6 +147,10 @@ public final class Predictor {
         }
         func fullyConnected(_ layer: FullyConnectedLayer, _ source: UnsafePointer<Float>, relu: Bool,
                             _ target: UnsafeMutablePointer<Float>) {
+            step(layer.name, flops: 2 * Double(layer.inputs * layer.outputs)) { multiply(layer, source, relu: relu, target) }
+        }
+        func multiply(_ layer: FullyConnectedLayer, _ source: UnsafePointer<Float>, relu: Bool,
+                      _ target: UnsafeMutablePointer<Float>) {
             let bias = w.pointer(layer.name + ".bias")
             if let half = model.halfWeights?.pointer(layer.name) {
                 FullyConnected.forward(source, batch: n, inputs: layer.inputs, outputs: layer.outputs, halfWeight: half,
@@ -131,9 +160,11 @@ public final class Predictor {
                                        weight: w.pointer(layer.name + ".weight"), bias: bias, relu: relu, output: target, threads: threads)
             }
         }
-        func pool(_ source: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), _ target: UnsafeMutablePointer<Float>) {
-            MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1,
-                            window: NetworkPlan.poolWindow, stride: NetworkPlan.poolStride, output: target, threads: threads)
+        func pool(_ name: String, _ source: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), _ target: UnsafeMutablePointer<Float>) {
+            step(name, flops: 0) {
+                MaxPool.forward(source, planes: channels * n, height: size.0, width: size.1,
+                                window: NetworkPlan.poolWindow, stride: NetworkPlan.poolStride, output: target, threads: threads)
+            }
         }
         func record(_ name: String, _ values: UnsafePointer<Float>, channels: Int, _ size: (Int, Int), flat: Bool = false) {
             guard let capture else { return }
@@ -156,11 +187,11 @@ public final class Predictor {
         }
         conv(p.coarse1, planes, s[.coarseConv1], relu: true)                            // (c1, N, 55, 74)
         record("act.coarse.conv1", s[.coarseConv1], channels: c1.outChannels, c1.outSize)
-        pool(s[.coarseConv1], channels: c1.outChannels, c1.outSize, s[.pool1])           // (c1, N, 27, 37)
+        pool("coarse.pool1", s[.coarseConv1], channels: c1.outChannels, c1.outSize, s[.pool1])           // (c1, N, 27, 37)
         record("act.coarse.pool1", s[.pool1], channels: c1.outChannels, p.pool1)
         conv(p.coarse2, s[.pool1], s[.coarseConv2], relu: true)                         // (c2, N, 27, 37)
         record("act.coarse.conv2", s[.coarseConv2], channels: c2.outChannels, c2.outSize)
-        pool(s[.coarseConv2], channels: c2.outChannels, c2.outSize, s[.pool2])           // (c2, N, 13, 18)
+        pool("coarse.pool2", s[.coarseConv2], channels: c2.outChannels, c2.outSize, s[.pool2])           // (c2, N, 13, 18)
         record("act.coarse.pool2", s[.pool2], channels: c2.outChannels, p.pool2)
         conv(p.coarse3, s[.pool2], s[.coarseConv3], relu: true)                         // (c3, N, 13, 18)
         record("act.coarse.conv3", s[.coarseConv3], channels: c3.outChannels, c3.outSize)
@@ -168,7 +199,7 @@ public final class Predictor {
         record("act.coarse.conv4", s[.coarseConv4], channels: c4.outChannels, c4.outSize)
         conv(p.coarse5, s[.coarseConv4], s[.coarseConv5], relu: true)                   // (c5, N, 13, 18)
         record("act.coarse.conv5", s[.coarseConv5], channels: c5.outChannels, c5.outSize)
-        pool(s[.coarseConv5], channels: c5.outChannels, c5.outSize, s[.pool5])           // (c5, N, 6, 9)
+        pool("coarse.pool5", s[.coarseConv5], channels: c5.outChannels, c5.outSize, s[.pool5])           // (c5, N, 6, 9)
         record("act.coarse.pool5", s[.pool5], channels: c5.outChannels, p.pool5)
         swapOuterAxes(s[.pool5], c5.outChannels, n, inner: p.pool5.0 * p.pool5.1, into: s[.flat]) // (N, c5 * 6 * 9)
         fullyConnected(p.fc6, s[.flat], relu: true, s[.fc6])                            // (N, f6)
@@ -179,7 +210,7 @@ public final class Predictor {
         record("act.coarse.fc7", coarseMap, channels: 1, (p.fc7.outputs, 1), flat: true)
         conv(p.fine1, planes, s[.fineConv1], relu: true)                             // (g1, N, 110, 148)
         record("act.fine.conv1", s[.fineConv1], channels: g1.outChannels, g1.outSize)
-        pool(s[.fineConv1], channels: g1.outChannels, g1.outSize, s[.concat])            // (g1, N, oh, ow) of (g1 + 1, N, oh, ow)
+        pool("fine.pool", s[.fineConv1], channels: g1.outChannels, g1.outSize, s[.concat])            // (g1, N, oh, ow) of (g1 + 1, N, oh, ow)
         record("act.fine.pool", s[.concat], channels: g1.outChannels, p.finePool)
         record("act.fine.concat", s[.concat], channels: g2.inChannels, p.finePool)
         conv(p.fine2, s[.concat], s[.fineConv2], relu: true)                            // (g2, N, oh, ow)
@@ -187,6 +218,16 @@ public final class Predictor {
         conv(p.fine3, s[.fineConv2], s[.fineConv3], relu: false)                        // (1, N, oh, ow)
         record("act.output", s[.fineConv3], channels: 1, output)
     }
+}
+
+/// One step of a timed forward pass (`Predictor.layerTimes`).
+public struct LayerTime: Sendable, Equatable {
+    /// The layer's name in the weights file (`coarse.conv1`), or the pooling's (`coarse.pool1`).
+    public let step: String
+    /// Wall-clock seconds the step took.
+    public let seconds: Double
+    /// Multiply-adds x 2 of the step for the whole batch; 0 for pooling.
+    public let flops: Double
 }
 
 // Each worker owns its predictor; its workspaces must never be used from two threads at once.
