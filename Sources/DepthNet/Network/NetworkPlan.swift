@@ -8,6 +8,9 @@ struct ConvolutionLayer {
 struct FullyConnectedLayer {
     let name: String
     let inputs: Int, outputs: Int
+
+    /// Multiply-adds x 2 of one image.
+    var flopsPerImage: Double { 2.0 * Double(inputs * outputs) }
 }
 
 /// The network's layers for one architecture, in the order the forward pass runs them: the one
@@ -86,6 +89,6 @@ struct NetworkPlan {
     /// Multiply-adds x 2 of one image's forward pass (convolutions and fully connected layers).
     var flopsPerImage: Double {
         let conv = convolutions.reduce(0.0) { $0 + $1.shape.flopsPerImage }
-        return conv + 2.0 * Double(fullyConnected.reduce(0) { $0 + $1.inputs * $1.outputs })
+        return conv + fullyConnected.reduce(0.0) { $0 + $1.flopsPerImage }
     }
 }

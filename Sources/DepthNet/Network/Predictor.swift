@@ -128,8 +128,7 @@ public final class Predictor {
         func step(_ name: String, flops: Double, _ body: () -> Void) {
             guard let timing else { return body() }
             let elapsed = clock.measure(body)
-            timing(LayerTime(step: name, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                             flops: flops * Double(n)))
+            timing(LayerTime(step: name, seconds: elapsed / .seconds(1), flops: flops * Double(n)))
         }
         func conv(_ layer: ConvolutionLayer, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, relu: Bool) {
             step(layer.name, flops: layer.shape.flopsPerImage) { convolve(layer, source, target, relu: relu) }
@@ -147,7 +146,7 @@ public final class Predictor {
         }
         func fullyConnected(_ layer: FullyConnectedLayer, _ source: UnsafePointer<Float>, relu: Bool,
                             _ target: UnsafeMutablePointer<Float>) {
-            step(layer.name, flops: 2 * Double(layer.inputs * layer.outputs)) { multiply(layer, source, relu: relu, target) }
+            step(layer.name, flops: layer.flopsPerImage) { multiply(layer, source, relu: relu, target) }
         }
         func multiply(_ layer: FullyConnectedLayer, _ source: UnsafePointer<Float>, relu: Bool,
                       _ target: UnsafeMutablePointer<Float>) {
