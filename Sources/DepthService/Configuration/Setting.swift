@@ -130,8 +130,12 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         coreCount: Int = ProcessInfo.processInfo.activeProcessorCount,
         executablePath: String = CommandLine.arguments.first ?? "depthd"
     ) -> String {
+        defaultDescription(defaults: ServiceConfiguration(coreCount: coreCount), executablePath: executablePath)
+    }
+
+    /// `defaultDescription` with the machine's defaults already made (`usage` makes them once).
+    func defaultDescription(defaults: ServiceConfiguration, executablePath: String) -> String {
         let row = definition
-        let defaults = ServiceConfiguration(coreCount: coreCount)
         let value = row.write(defaults)
         if let derived = row.derivedRule {
             return derived.dependsOnCores ? "\(derived.rule); \(value) on this machine" : derived.rule
@@ -152,9 +156,10 @@ public enum Setting: String, Sendable, CaseIterable, Hashable {
         coreCount: Int = ProcessInfo.processInfo.activeProcessorCount,
         executablePath: String = CommandLine.arguments.first ?? "depthd"
     ) -> String {
-        allCases.map { setting in
+        let defaults = ServiceConfiguration(coreCount: coreCount)
+        return allCases.map { setting in
             "  --\(setting.flag) <value>  (\(setting.environmentVariable))\n      \(setting.help)"
-                + " (default: \(setting.defaultDescription(coreCount: coreCount, executablePath: executablePath)))"
+                + " (default: \(setting.defaultDescription(defaults: defaults, executablePath: executablePath)))"
         }.joined(separator: "\n")
     }
 
