@@ -59,7 +59,8 @@ import Testing
     /// On a machine with many cores a two-thread job must keep one helper spinning, not all: after
     /// each of 600 jobs, more than one helper may be caught spinning only in passing (one that a
     /// late wake-up left between two states), not as the rule. Helpers that spun after every job
-    /// they merely saw were caught two at a time after 4-33% of the jobs on the 2-core machine.
+    /// they merely saw (and a job that woke as many sleepers as it wanted helpers) were caught two at
+    /// a time after 4-33% of the jobs on the 2-core machine, in three runs.
     @Test func onlyTheHelpersAJobUsedSpinAfterIt() {
         let helpers = PartHelpers(helpers: 6)
         var moreThanOne = 0

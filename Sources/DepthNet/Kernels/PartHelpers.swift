@@ -6,10 +6,10 @@ import Synchronization
 /// Helper threads that take the pieces of a `ParallelParts.run` beside the thread that calls it.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: a forward pass of the bundled model is about 15
-/// parallel steps of 0.05-2 ms each, and waking a sleeping Dispatch thread for each one took
-/// about 15 µs on the 2-core machine (splitting 14 µs of work in two took 30). A helper here
-/// spins for `spinLimit` after its last piece, so the next step of the same pass starts at once;
-/// it then sleeps on a semaphore until the next job.
+/// parallel steps of 0.05-2 ms each, and each step woke a sleeping Dispatch thread: on the 2-core
+/// machine, splitting 14 µs of work in two that way took 29-31 µs, where each half is about 7. A
+/// helper here spins for `spinLimit` after its last piece, so the next step of the same pass starts
+/// at once; it then sleeps on a semaphore until the next job.
 ///
 /// One job at a time: a call made while another job holds the helpers (two predictors with
 /// several threads each, or a nested call) runs its pieces on its own thread. Every piece is
