@@ -15,7 +15,9 @@
 # (requests/s, p50, p99, non-2xx answers); engine-only predictions/s with the service's own
 # workers/threads/batch layout (depthd-bench throughput); GET /healthz at concurrency 64 with
 # keep-alive; resident memory at rest and its peak under load (VmRSS / VmHWM); each phase of a
-# lone request (Server-Timing of 40 sequential requests: median and best). Needs wrk
+# lone request (Server-Timing of 40 sequential requests: median and best); where an answer's CPU
+# goes (depthd's CPU per answer at each concurrency beside the engine's per prediction and the
+# image work's, depthd-bench codecs), and the ceiling that sets on concurrency 4 / engine. Needs wrk
 # (scripts/install-deps.sh test) and the Python environment with fastapi and uvicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +54,7 @@ wait_ready() {  # URL PID
     return 1
 }
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }  # PID VmRSS|VmHWM
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # PID: user + system CPU, clock ticks
 run_wrk() {  # NAME URL CONNECTIONS [LUA]
     local threads=$(( $3 < 2 ? 1 : 2 ))
     local script=(); [ -n "${4:-}" ] && script=(-s "$4")
@@ -79,7 +82,12 @@ for _ in $(seq 1 40); do
     curl -s -o /dev/null -D - --data-binary @"$BENCH_PHOTO" -H 'Content-Type: image/jpeg' \
         "http://127.0.0.1:$PORT/v1/depth" | grep -i '^server-timing:' >> "$WORK/server-timing"
 done
-for c in 1 4 16; do run_wrk "depthd-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"; done
+echo "clk_tck $(getconf CLK_TCK)" > "$WORK/cpu-ticks"
+for c in 1 4 16; do
+    before=$(cpu_ticks "$PID")
+    run_wrk "depthd-c$c" "http://127.0.0.1:$PORT/v1/depth" "$c" "$WORK/post.lua"
+    echo "depthd-c$c $(( $(cpu_ticks "$PID") - before ))" >> "$WORK/cpu-ticks"
+done
 echo "peak_rss_kib depthd $(rss_kib "$PID" VmHWM)" >> "$WORK/memory"
 run_wrk depthd-healthz "http://127.0.0.1:$PORT/healthz" 64
 curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^depthd_model_batch_size_(sum|count) ' >> "$WORK/layout"
@@ -109,6 +117,9 @@ BLAS=$(( CORES / WORKERS > 0 ? CORES / WORKERS : 1 ))
     --seconds "$SECONDS_PER_RUN" > "$WORK/engine-batch4.json"
 "$BIN/depthd-bench" throughput --model "$MODEL" --workers "$WORKERS" --threads "$BLAS" --batch 1 \
     --seconds "$SECONDS_PER_RUN" > "$WORK/engine-batch1.json"
+# The image work of one answer on one thread (decode, and the png16 answer), for where an answer's
+# CPU goes.
+"$BIN/depthd-bench" codecs --photo "$BENCH_PHOTO" --model "$MODEL" --rounds 20 > "$WORK/codecs.txt"
 
 # The reference: PyTorch behind FastAPI/uvicorn, every core for torch.
 REF_PORT=$(free_port)

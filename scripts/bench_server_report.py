@@ -38,6 +38,35 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
 
+def codec_ms(text: str, stage: str) -> float:
+    """The fast column of one stage's row in `depthd-bench codecs` output (this thread's CPU ms)."""
+    match = re.search(rf"^\s+{re.escape(stage)}\s+([\d.]+)", text, re.M)
+    if not match:
+        raise SystemExit(f"bench_server_report: no '{stage}' row in the codec benchmark's output")
+    return float(match.group(1))
+
+
+def answer_cpu(w: Path, engine1: dict) -> None:
+    """Where an answer's CPU goes, and the ceiling the image work alone sets on concurrency 4 /
+    engine: with HTTP, sockets and threads free, an answer still costs a prediction plus its image
+    work, so the service can answer at most model / (model + image work) of the engine's rate."""
+    ticks = dict(line.split() for line in (w / "cpu-ticks").read_text().strip().split("\n"))
+    codecs = (w / "codecs.txt").read_text()
+    decode, png16 = codec_ms(codecs, "decode"), codec_ms(codecs, "= png16 answer")
+    model = engine1["cpu_ms_per_prediction"]
+    print("\nwhere an answer's CPU goes, ms (depthd: its user + system CPU over each run / answers; model: the engine "
+          "alone, batch 1, CPU per prediction; image work: decode + png16 answer, depthd-bench codecs, one thread, best of 20)")
+    print("| concurrency | depthd per answer | model | image work | the rest: HTTP, sockets, threads, the model beside image work |")
+    print("|---|---|---|---|---|")
+    for c in (1, 4, 16):
+        run = wrk(w / f"depthd-c{c}.wrk")
+        per_answer = int(ticks[f"depthd-c{c}"]) * 1e3 / int(ticks["clk_tck"]) / max(run["requests"], 1)
+        print(f"| {c} | {per_answer:.2f} | {model:.2f} | {decode + png16:.2f} ({decode:.2f} + {png16:.2f}) | "
+              f"{per_answer - model - decode - png16:.2f} |")
+    print(f"ceiling on concurrency 4 / engine at batch 1 with the rest free: {model:.2f} / ({model:.2f} + {decode + png16:.2f}) "
+          f"= {model / (model + decode + png16):.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("work", type=Path)
@@ -74,6 +103,7 @@ def main() -> None:
         print(f"depthd at concurrency {c}: {d['ok_rps']:.2f} answers/s = {d['ok_rps'] / best:.0%} of the engine's best "
               f"({best:.2f}/s): HTTP + decode + encode cost {1 - d['ok_rps'] / best:.0%} of throughput")
     print(f"mean model batch size over the depthd runs: {mean_batch:.2f}")
+    answer_cpu(w, engine1)
 
     layouts = (w / "layouts").read_text().split() if (w / "layouts").exists() else []
     if layouts:

@@ -13,3 +13,6 @@ func milliseconds(on clock: clockid_t) -> Double {
     clock_gettime(clock, &t)
     return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
 }
+
+/// CPU seconds this process has used, all of its threads together.
+func processCPUSeconds() -> Double { milliseconds(on: CLOCK_PROCESS_CPUTIME_ID) / 1e3 }

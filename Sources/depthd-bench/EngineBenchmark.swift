@@ -28,8 +28,6 @@ private struct Round: Codable {
     let variants: [String: Variant]
 }
 
-private func processCPUSeconds() -> Double { milliseconds(on: CLOCK_PROCESS_CPUTIME_ID) / 1e3 }
-
 /// Median wall seconds and median process CPU seconds (all threads) of `body` over `repeats`
 /// runs after one warm-up run.
 private func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {

@@ -2,8 +2,9 @@
 //
 // Engine-only throughput with the service's layout: W threads, each with its own Predictor
 // (workspaces for batch B), running batches of B back to back on one shared model for S seconds,
-// OpenBLAS set to T threads. Prints one JSON line: predictions per second and the layout, so that
-// scripts/bench-server.sh can set HTTP throughput beside what the engine alone sustains.
+// OpenBLAS set to T threads. Prints one JSON line: predictions per second, the process's CPU time
+// per prediction over the same window, and the layout, so that scripts/bench-server.sh can set
+// HTTP throughput beside what the engine alone sustains, and an answer's CPU beside a prediction's.
 import DepthNet
 import Foundation
 
@@ -45,9 +46,14 @@ func runThroughputBenchmark(_ arguments: [String]) -> Int32 {
         }
         thread.start()
     }
+    Thread.sleep(until: measureFrom)
+    let startCPU = processCPUSeconds()
+    Thread.sleep(until: deadline)
+    let cpuSeconds = processCPUSeconds() - startCPU
     group.wait()
     let rate = Double(counter.total) / seconds
-    print(#"{"predictions_per_second":\#(String(format: "%.2f", rate)),"workers":\#(workers),"threads":\#(threads),"batch":\#(batch),"seconds":\#(seconds)}"#)
+    let cpuPerPrediction = counter.total > 0 ? cpuSeconds * 1e3 / Double(counter.total) : 0
+    print(#"{"predictions_per_second":\#(String(format: "%.2f", rate)),"cpu_ms_per_prediction":\#(String(format: "%.3f", cpuPerPrediction)),"workers":\#(workers),"threads":\#(threads),"batch":\#(batch),"seconds":\#(seconds)}"#)
     return 0
 }
 
