@@ -49,11 +49,12 @@ def codec_ms(text: str, stage: str) -> float:
 def answer_cpu(w: Path, engine1: dict, best_engine: dict) -> None:
     """Where an answer's CPU goes, and the ceiling the image work alone sets on concurrency 4 /
     engine: with HTTP, sockets and threads free, an answer still costs a prediction plus its image
-    work, so the service can answer at most model / (model + image work) of the engine's rate."""
+    work, so on cores the engine keeps busy the service answers at most model / (model + image
+    work) of the engine's rate, whichever batch that rate was measured at."""
     ticks = dict(line.split() for line in (w / "cpu-ticks").read_text().strip().split("\n"))
     codecs = (w / "codecs.txt").read_text()
     decode, png16 = codec_ms(codecs, "decode"), codec_ms(codecs, "= png16 answer")
-    model = engine1["cpu_ms_per_prediction"]
+    image, model = decode + png16, engine1["cpu_ms_per_prediction"]
     print("\nwhere an answer's CPU goes, ms (depthd: its user + system CPU over each run / answers; model: the engine "
           "alone, batch 1, CPU per prediction; image work: decode + png16 answer, depthd-bench codecs, one thread, best of 20)")
     print("| concurrency | depthd per answer | model | image work | the rest: HTTP, sockets, threads, the model beside image work |")
@@ -61,9 +62,8 @@ def answer_cpu(w: Path, engine1: dict, best_engine: dict) -> None:
     for c in (1, 4, 16):
         run = wrk(w / f"depthd-c{c}.wrk")
         per_answer = int(ticks[f"depthd-c{c}"]) * 1e3 / int(ticks["clk_tck"]) / max(run["requests"], 1)
-        print(f"| {c} | {per_answer:.2f} | {model:.2f} | {decode + png16:.2f} ({decode:.2f} + {png16:.2f}) | "
-              f"{per_answer - model - decode - png16:.2f} |")
-    image = decode + png16
+        print(f"| {c} | {per_answer:.2f} | {model:.2f} | {image:.2f} ({decode:.2f} + {png16:.2f}) | "
+              f"{per_answer - model - image:.2f} |")
     for name, engine in (("at batch 1", engine1), ("at its best batch (the figure above)", best_engine)):
         cost = engine["cpu_ms_per_prediction"]
         print(f"ceiling on concurrency 4 / the engine {name}, with the rest free: {cost:.2f} / ({cost:.2f} + {image:.2f}) "
