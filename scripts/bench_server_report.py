@@ -100,13 +100,14 @@ def main() -> None:
 
     print("\nengine only (depthd-bench throughput, the service's workers and BLAS threads, no HTTP/decode/encode)")
     print(f"| batch | predictions/s |\n|---|---|\n| 1 | {engine1['predictions_per_second']:.2f} |\n| 4 | {engine4['predictions_per_second']:.2f} |")
-    best = max(engine1["predictions_per_second"], engine4["predictions_per_second"])
+    best_engine = max(engine1, engine4, key=lambda e: e["predictions_per_second"])
+    best = best_engine["predictions_per_second"]
     for c in (4, 16):
         d = wrk(w / f"depthd-c{c}.wrk")
         print(f"depthd at concurrency {c}: {d['ok_rps']:.2f} answers/s = {d['ok_rps'] / best:.0%} of the engine's best "
               f"({best:.2f}/s): HTTP + decode + encode cost {1 - d['ok_rps'] / best:.0%} of throughput")
     print(f"mean model batch size over the depthd runs: {mean_batch:.2f}")
-    answer_cpu(w, engine1, max(engine1, engine4, key=lambda e: e["predictions_per_second"]))
+    answer_cpu(w, engine1, best_engine)
 
     layouts = (w / "layouts").read_text().split() if (w / "layouts").exists() else []
     if layouts:

@@ -16,3 +16,6 @@ func milliseconds(on clock: clockid_t) -> Double {
 
 /// CPU seconds this process has used, all of its threads together.
 func processCPUSeconds() -> Double { milliseconds(on: CLOCK_PROCESS_CPUTIME_ID) / 1e3 }
+
+/// The median of `values` (the upper one of an even count), the one rule every subcommand reports.
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

@@ -96,8 +96,8 @@ private func medianMilliseconds(_ iterations: Int, _ body: () throws -> Void) ->
         cpu.append(now(CLOCK_THREAD_CPUTIME_ID) - cpu0)
         wall.append(now(CLOCK_MONOTONIC) - wall0)
     }
-    wallTimes.append(wall.sorted()[wall.count / 2])
-    return cpu.sorted()[cpu.count / 2]
+    wallTimes.append(median(wall))
+    return median(cpu)
 }
 
 nonisolated(unsafe) private var wallTimes: [Double] = []

@@ -39,7 +39,7 @@ private func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> 
         wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         cpu.append(processCPUSeconds() - startCPU)
     }
-    return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
+    return (median(wall), median(cpu))
 }
 
 private func readRounds(_ url: URL) throws -> [Round] {

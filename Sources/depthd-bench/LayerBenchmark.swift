@@ -27,7 +27,6 @@ func runLayerBenchmark(_ arguments: [String]) -> Int32 {
         FileHandle.standardError.write(Data("depthd-bench: \(error)\n".utf8))
         return 1
     }
-    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     let steps = passes[0].indices.map { index in
         (name: passes[0][index].step, seconds: median(passes.map { $0[index].seconds }), flops: passes[0][index].flops)
     }
